@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            static arm64 lkvm (cross-compiled on x86_64) and test guests
+# make unit       unit tests of the pure core, natively (Check)
+# make unit-san   the same under AddressSanitizer and UBSan
+# make check      everything CI runs: set-up, build, unit tests, the lab
+# make demo       boot a Linux guest with lkvm under real KVM (in the lab)
+# make format     clang-format the C sources
+
+BUILD ?= build
+HOST_ARCH := $(shell uname -m)
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+ifeq ($(HOST_ARCH),aarch64)
+CROSS_COMPILE ?=
+SYSROOT :=
+else
+CROSS_COMPILE ?= aarch64-linux-gnu-
+SYSROOT := .cache/sysroot
+endif
+
+WARN := -Wall -Wextra -Werror
+COMMON_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN)
+ARM64_CC := $(CROSS_COMPILE)gcc
+ARM64_CFLAGS := $(COMMON_CFLAGS) -DLKVM_VERSION=\"$(VERSION)\"
+ARM64_LDFLAGS := -static -pthread
+ifneq ($(SYSROOT),)
+ARM64_CFLAGS += -I$(SYSROOT)/usr/include
+ARM64_LDFLAGS += -L$(SYSROOT)/usr/lib/aarch64-linux-gnu
+SYSROOT_STAMP := $(SYSROOT)/.stamp
+endif
+ARM64_LIBS := -lfdt
+
+# The pure core: no ioctls, no threads; builds and runs on any host.
+CORE_SRCS := arm64/image.c arm64/boot.c fdt/fdt.c devices/uart-8250.c \
+	vmm/options.c vmm/log.c vmm/mmio.c vmm/probe.c
+# The edge: KVM ioctls, threads, file descriptors.
+EDGE_SRCS := arm64/kvm-vm.c arm64/kvm-vcpu.c devices/serial.c vmm/vcpu.c \
+	vmm/vm.c vmm/run.c vmm/main.c
+LKVM_SRCS := $(CORE_SRCS) $(EDGE_SRCS)
+LKVM_OBJS := $(LKVM_SRCS:%.c=$(BUILD)/arm64/%.o)
+
+UNIT_SRCS := $(wildcard tests/unit/test-*.c) tests/unit/main.c
+HOST_CC ?= gcc
+HOST_CFLAGS := $(COMMON_CFLAGS) $(shell pkg-config --cflags check 2>/dev/null)
+HOST_LIBS := $(shell pkg-config --libs check 2>/dev/null) -lfdt
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+.PHONY: all lkvm unit unit-san check demo format format-check clean deps
+all: lkvm guests
+
+lkvm: $(BUILD)/lkvm
+
+$(SYSROOT)/.stamp:
+	scripts/debian-fetch $(SYSROOT) bookworm libfdt-dev:arm64 libfdt1:arm64
+	touch $@
+
+$(BUILD)/arm64/%.o: %.c $(SYSROOT_STAMP)
+	@mkdir -p $(dir $@)
+	$(ARM64_CC) $(ARM64_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/lkvm: $(LKVM_OBJS)
+	$(ARM64_CC) $(ARM64_LDFLAGS) -o $@ $^ $(ARM64_LIBS)
+
+# Unit tests: the pure core compiled natively, plain and with sanitizers.
+$(BUILD)/host/unit-tests: $(UNIT_SRCS) $(CORE_SRCS) $(wildcard */*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(UNIT_SRCS) $(CORE_SRCS) $(HOST_LIBS)
+
+$(BUILD)/host/unit-tests-san: $(UNIT_SRCS) $(CORE_SRCS) $(wildcard */*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -o $@ $(UNIT_SRCS) $(CORE_SRCS) $(HOST_LIBS)
+
+unit: $(BUILD)/host/unit-tests
+	$<
+
+unit-san: $(BUILD)/host/unit-tests-san
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $<
+
+deps:
+	scripts/setup
+
+check:
+	scripts/test
+
+demo: deps all
+	tests/lab/run --demo
+
+FORMAT_SRCS = $(LKVM_SRCS) $(wildcard */*.h tests/unit/*.[ch]) \
+	$(wildcard guest-images/baremetal/*.[ch] guest-images/baremetal/tests/*.c)
+
+format:
+	clang-format -i $(FORMAT_SRCS)
+
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_SRCS)
+
+clean:
+	rm -rf $(BUILD)
+
+-include guest-images/baremetal/baremetal.mk
+-include $(LKVM_OBJS:.o=.d)

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Boot placement, Documentation/arch/arm64/booting.rst:
+ * - the Image sits text_offset bytes above a 2 MiB aligned base and needs
+ *   image_size bytes there (bss included);
+ * - the DTB is 8-byte aligned and at most 2 MiB; lkvm puts it in the last
+ *   2 MiB of RAM, as kvmtool does;
+ * - the initrd goes right below the DTB, page aligned, so that the kernel's
+ *   own footprint at the bottom of RAM stays free.
+ */
+#include <errno.h>
+
+#include "boot.h"
+#include "layout.h"
+
+#define SZ_4K 0x1000ULL
+
+static uint64_t align_down(uint64_t v, uint64_t a)
+{
+	return v & ~(a - 1);
+}
+
+int boot_plan(uint64_t ram_base, uint64_t ram_size, const struct kernel_info *k,
+	      uint64_t initrd_size, struct boot_layout *out, const char **why)
+{
+	uint64_t offset = k->kind == KERNEL_IMAGE ? k->text_offset :
+						    LKVM_RAW_LOAD_OFFSET;
+	uint64_t ram_end = ram_base + ram_size;
+	uint64_t low_limit;
+
+	*out = (struct boot_layout){ 0 };
+	if (ram_size < LKVM_FDT_MAX_SIZE + offset) {
+		*why = "guest RAM is too small for the device tree and the kernel";
+		return -ENOSPC;
+	}
+	out->fdt_max_size = LKVM_FDT_MAX_SIZE;
+	out->fdt_addr = ram_end - LKVM_FDT_MAX_SIZE;
+	out->kernel_addr = ram_base + offset;
+
+	/* Compare sizes, not sums, so a huge image_size cannot wrap. */
+	if (k->image_size > out->fdt_addr - out->kernel_addr) {
+		*why = "kernel (its header's image_size) does not fit in guest RAM; raise --mem";
+		return -ENOSPC;
+	}
+	out->kernel_end = out->kernel_addr + k->image_size;
+
+	if (!initrd_size)
+		return 0;
+	low_limit = out->kernel_end;
+	if (initrd_size > out->fdt_addr - low_limit) {
+		*why = "kernel and initrd together do not fit in guest RAM; raise --mem";
+		return -ENOSPC;
+	}
+	out->initrd_addr = align_down(out->fdt_addr - initrd_size, SZ_4K);
+	if (out->initrd_addr < low_limit) {
+		*why = "kernel and initrd together do not fit in guest RAM; raise --mem";
+		return -ENOSPC;
+	}
+	out->initrd_size = initrd_size;
+	return 0;
+}
+
+void boot_regs_compute(const struct boot_layout *l, enum boot_el el,
+		       struct boot_regs *r)
+{
+	*r = (struct boot_regs){ 0 };
+	r->pc = l->kernel_addr;
+	/* All CPUs enter with DAIF masked, at EL2h when EL2 is given. */
+	r->pstate = PSTATE_DAIF |
+		    (el == BOOT_EL2 ? PSTATE_MODE_EL2H : PSTATE_MODE_EL1H);
+	r->x[0] = l->fdt_addr;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where the kernel, initrd and device tree go in guest RAM, and the register
+ * values the boot vCPU starts with, computed as data before any vCPU exists
+ * (Documentation/arch/arm64/booting.rst).
+ */
+#ifndef LKVM_ARM64_BOOT_H
+#define LKVM_ARM64_BOOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "image.h"
+
+struct boot_layout {
+	uint64_t kernel_addr; /* where the file's first byte goes */
+	uint64_t kernel_end; /* kernel_addr + image_size */
+	uint64_t initrd_addr;
+	uint64_t initrd_size; /* 0: no initrd */
+	uint64_t fdt_addr;
+	uint64_t fdt_max_size;
+};
+
+/*
+ * Places a kernel described by k and an initrd of initrd_size bytes (0 for
+ * none) in RAM [ram_base, ram_base + ram_size). Returns 0, or -ENOSPC with
+ * *why set to a sentence naming what does not fit.
+ */
+int boot_plan(uint64_t ram_base, uint64_t ram_size, const struct kernel_info *k,
+	      uint64_t initrd_size, struct boot_layout *out, const char **why);
+
+/* Exception level a vCPU starts at. */
+enum boot_el {
+	BOOT_EL1,
+	BOOT_EL2,
+};
+
+struct boot_regs {
+	uint64_t pc;
+	uint64_t pstate;
+	uint64_t x[4]; /* x0..x3 */
+};
+
+/* PSTATE values (SPSR format, ARM ARM C5.2.18): mode and DAIF. */
+#define PSTATE_MODE_EL1H 0x5ULL
+#define PSTATE_MODE_EL2H 0x9ULL
+#define PSTATE_DAIF (0xfULL << 6)
+
+/* Boot CPU registers: PC at the entry point, x0 = DTB, x1..x3 = 0. */
+void boot_regs_compute(const struct boot_layout *l, enum boot_el el,
+		       struct boot_regs *r);
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KVM uapi constants newer than the build machine's linux headers (Debian
+ * bookworm's arm64 cross headers are Linux 6.1). Each is guarded so newer
+ * headers win, with the kernel version that added it.
+ */
+#ifndef LKVM_KVM_COMPAT_H
+#define LKVM_KVM_COMPAT_H
+
+#include <linux/kvm.h>
+
+/* Linux 6.4: SMCCC filter (Documentation/virt/kvm/devices/vm.rst). */
+#ifndef KVM_ARM_VM_SMCCC_CTRL
+#define KVM_ARM_VM_SMCCC_CTRL 0
+#define KVM_ARM_VM_SMCCC_FILTER 0
+#endif
+
+/* Linux 6.16: virtual EL2 for guests (nested virtualization). */
+#ifndef KVM_CAP_ARM_EL2
+#define KVM_CAP_ARM_EL2 240
+#endif
+#ifndef KVM_CAP_ARM_EL2_E2H0
+#define KVM_CAP_ARM_EL2_E2H0 241
+#endif
+
+#endif

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vCPU ioctls, Documentation/virt/kvm/api.rst (KVM_ARM_VCPU_INIT, ONE_REG). */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "kvm-compat.h"
+#include "kvm-vcpu.h"
+#include "../vmm/log.h"
+
+#define CORE_REG(name)                                         \
+	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
+	 (offsetof(struct kvm_regs, name) / sizeof(__u32)))
+
+#define REG_MPIDR_EL1 ARM64_SYS_REG(3, 0, 0, 0, 5)
+
+int kvm_vcpu_create(struct kvm_vm *vm, unsigned int id, struct kvm_vcpu *vcpu)
+{
+	vcpu->id = id;
+	vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)id);
+	if (vcpu->fd < 0) {
+		pr_err("KVM_CREATE_VCPU %u: %s", id, strerror(errno));
+		return -1;
+	}
+	vcpu->run = mmap(NULL, vm->vcpu_mmap_size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, vcpu->fd, 0);
+	if (vcpu->run == MAP_FAILED) {
+		pr_err("mmap of vCPU %u: %s", id, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int kvm_vcpu_init(struct kvm_vm *vm, struct kvm_vcpu *vcpu, bool powered_off)
+{
+	struct kvm_vcpu_init init;
+
+	memset(&init, 0, sizeof(init));
+	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init)) {
+		pr_err("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
+		return -1;
+	}
+	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
+	if (powered_off)
+		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
+	if (ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &init)) {
+		pr_err("KVM_ARM_VCPU_INIT %u: %s", vcpu->id, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int kvm_vcpu_get_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
+
+	if (ioctl(vcpu->fd, KVM_GET_ONE_REG, &reg)) {
+		pr_err("vCPU %u: KVM_GET_ONE_REG 0x%llx: %s", vcpu->id,
+		       (unsigned long long)id, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int kvm_vcpu_set_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
+
+	if (ioctl(vcpu->fd, KVM_SET_ONE_REG, &reg)) {
+		pr_err("vCPU %u: KVM_SET_ONE_REG 0x%llx: %s", vcpu->id,
+		       (unsigned long long)id, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int kvm_vcpu_get_x(struct kvm_vcpu *vcpu, unsigned int n, uint64_t *val)
+{
+	if (n > 30)
+		return -1;
+	return kvm_vcpu_get_reg(vcpu, CORE_REG(regs.regs[0]) + 2 * n, val);
+}
+
+int kvm_vcpu_get_mpidr(struct kvm_vcpu *vcpu, uint64_t *mpidr)
+{
+	return kvm_vcpu_get_reg(vcpu, REG_MPIDR_EL1, mpidr);
+}
+
+int kvm_vcpu_set_boot_regs(struct kvm_vcpu *vcpu, const struct boot_regs *r)
+{
+	if (kvm_vcpu_set_reg(vcpu, CORE_REG(regs.pc), r->pc) ||
+	    kvm_vcpu_set_reg(vcpu, CORE_REG(regs.pstate), r->pstate))
+		return -1;
+	/* Each xN is a 64-bit register: 2 u32 units apart in the core id. */
+	for (unsigned int i = 0; i < 4; i++)
+		if (kvm_vcpu_set_reg(vcpu, CORE_REG(regs.regs[0]) + 2 * i,
+				     r->x[i]))
+			return -1;
+	return 0;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-vCPU KVM/arm64 ioctls: creation, KVM_ARM_VCPU_INIT, register access
+ * through ONE_REG. Thin: no decisions here.
+ */
+#ifndef LKVM_KVM_VCPU_H
+#define LKVM_KVM_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boot.h"
+#include "kvm-vm.h"
+
+struct kvm_run;
+
+struct kvm_vcpu {
+	unsigned int id;
+	int fd;
+	struct kvm_run *run;
+};
+
+/* Creates vCPU id and maps its kvm_run. */
+int kvm_vcpu_create(struct kvm_vm *vm, unsigned int id, struct kvm_vcpu *vcpu);
+
+/*
+ * KVM_ARM_VCPU_INIT with in-kernel PSCI 0.2+. Secondary vCPUs start
+ * powered off, waiting for PSCI CPU_ON.
+ */
+int kvm_vcpu_init(struct kvm_vm *vm, struct kvm_vcpu *vcpu, bool powered_off);
+
+int kvm_vcpu_get_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t *val);
+int kvm_vcpu_set_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t val);
+
+/* General purpose register xN (0..30). */
+int kvm_vcpu_get_x(struct kvm_vcpu *vcpu, unsigned int n, uint64_t *val);
+
+int kvm_vcpu_get_mpidr(struct kvm_vcpu *vcpu, uint64_t *mpidr);
+
+/* Writes PC, PSTATE and x0..x3. */
+int kvm_vcpu_set_boot_regs(struct kvm_vcpu *vcpu, const struct boot_regs *r);
+
+#endif

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM-wide ioctls, Documentation/virt/kvm/api.rst and
+ * Documentation/virt/kvm/devices/arm-vgic-v3.rst.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kvm-compat.h"
+#include "kvm-vm.h"
+#include "../vmm/log.h"
+
+int kvm_open(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	int version;
+
+	if (fd < 0) {
+		pr_err("/dev/kvm: %s: KVM is not available on this host",
+		       strerror(errno));
+		return -1;
+	}
+	version = ioctl(fd, KVM_GET_API_VERSION, 0);
+	if (version < 0) {
+		pr_err("/dev/kvm: KVM_GET_API_VERSION: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (version != KVM_API_VERSION) {
+		pr_err("/dev/kvm: KVM API version %d, lkvm needs %d", version,
+		       KVM_API_VERSION);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int check_cap(int fd, long cap)
+{
+	int ret = ioctl(fd, KVM_CHECK_EXTENSION, cap);
+
+	return ret < 0 ? 0 : ret;
+}
+
+/* Device and attribute queries need a VM; a throw-away one answers them. */
+static void caps_read_from_vm(int vm_fd, struct kvm_caps *caps)
+{
+	struct kvm_create_device dev = {
+		.type = KVM_DEV_TYPE_ARM_VGIC_V3,
+		.flags = KVM_CREATE_DEVICE_TEST,
+	};
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VM_SMCCC_CTRL,
+		.attr = KVM_ARM_VM_SMCCC_FILTER,
+	};
+
+	caps->vgic_v3 = !ioctl(vm_fd, KVM_CREATE_DEVICE, &dev);
+	caps->smccc_filter = !ioctl(vm_fd, KVM_HAS_DEVICE_ATTR, &attr);
+	caps->el2 = check_cap(vm_fd, KVM_CAP_ARM_EL2) > 0;
+	caps->el2_e2h0 = check_cap(vm_fd, KVM_CAP_ARM_EL2_E2H0) > 0;
+	caps->max_vcpus = check_cap(vm_fd, KVM_CAP_MAX_VCPUS);
+}
+
+int kvm_caps_read(int kvm_fd, struct kvm_caps *caps)
+{
+	int vm_fd;
+
+	memset(caps, 0, sizeof(*caps));
+	caps->api_version = ioctl(kvm_fd, KVM_GET_API_VERSION, 0);
+	caps->max_vcpus = check_cap(kvm_fd, KVM_CAP_MAX_VCPUS);
+	caps->recommended_vcpus = check_cap(kvm_fd, KVM_CAP_NR_VCPUS);
+	/* 0 means the host only supports the legacy 40-bit IPA space. */
+	caps->ipa_bits = check_cap(kvm_fd, KVM_CAP_ARM_VM_IPA_SIZE);
+	if (!caps->ipa_bits)
+		caps->ipa_bits = 40;
+	caps->system_event_data = check_cap(kvm_fd, KVM_CAP_SYSTEM_EVENT_DATA);
+	caps->el2 = check_cap(kvm_fd, KVM_CAP_ARM_EL2) > 0;
+	caps->el2_e2h0 = check_cap(kvm_fd, KVM_CAP_ARM_EL2_E2H0) > 0;
+
+	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	if (vm_fd < 0) {
+		pr_err("KVM_CREATE_VM: %s", strerror(errno));
+		return -1;
+	}
+	caps_read_from_vm(vm_fd, caps);
+	close(vm_fd);
+	return 0;
+}
+
+int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
+		  uint64_t ram_size, unsigned int ipa_bits)
+{
+	struct kvm_userspace_memory_region region;
+	/* The default type gives a 40-bit IPA space; ask for more if needed. */
+	unsigned long type =
+		ipa_bits > 40 ? KVM_VM_TYPE_ARM_IPA_SIZE(ipa_bits) : 0;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->kvm_fd = kvm_fd;
+	vm->gic_fd = -1;
+	vm->ram_base = ram_base;
+	vm->ram_size = ram_size;
+
+	vm->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, type);
+	if (vm->vm_fd < 0) {
+		pr_err("KVM_CREATE_VM: %s", strerror(errno));
+		return -1;
+	}
+	vm->vcpu_mmap_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (vm->vcpu_mmap_size < (int)sizeof(struct kvm_run)) {
+		pr_err("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+		return -1;
+	}
+
+	vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->ram == MAP_FAILED) {
+		pr_err("guest RAM (%llu MiB): %s",
+		       (unsigned long long)(ram_size >> 20), strerror(errno));
+		return -1;
+	}
+	/* Transparent huge pages cut stage-2 faults and TLB misses. */
+	madvise(vm->ram, ram_size, MADV_HUGEPAGE);
+
+	region = (struct kvm_userspace_memory_region){
+		.slot = 0,
+		.guest_phys_addr = ram_base,
+		.memory_size = ram_size,
+		.userspace_addr = (uintptr_t)vm->ram,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region)) {
+		pr_err("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int gic_set_attr(struct kvm_vm *vm, uint32_t group, uint64_t attr,
+			void *addr, const char *what)
+{
+	struct kvm_device_attr a = {
+		.group = group,
+		.attr = attr,
+		.addr = (uintptr_t)addr,
+	};
+
+	if (ioctl(vm->gic_fd, KVM_SET_DEVICE_ATTR, &a)) {
+		pr_err("vGICv3 %s: %s", what, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int kvm_gic_create(struct kvm_vm *vm, uint64_t dist_base, uint64_t redist_base)
+{
+	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev)) {
+		pr_err("cannot create an in-kernel vGICv3: %s (lkvm needs a GICv3 host)",
+		       strerror(errno));
+		return -1;
+	}
+	vm->gic_fd = dev.fd;
+	if (gic_set_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR,
+			 KVM_VGIC_V3_ADDR_TYPE_DIST, &dist_base,
+			 "distributor address") ||
+	    gic_set_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR,
+			 KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist_base,
+			 "redistributor address"))
+		return -1;
+	return 0;
+}
+
+int kvm_gic_finalize(struct kvm_vm *vm, unsigned int nr_irqs)
+{
+	uint32_t nr = nr_irqs;
+
+	if (gic_set_attr(vm, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr,
+			 "number of IRQs") ||
+	    gic_set_attr(vm, KVM_DEV_ARM_VGIC_GRP_CTRL,
+			 KVM_DEV_ARM_VGIC_CTRL_INIT, NULL, "init"))
+		return -1;
+	return 0;
+}
+
+int kvm_irq_line(struct kvm_vm *vm, unsigned int intid, bool level)
+{
+	struct kvm_irq_level irq = {
+		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | intid,
+		.level = level,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq)) {
+		pr_warn("KVM_IRQ_LINE %u: %s", intid, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void *kvm_gpa_to_host(struct kvm_vm *vm, uint64_t gpa, uint64_t len)
+{
+	if (gpa < vm->ram_base || gpa - vm->ram_base > vm->ram_size ||
+	    len > vm->ram_size - (gpa - vm->ram_base))
+		return NULL;
+	return (uint8_t *)vm->ram + (gpa - vm->ram_base);
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The VM-wide KVM/arm64 layer: /dev/kvm, the VM, its memory, the in-kernel
+ * vGICv3 and interrupt lines. Thin: ioctls and their error messages only.
+ */
+#ifndef LKVM_KVM_VM_H
+#define LKVM_KVM_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* What this host's KVM offers lkvm (lkvm probe, and checks before a VM). */
+struct kvm_caps {
+	int api_version;
+	bool vgic_v3;
+	unsigned int max_vcpus;
+	unsigned int recommended_vcpus;
+	unsigned int ipa_bits; /* largest guest physical address size */
+	bool el2; /* KVM_CAP_ARM_EL2 */
+	bool el2_e2h0; /* KVM_CAP_ARM_EL2_E2H0 */
+	bool smccc_filter;
+	bool system_event_data; /* PSCI SYSTEM_RESET2 type readable */
+};
+
+struct kvm_vm {
+	int kvm_fd;
+	int vm_fd;
+	int gic_fd;
+	void *ram; /* host mapping of guest RAM */
+	uint64_t ram_base, ram_size;
+	int vcpu_mmap_size;
+};
+
+/* Opens /dev/kvm and checks the API version. Returns the fd or -1. */
+int kvm_open(void);
+
+/* Fills caps from /dev/kvm (and a throw-away VM for device queries). */
+int kvm_caps_read(int kvm_fd, struct kvm_caps *caps);
+
+/*
+ * Creates the VM with RAM at ram_base and the vGICv3 device with the given
+ * distributor and redistributor addresses. Returns 0 or -1 (logged).
+ */
+int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
+		  uint64_t ram_size, unsigned int ipa_bits);
+int kvm_gic_create(struct kvm_vm *vm, uint64_t dist_base, uint64_t redist_base);
+
+/* After all vCPUs exist: the number of IRQs and the vGIC's init. */
+int kvm_gic_finalize(struct kvm_vm *vm, unsigned int nr_irqs);
+
+/* Drives an SPI (INTID >= 32) line to level. */
+int kvm_irq_line(struct kvm_vm *vm, unsigned int intid, bool level);
+
+/* Host address of guest physical range [gpa, gpa + len), or NULL. */
+void *kvm_gpa_to_host(struct kvm_vm *vm, uint64_t gpa, uint64_t len);
+
+#endif

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The guest physical memory map, compatible with kvmtool's arm64 layout so
+ * that guests and test programs built for kvmtool run unchanged.
+ *
+ *   0x0000_0000 +------------------------------+
+ *               | (unmapped: kvmtool's ioports)|
+ *   0x0100_0000 +------------------------------+ LKVM_UART_BASE
+ *               | 8250 UART (8 byte registers) |
+ *   0x0100_1000 +------------------------------+
+ *               | (reserved for more MMIO      |
+ *               |  devices, virtio-mmio)       |
+ *               +------------------------------+ LKVM_GIC_REDIST_BASE(n)
+ *               | GICv3 redistributors,        |
+ *               | 128 KiB per vCPU             |
+ *   0x3fff_0000 +------------------------------+ LKVM_GIC_DIST_BASE
+ *               | GICv3 distributor (64 KiB)   |
+ *   0x4000_0000 +------------------------------+
+ *               | (unmapped: kvmtool's PCI)    |
+ *   0x8000_0000 +------------------------------+ LKVM_RAM_BASE
+ *               | guest RAM (-m MiB)           |
+ *               |   +0x0008_0000 raw binaries  |
+ *               |   kernel at base+text_offset |
+ *               |   ...                        |
+ *               |   initrd (below the DTB)     |
+ *               |   DTB in the last 2 MiB      |
+ *               +------------------------------+
+ */
+#ifndef LKVM_ARM64_LAYOUT_H
+#define LKVM_ARM64_LAYOUT_H
+
+#define LKVM_UART_BASE 0x01000000ULL
+#define LKVM_UART_SIZE 0x8ULL
+/* 1.8432 MHz: the classic 8250 input clock, as kvmtool's device tree says. */
+#define LKVM_UART_CLOCK 1843200
+
+#define LKVM_GIC_DIST_BASE 0x3fff0000ULL
+#define LKVM_GIC_DIST_SIZE 0x10000ULL
+#define LKVM_GIC_REDIST_SIZE 0x20000ULL /* RD_base + SGI_base frames */
+#define LKVM_GIC_REDIST_BASE(nr_cpus) \
+	(LKVM_GIC_DIST_BASE -         \
+	 (unsigned long long)(nr_cpus)*LKVM_GIC_REDIST_SIZE)
+
+#define LKVM_RAM_BASE 0x80000000ULL
+
+/* Files without an arm64 Image header load here, as kvmtool does. */
+#define LKVM_RAW_LOAD_OFFSET 0x80000ULL
+
+/* booting.rst: the DTB must not exceed 2 MiB and be 8-byte aligned. */
+#define LKVM_FDT_MAX_SIZE 0x200000ULL
+
+/* Shared peripheral interrupts lkvm hands out, as INTIDs (SPI n = 32 + n). */
+#define LKVM_SPI_BASE 32
+#define LKVM_UART_INTID (LKVM_SPI_BASE + 0)
+
+/* Architected timer PPIs as INTIDs (KVM's defaults). */
+#define LKVM_TIMER_PHYS_INTID 30
+#define LKVM_TIMER_VIRT_INTID 27
+#define LKVM_TIMER_HYP_PHYS_INTID 26
+#define LKVM_TIMER_HYP_VIRT_INTID 28
+#define LKVM_TIMER_SEC_PHYS_INTID 29
+
+/*
+ * vCPU limit: the redistributors of all vCPUs must fit below the
+ * distributor and above the MMIO device window.
+ */
+#define LKVM_MAX_CPUS 4096
+
+#endif

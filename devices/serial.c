@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "serial.h"
+
+void serial_init(struct serial *s, int out_fd,
+		 void (*set_irq)(void *ctx, bool level), void *irq_ctx)
+{
+	pthread_mutex_init(&s->lock, NULL);
+	uart8250_init(&s->uart);
+	s->out_fd = out_fd;
+	s->irq_level = false;
+	s->set_irq = set_irq;
+	s->irq_ctx = irq_ctx;
+}
+
+/* Called with the lock held: drives the line only when its level changes. */
+static void serial_update_irq(struct serial *s)
+{
+	bool level = uart8250_irq_pending(&s->uart);
+
+	if (level != s->irq_level) {
+		s->irq_level = level;
+		s->set_irq(s->irq_ctx, level);
+	}
+}
+
+static void serial_output(struct serial *s, uint8_t c)
+{
+	ssize_t n;
+
+	/* A closed or full stdout must not stop the guest: drop the byte. */
+	do {
+		n = write(s->out_fd, &c, 1);
+	} while (n < 0 && errno == EINTR);
+}
+
+void serial_mmio(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
+		 bool is_write)
+{
+	struct serial *s = opaque;
+	int tx = -1;
+
+	pthread_mutex_lock(&s->lock);
+	if (is_write) {
+		/* Wider accesses write their low byte, as on a byte-wide bus. */
+		tx = uart8250_write(&s->uart, offset, data[0]);
+	} else {
+		memset(data, 0, len);
+		data[0] = uart8250_read(&s->uart, offset);
+	}
+	serial_update_irq(s);
+	pthread_mutex_unlock(&s->lock);
+
+	if (tx >= 0)
+		serial_output(s, tx);
+}
+
+size_t serial_input(struct serial *s, const uint8_t *buf, size_t len)
+{
+	size_t n;
+
+	pthread_mutex_lock(&s->lock);
+	n = uart8250_receive(&s->uart, buf, len);
+	serial_update_irq(s);
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}

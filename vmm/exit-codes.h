@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lkvm's exit status: one meaning per value, so that CI scripts can tell what
+ * happened to the guest. Documented in README.md and man/lkvm.1.
+ */
+#ifndef LKVM_EXIT_CODES_H
+#define LKVM_EXIT_CODES_H
+
+enum lkvm_exit {
+	LKVM_EXIT_POWEROFF = 0, /* guest powered off (PSCI SYSTEM_OFF) */
+	LKVM_EXIT_ERROR = 1, /* lkvm's own error: options, files, KVM */
+	LKVM_EXIT_RESET = 2, /* guest reset (SYSTEM_RESET, SYSTEM_RESET2) */
+	LKVM_EXIT_GUEST_FAILURE = 3, /* guest reported failure (see below) */
+};
+
+/*
+ * A guest reports failure with PSCI SYSTEM_RESET2 and a vendor-specific
+ * reset type (bit 31 set, PSCI DEN0022 5.16): reset_type = this base | code.
+ * lkvm prints the code and exits with LKVM_EXIT_GUEST_FAILURE. The bare-metal
+ * test runtime uses it to fail a test.
+ */
+#define LKVM_RESET2_GUEST_FAILURE 0x80000000U
+
+#endif

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/* lkvm: a small, fast VMM for KVM on arm64. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exit-codes.h"
+#include "log.h"
+#include "options.h"
+#include "probe.h"
+#include "vm.h"
+
+#ifndef LKVM_VERSION
+#define LKVM_VERSION "unknown"
+#endif
+
+static int cmd_probe(const struct probe_opts *opts)
+{
+	struct kvm_caps caps;
+	int fd = kvm_open();
+
+	if (fd < 0 || kvm_caps_read(fd, &caps))
+		return LKVM_EXIT_ERROR;
+	probe_report(stdout, &caps, opts->json);
+	return LKVM_EXIT_POWEROFF;
+}
+
+/* The value of a "Key: N kB" line of a /proc file, or 0. */
+static unsigned long field_kib(const char *line, const char *key)
+{
+	size_t len = strlen(key);
+
+	if (strncmp(line, key, len))
+		return 0;
+	return strtoul(line + len, NULL, 10);
+}
+
+/*
+ * lkvm's own memory: the process's resident set without guest RAM, from
+ * /proc/self/smaps (the RAM mapping's Rss) and /proc/self/status (VmRSS).
+ */
+static void report_memory(const struct vm *vm)
+{
+	unsigned long total = 0, ram = 0, start, end;
+	bool in_ram = false;
+	char line[256], perms[8];
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		/* A mapping's header line, then its "Key: value" lines. */
+		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3)
+			in_ram = start == (unsigned long)vm->kvm.ram;
+		else if (in_ram && !ram)
+			ram = field_kib(line, "Rss:");
+	}
+	if (f)
+		fclose(f);
+	f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f) && !total)
+		total = field_kib(line, "VmRSS:");
+	if (f)
+		fclose(f);
+	pr_info("resident memory: lkvm %lu KiB, guest RAM %lu KiB", total - ram,
+		ram);
+}
+
+static int cmd_run(const struct run_opts *opts)
+{
+	static struct vm vm;
+	int kvm_fd, code;
+
+	log_set_level(opts->loglevel);
+	if (vm_plan(&vm.plan, opts))
+		return LKVM_EXIT_ERROR;
+	kvm_fd = kvm_open();
+	if (kvm_fd < 0 || vm_create(&vm, opts, kvm_fd))
+		return LKVM_EXIT_ERROR;
+	pr_info("guest %s: %u vCPUs, %llu MiB", vm.plan.name, vm.nr_vcpus,
+		(unsigned long long)opts->mem_mib);
+	code = vm_run(&vm);
+	if (log_enabled(LOG_INFO))
+		report_memory(&vm);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	struct lkvm_opts opts;
+	char err[256];
+
+	if (options_parse(argc, argv, &opts, err, sizeof(err))) {
+		pr_err("%s", err);
+		return LKVM_EXIT_ERROR;
+	}
+	switch (opts.cmd) {
+	case CMD_RUN:
+		return cmd_run(&opts.run);
+	case CMD_PROBE:
+		return cmd_probe(&opts.probe);
+	case CMD_VERSION:
+		printf("lkvm %s\n", LKVM_VERSION);
+		return LKVM_EXIT_POWEROFF;
+	case CMD_HELP:
+	default:
+		fputs(options_usage(opts.help_for), stdout);
+		return LKVM_EXIT_POWEROFF;
+	}
+}

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Options as kvmtool spells them: "-k FILE", "-kFILE", "--kernel FILE" and
+ * "--kernel=FILE" all work; a lone non-option argument of `lkvm run` is the
+ * kernel, as in kvmtool.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "../arm64/layout.h"
+
+enum opt_id {
+	OPT_KERNEL,
+	OPT_INITRD,
+	OPT_PARAMS,
+	OPT_CPUS,
+	OPT_MEM,
+	OPT_NAME,
+	OPT_CONSOLE,
+	OPT_NODEFAULTS,
+	OPT_DUMP_DTB,
+	OPT_LOGLEVEL,
+	OPT_HELP,
+	OPT_JSON,
+};
+
+struct opt_spec {
+	const char *name; /* long name, without "--" */
+	char short_name; /* 0: none */
+	bool has_arg;
+	enum opt_id id;
+};
+
+static const struct opt_spec run_specs[] = {
+	{ "kernel", 'k', true, OPT_KERNEL },
+	{ "initrd", 'i', true, OPT_INITRD },
+	{ "params", 'p', true, OPT_PARAMS },
+	{ "cpus", 'c', true, OPT_CPUS },
+	{ "mem", 'm', true, OPT_MEM },
+	{ "name", 'n', true, OPT_NAME },
+	{ "console", 0, true, OPT_CONSOLE },
+	{ "nodefaults", 0, false, OPT_NODEFAULTS },
+	{ "dump-dtb", 0, true, OPT_DUMP_DTB },
+	{ "loglevel", 0, true, OPT_LOGLEVEL },
+	{ "help", 'h', false, OPT_HELP },
+	{ NULL, 0, false, 0 },
+};
+
+static const struct opt_spec probe_specs[] = {
+	{ "json", 0, false, OPT_JSON },
+	{ "help", 'h', false, OPT_HELP },
+	{ NULL, 0, false, 0 },
+};
+
+static const char usage_main[] =
+	"usage: lkvm <command> [<options>]\n"
+	"\n"
+	"commands:\n"
+	"  run      boot a guest kernel\n"
+	"  probe    show what this host's KVM offers lkvm\n"
+	"  help     show this text, or `lkvm help <command>`\n"
+	"  version  show lkvm's version\n";
+
+static const char usage_run[] =
+	"usage: lkvm run [<options>] [<kernel>]\n"
+	"\n"
+	"  -k, --kernel FILE     arm64 Image (or a raw binary, loaded at RAM+0x80000)\n"
+	"  -i, --initrd FILE     initial ramdisk\n"
+	"  -p, --params STRING   kernel command line, after lkvm's defaults\n"
+	"  -c, --cpus N          number of vCPUs (default 1)\n"
+	"  -m, --mem SIZE        guest RAM in MiB, or with a M/G suffix (default 256)\n"
+	"  -n, --name NAME       guest name (default guest-<pid>)\n"
+	"      --console serial  console device (8250 UART on stdin/stdout)\n"
+	"      --nodefaults      no default kernel parameters (console=ttyS0)\n"
+	"      --dump-dtb FILE   write the guest's device tree blob to FILE\n"
+	"      --loglevel LEVEL  error, warning (default), info or debug\n"
+	"  -h, --help            show this text\n"
+	"\n"
+	"exit status: 0 guest powered off, 1 lkvm error, 2 guest reset,\n"
+	"             3 guest reported failure\n";
+
+static const char usage_probe[] =
+	"usage: lkvm probe [--json]\n"
+	"\n"
+	"  --json    print the facts as one JSON object\n";
+
+const char *options_usage(enum lkvm_cmd cmd)
+{
+	switch (cmd) {
+	case CMD_RUN:
+		return usage_run;
+	case CMD_PROBE:
+		return usage_probe;
+	default:
+		return usage_main;
+	}
+}
+
+static int fail(char *err, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, size, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Parses a decimal number with nothing after it. */
+static int parse_u64(const char *s, uint64_t *v, char **end)
+{
+	char *e;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &e, 10);
+	if (errno)
+		return -ERANGE;
+	*end = e;
+	return 0;
+}
+
+static int parse_mem(const char *s, uint64_t *mib)
+{
+	uint64_t v, scale = 1;
+	char *end;
+
+	if (parse_u64(s, &v, &end))
+		return -EINVAL;
+	if (*end == 'M' || *end == 'm') {
+		end++;
+	} else if (*end == 'G' || *end == 'g') {
+		scale = 1024;
+		end++;
+	}
+	if (*end || v > OPT_MEM_MAX_MIB / scale)
+		return -EINVAL;
+	*mib = v * scale;
+	return 0;
+}
+
+static bool name_is_valid(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (!len || len > OPT_NAME_MAX)
+		return false;
+	for (; *s; s++)
+		if (!(*s >= 'a' && *s <= 'z') && !(*s >= 'A' && *s <= 'Z') &&
+		    !(*s >= '0' && *s <= '9') && *s != '-' && *s != '_' &&
+		    *s != '.')
+			return false;
+	return true;
+}
+
+static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
+		     char *err, size_t size)
+{
+	struct run_opts *r = &o->run;
+	uint64_t v;
+	char *end;
+	int level;
+
+	switch (id) {
+	case OPT_KERNEL:
+		r->kernel = arg;
+		break;
+	case OPT_INITRD:
+		r->initrd = arg;
+		break;
+	case OPT_PARAMS:
+		r->params = arg;
+		break;
+	case OPT_CPUS:
+		if (parse_u64(arg, &v, &end) || *end || !v || v > LKVM_MAX_CPUS)
+			return fail(
+				err, size,
+				"--cpus: '%s': must be a number from 1 to %d",
+				arg, LKVM_MAX_CPUS);
+		r->nr_cpus = v;
+		break;
+	case OPT_MEM:
+		if (parse_mem(arg, &v) || v < OPT_MEM_MIN_MIB)
+			return fail(
+				err, size,
+				"--mem: '%s': must be at least %d (MiB), at most 1 TiB",
+				arg, OPT_MEM_MIN_MIB);
+		r->mem_mib = v;
+		break;
+	case OPT_NAME:
+		if (!name_is_valid(arg))
+			return fail(
+				err, size,
+				"--name: '%s': use 1 to %d letters, digits, '-', '_' or '.'",
+				arg, OPT_NAME_MAX);
+		strcpy(r->name, arg);
+		break;
+	case OPT_CONSOLE:
+		if (strcmp(arg, "serial"))
+			return fail(
+				err, size,
+				"--console: '%s': only 'serial' is available",
+				arg);
+		r->console = CONSOLE_SERIAL;
+		break;
+	case OPT_NODEFAULTS:
+		r->nodefaults = true;
+		break;
+	case OPT_DUMP_DTB:
+		r->dump_dtb = arg;
+		break;
+	case OPT_LOGLEVEL:
+		level = log_level_parse(arg);
+		if (level < 0)
+			return fail(
+				err, size,
+				"--loglevel: '%s': use error, warning, info or debug",
+				arg);
+		r->loglevel = level;
+		break;
+	default:
+		return fail(err, size, "internal: option %d", id);
+	}
+	return 0;
+}
+
+static int probe_apply(struct lkvm_opts *o, enum opt_id id)
+{
+	if (id == OPT_JSON)
+		o->probe.json = true;
+	return 0;
+}
+
+static const struct opt_spec *find_long(const struct opt_spec *specs,
+					const char *name, size_t len)
+{
+	for (; specs->name; specs++)
+		if (strlen(specs->name) == len &&
+		    !strncmp(specs->name, name, len))
+			return specs;
+	return NULL;
+}
+
+static const struct opt_spec *find_short(const struct opt_spec *specs, char c)
+{
+	for (; specs->name; specs++)
+		if (specs->short_name && specs->short_name == c)
+			return specs;
+	return NULL;
+}
+
+/*
+ * Splits argv[*i] into an option and its argument, consuming argv[*i + 1]
+ * when the argument is separate. Returns the spec, or NULL with err set.
+ */
+static const struct opt_spec *next_option(const struct opt_spec *specs,
+					  const char *cmd, int argc,
+					  char *const argv[], int *i,
+					  const char **arg, char *err,
+					  size_t size)
+{
+	const char *a = argv[*i];
+	const struct opt_spec *s;
+	const char *inline_arg = NULL;
+
+	if (a[1] == '-') {
+		const char *eq = strchr(a + 2, '=');
+		size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+
+		s = find_long(specs, a + 2, len);
+		if (s && eq)
+			inline_arg = eq + 1;
+	} else {
+		s = find_short(specs, a[1]);
+		if (s && a[2])
+			inline_arg = a + 2;
+	}
+	if (!s) {
+		fail(err, size, "%s: unknown option '%s' (see lkvm %s --help)",
+		     cmd, a, cmd);
+		return NULL;
+	}
+	if (!s->has_arg) {
+		if (inline_arg) {
+			fail(err, size, "%s: option '%s' takes no value", cmd,
+			     a);
+			return NULL;
+		}
+		*arg = NULL;
+		return s;
+	}
+	if (inline_arg) {
+		*arg = inline_arg;
+	} else if (*i + 1 < argc) {
+		*arg = argv[++*i];
+	} else {
+		fail(err, size, "%s: option '%s' needs a value", cmd, a);
+		return NULL;
+	}
+	return s;
+}
+
+static void run_defaults(struct run_opts *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->nr_cpus = 1;
+	r->mem_mib = OPT_MEM_DEFAULT_MIB;
+	r->console = CONSOLE_SERIAL;
+	r->loglevel = LOG_WARNING;
+}
+
+static int parse_command_args(struct lkvm_opts *o, const char *cmd, int argc,
+			      char *const argv[], char *err, size_t size)
+{
+	const struct opt_spec *specs = o->cmd == CMD_RUN ? run_specs :
+							   probe_specs;
+
+	for (int i = 0; i < argc; i++) {
+		const struct opt_spec *s;
+		const char *arg;
+		int ret;
+
+		if (argv[i][0] != '-' || !argv[i][1]) {
+			if (o->cmd == CMD_RUN && !o->run.kernel) {
+				o->run.kernel = argv[i];
+				continue;
+			}
+			return fail(err, size, "%s: unexpected argument '%s'",
+				    cmd, argv[i]);
+		}
+		if (!strcmp(argv[i], "--"))
+			return fail(err, size, "%s: unexpected argument '--'",
+				    cmd);
+		s = next_option(specs, cmd, argc, argv, &i, &arg, err, size);
+		if (!s)
+			return -EINVAL;
+		if (s->id == OPT_HELP) {
+			o->help_for = o->cmd;
+			o->cmd = CMD_HELP;
+			return 0;
+		}
+		ret = o->cmd == CMD_RUN ? run_apply(o, s->id, arg, err, size) :
+					  probe_apply(o, s->id);
+		if (ret)
+			return ret;
+	}
+	if (o->cmd == CMD_RUN && !o->run.kernel)
+		return fail(err, size, "run: no kernel given (use -k FILE)");
+	return 0;
+}
+
+int options_parse(int argc, char *const argv[], struct lkvm_opts *o, char *err,
+		  size_t size)
+{
+	const char *cmd;
+
+	memset(o, 0, sizeof(*o));
+	run_defaults(&o->run);
+	o->cmd = CMD_HELP;
+	o->help_for = CMD_HELP;
+	if (argc < 2)
+		return fail(err, size, "no command given (see lkvm --help)");
+
+	cmd = argv[1];
+	if (!strcmp(cmd, "run")) {
+		o->cmd = CMD_RUN;
+	} else if (!strcmp(cmd, "probe")) {
+		o->cmd = CMD_PROBE;
+	} else if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
+		   !strcmp(cmd, "-h")) {
+		if (argc > 2 && !strcmp(argv[2], "run"))
+			o->help_for = CMD_RUN;
+		else if (argc > 2 && !strcmp(argv[2], "probe"))
+			o->help_for = CMD_PROBE;
+		return 0;
+	} else if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		o->cmd = CMD_VERSION;
+		return 0;
+	} else {
+		return fail(err, size, "unknown command '%s' (see lkvm --help)",
+			    cmd);
+	}
+	return parse_command_args(o, cmd, argc - 2, argv + 2, err, size);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Command line parsing, with kvmtool's subcommand and option names. Pure: it
+ * fills plain structs and reports the first problem as one line of text.
+ */
+#ifndef LKVM_OPTIONS_H
+#define LKVM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "log.h"
+
+enum lkvm_cmd {
+	CMD_RUN,
+	CMD_PROBE,
+	CMD_HELP, /* lkvm help, lkvm --help, or --help of a subcommand */
+	CMD_VERSION,
+};
+
+enum console_kind {
+	CONSOLE_SERIAL,
+};
+
+#define OPT_MEM_DEFAULT_MIB 256
+#define OPT_MEM_MIN_MIB 8
+#define OPT_MEM_MAX_MIB (1024ULL * 1024) /* 1 TiB */
+#define OPT_NAME_MAX 64
+
+struct run_opts {
+	const char *kernel;
+	const char *initrd;
+	const char *params;
+	const char *dump_dtb;
+	char name[OPT_NAME_MAX + 1]; /* empty: lkvm picks "guest-<pid>" */
+	unsigned int nr_cpus;
+	uint64_t mem_mib;
+	enum console_kind console;
+	bool nodefaults;
+	enum log_level loglevel;
+};
+
+struct probe_opts {
+	bool json;
+};
+
+struct lkvm_opts {
+	enum lkvm_cmd cmd;
+	enum lkvm_cmd help_for; /* for CMD_HELP: which command's help */
+	struct run_opts run;
+	struct probe_opts probe;
+};
+
+/*
+ * Parses argv (argv[0] is the program). Returns 0, or -EINVAL with a
+ * one-line message in err (without the "lkvm: " prefix).
+ */
+int options_parse(int argc, char *const argv[], struct lkvm_opts *o, char *err,
+		  size_t err_size);
+
+/* The usage text of a command, for --help. */
+const char *options_usage(enum lkvm_cmd cmd);
+
+#endif

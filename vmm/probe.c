@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "probe.h"
+
+static const char *yes_no(bool v)
+{
+	return v ? "yes" : "no";
+}
+
+static const char *json_bool(bool v)
+{
+	return v ? "true" : "false";
+}
+
+static void probe_report_json(FILE *out, const struct kvm_caps *c)
+{
+	fprintf(out,
+		"{\"api_version\": %d, \"vgic_v3\": %s, \"max_vcpus\": %u, "
+		"\"recommended_vcpus\": %u, \"ipa_bits\": %u, \"el2\": %s, "
+		"\"el2_e2h0\": %s, \"smccc_filter\": %s, "
+		"\"system_event_data\": %s}\n",
+		c->api_version, json_bool(c->vgic_v3), c->max_vcpus,
+		c->recommended_vcpus, c->ipa_bits, json_bool(c->el2),
+		json_bool(c->el2_e2h0), json_bool(c->smccc_filter),
+		json_bool(c->system_event_data));
+}
+
+void probe_report(FILE *out, const struct kvm_caps *c, bool json)
+{
+	if (json) {
+		probe_report_json(out, c);
+		return;
+	}
+	fprintf(out, "KVM API version:   %d\n", c->api_version);
+	fprintf(out, "vGICv3:            %s\n", yes_no(c->vgic_v3));
+	fprintf(out, "max vCPUs:         %u (recommended %u)\n", c->max_vcpus,
+		c->recommended_vcpus);
+	fprintf(out, "IPA size:          %u bits\n", c->ipa_bits);
+	fprintf(out, "EL2 (nested):      %s (KVM_CAP_ARM_EL2)\n",
+		yes_no(c->el2));
+	fprintf(out, "EL2 E2H0:          %s (KVM_CAP_ARM_EL2_E2H0)\n",
+		yes_no(c->el2_e2h0));
+	fprintf(out, "SMCCC filter:      %s\n", yes_no(c->smccc_filter));
+	fprintf(out, "reset type data:   %s (KVM_CAP_SYSTEM_EVENT_DATA)\n",
+		yes_no(c->system_event_data));
+}

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The I/O thread of `lkvm run` (the main thread): starts the vCPUs, feeds
+ * stdin to the console, and waits for the guest, a signal or an error to
+ * end the run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "vm.h"
+
+/* The write end of a pipe the signal handler uses to wake the I/O loop. */
+static int signal_pipe[2] = { -1, -1 };
+
+static void stop_signal_handler(int sig)
+{
+	unsigned char s = sig;
+	int saved = errno;
+
+	if (write(signal_pipe[1], &s, 1) < 0) {
+		/* Nothing to do: the pipe is full, a stop is pending anyway. */
+	}
+	errno = saved;
+}
+
+static int install_stop_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK)) {
+		pr_err("pipe: %s", strerror(errno));
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = stop_signal_handler;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* A closed stdout reader must not kill lkvm mid-write. */
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static struct termios saved_termios;
+static bool termios_saved;
+
+/*
+ * An interactive console passes keys through as they are typed, without the
+ * host's echo; Ctrl-C still reaches lkvm as SIGINT and ends the guest.
+ */
+static void console_enter(void)
+{
+	struct termios t;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_termios))
+		return;
+	termios_saved = true;
+	t = saved_termios;
+	t.c_lflag &= ~(ICANON | ECHO | ECHONL | IEXTEN);
+	t.c_iflag &= ~(ICRNL | IXON);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	tcsetattr(STDIN_FILENO, TCSANOW, &t);
+}
+
+static void console_leave(void)
+{
+	if (termios_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+	termios_saved = false;
+}
+
+struct input_buf {
+	uint8_t data[256];
+	size_t len;
+	bool eof;
+};
+
+/* Moves what the UART can take; keeps the rest for the next round. */
+static void input_flush(struct vm *vm, struct input_buf *in)
+{
+	size_t n = serial_input(&vm->serial, in->data, in->len);
+
+	memmove(in->data, in->data + n, in->len - n);
+	in->len -= n;
+}
+
+static void input_read(struct input_buf *in)
+{
+	ssize_t n = read(STDIN_FILENO, in->data + in->len,
+			 sizeof(in->data) - in->len);
+
+	if (n > 0)
+		in->len += n;
+	else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+		in->eof = true;
+}
+
+static void io_loop(struct vm *vm)
+{
+	struct input_buf in = { .len = 0, .eof = false };
+
+	while (!atomic_load(&vm->stopping)) {
+		struct pollfd fds[3] = {
+			{ .fd = vm->stop_fd, .events = POLLIN },
+			{ .fd = signal_pipe[0], .events = POLLIN },
+			/* Read stdin only when the held input is gone. */
+			{ .fd = (in.eof || in.len) ? -1 : STDIN_FILENO,
+			  .events = POLLIN },
+		};
+		/* Held input waits for the guest to drain the UART FIFO. */
+		int timeout = in.len ? 10 : -1;
+		unsigned char sig;
+
+		if (poll(fds, 3, timeout) < 0 && errno != EINTR) {
+			pr_err("poll: %s", strerror(errno));
+			vm_stop(vm, LKVM_EXIT_ERROR);
+			break;
+		}
+		if (fds[1].revents && read(signal_pipe[0], &sig, 1) == 1) {
+			pr_info("stopping the guest on signal %d", sig);
+			vm_stop(vm, 128 + sig);
+			break;
+		}
+		if (fds[2].revents)
+			input_read(&in);
+		if (in.len)
+			input_flush(vm, &in);
+	}
+}
+
+int vm_run(struct vm *vm)
+{
+	sigset_t block, old;
+	int code;
+
+	vcpu_signals_init();
+	if (install_stop_signals())
+		return LKVM_EXIT_ERROR;
+
+	/* vCPU threads inherit this mask: stop signals go to the I/O thread. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		if (vcpu_start(&vm->vcpus[i])) {
+			vm_stop(vm, LKVM_EXIT_ERROR);
+			break;
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+	console_enter();
+	io_loop(vm);
+	console_leave();
+
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		vcpu_join(&vm->vcpus[i]);
+	code = atomic_load(&vm->exit_code);
+	return code < 0 ? LKVM_EXIT_ERROR : code;
+}

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `lkvm run`: plan, create and run a VM. Order of creation matters for KVM:
+ * the vGIC device and its addresses before the vCPUs, KVM_ARM_VCPU_INIT for
+ * every vCPU, then the vGIC's init (Documentation/virt/kvm/devices/
+ * arm-vgic-v3.rst), and the boot registers last.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "vm.h"
+#include "../arm64/layout.h"
+#include "../fdt/fdt.h"
+
+/* kvmtool's default console parameter; --nodefaults drops it. */
+#define DEFAULT_BOOTARGS "console=ttyS0"
+
+/* SPIs the vGIC provides: enough for lkvm's devices, a multiple of 32. */
+#define VM_NR_IRQS 128
+
+static int open_input(const char *what, const char *path, uint64_t *size)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		pr_err("%s %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		pr_err("%s %s: not a regular file", what, path);
+		close(fd);
+		return -1;
+	}
+	*size = st.st_size;
+	return fd;
+}
+
+static int plan_kernel(struct vm_plan *plan, const char *path)
+{
+	uint8_t head[IMAGE_HEADER_SIZE];
+	uint64_t size;
+	const char *why;
+	ssize_t n;
+
+	plan->kernel_fd = open_input("--kernel", path, &size);
+	if (plan->kernel_fd < 0)
+		return -1;
+	n = pread(plan->kernel_fd, head, sizeof(head), 0);
+	if (n < 0) {
+		pr_err("--kernel %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (image_parse(head, n, size, &plan->kernel, &why)) {
+		pr_err("--kernel %s: %s", path, why);
+		return -1;
+	}
+	return 0;
+}
+
+static char *plan_bootargs(const struct run_opts *opts)
+{
+	const char *defaults = opts->nodefaults ? "" : DEFAULT_BOOTARGS;
+	const char *params = opts->params ? opts->params : "";
+	const char *sep = *defaults && *params ? " " : "";
+	char *s;
+
+	if (asprintf(&s, "%s%s%s", defaults, sep, params) < 0)
+		return NULL;
+	return s;
+}
+
+int vm_plan(struct vm_plan *plan, const struct run_opts *opts)
+{
+	uint64_t initrd_size = 0;
+	const char *why;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->initrd_fd = -1;
+	plan->ram_size = opts->mem_mib << 20;
+	if (opts->name[0])
+		snprintf(plan->name, sizeof(plan->name), "%s", opts->name);
+	else
+		snprintf(plan->name, sizeof(plan->name), "guest-%d", getpid());
+
+	if (plan_kernel(plan, opts->kernel))
+		return -1;
+	if (opts->initrd) {
+		plan->initrd_fd =
+			open_input("--initrd", opts->initrd, &initrd_size);
+		if (plan->initrd_fd < 0)
+			return -1;
+	}
+	if (boot_plan(LKVM_RAM_BASE, plan->ram_size, &plan->kernel, initrd_size,
+		      &plan->layout, &why)) {
+		pr_err("--mem %llu: %s", (unsigned long long)opts->mem_mib,
+		       why);
+		return -1;
+	}
+	plan->bootargs = plan_bootargs(opts);
+	if (!plan->bootargs) {
+		pr_err("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads all of fd into guest RAM at gpa. */
+static int load_file(struct vm *vm, int fd, uint64_t gpa, uint64_t size,
+		     const char *what)
+{
+	uint8_t *dst = kvm_gpa_to_host(&vm->kvm, gpa, size);
+	uint64_t done = 0;
+
+	if (!dst) {
+		pr_err("%s does not fit in guest RAM", what);
+		return -1;
+	}
+	while (done < size) {
+		ssize_t n = pread(fd, dst + done, size - done, done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			pr_err("reading %s: %s", what,
+			       n ? strerror(errno) : "file shrank");
+			return -1;
+		}
+		done += n;
+	}
+	return 0;
+}
+
+static int vm_build_fdt(struct vm *vm)
+{
+	const struct boot_layout *l = &vm->plan.layout;
+	struct vm_desc d = {
+		.ram_base = LKVM_RAM_BASE,
+		.ram_size = vm->plan.ram_size,
+		.nr_cpus = vm->nr_vcpus,
+		.mpidr = vm->mpidr,
+		.bootargs = vm->plan.bootargs,
+		.initrd_addr = l->initrd_addr,
+		.initrd_size = l->initrd_size,
+		.gic_dist_base = LKVM_GIC_DIST_BASE,
+		.gic_dist_size = LKVM_GIC_DIST_SIZE,
+		.gic_redist_base = LKVM_GIC_REDIST_BASE(vm->nr_vcpus),
+		.gic_redist_size = vm->nr_vcpus * LKVM_GIC_REDIST_SIZE,
+		.uart_base = LKVM_UART_BASE,
+		.uart_size = LKVM_UART_SIZE,
+		.uart_intid = LKVM_UART_INTID,
+		.uart_clock = LKVM_UART_CLOCK,
+		.psci_method = "hvc",
+	};
+	void *fdt = kvm_gpa_to_host(&vm->kvm, l->fdt_addr, l->fdt_max_size);
+	int err;
+
+	if (getrandom(d.rng_seed, sizeof(d.rng_seed), 0) !=
+		    sizeof(d.rng_seed) ||
+	    getrandom(&d.kaslr_seed, sizeof(d.kaslr_seed), 0) !=
+		    sizeof(d.kaslr_seed)) {
+		pr_err("getrandom: %s", strerror(errno));
+		return -1;
+	}
+	err = fdt_build(&d, fdt, l->fdt_max_size);
+	if (err) {
+		pr_err("building the device tree: libfdt error %d", err);
+		return -1;
+	}
+	if (vm->opts->dump_dtb) {
+		FILE *f = fopen(vm->opts->dump_dtb, "wb");
+		uint32_t size = __builtin_bswap32(((uint32_t *)fdt)[1]);
+
+		if (!f || fwrite(fdt, 1, size, f) != size || fclose(f)) {
+			pr_err("--dump-dtb %s: %s", vm->opts->dump_dtb,
+			       strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void vm_serial_irq(void *ctx, bool level)
+{
+	struct vm *vm = ctx;
+
+	kvm_irq_line(&vm->kvm, LKVM_UART_INTID, level);
+}
+
+static int vm_add_devices(struct vm *vm)
+{
+	struct mmio_region uart = {
+		.base = LKVM_UART_BASE,
+		.size = LKVM_UART_SIZE,
+		.handler = serial_mmio,
+		.opaque = &vm->serial,
+		.name = "8250 UART",
+	};
+
+	serial_init(&vm->serial, STDOUT_FILENO, vm_serial_irq, vm);
+	return mmio_bus_add(&vm->mmio, &uart);
+}
+
+static int vm_create_vcpus(struct vm *vm)
+{
+	vm->vcpus = calloc(vm->nr_vcpus, sizeof(*vm->vcpus));
+	vm->mpidr = calloc(vm->nr_vcpus, sizeof(*vm->mpidr));
+	if (!vm->vcpus || !vm->mpidr) {
+		pr_err("out of memory");
+		return -1;
+	}
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		v->vm = vm;
+		if (kvm_vcpu_create(&vm->kvm, i, &v->kvm) ||
+		    kvm_vcpu_init(&vm->kvm, &v->kvm, i > 0) ||
+		    kvm_vcpu_get_mpidr(&v->kvm, &vm->mpidr[i]))
+			return -1;
+	}
+	return 0;
+}
+
+/* The smallest IPA size that holds guest RAM; 40 bits is KVM's default. */
+static unsigned int vm_ipa_bits(uint64_t ram_end)
+{
+	unsigned int bits = 40;
+
+	while (bits < 64 && ram_end > (1ULL << bits))
+		bits++;
+	return bits;
+}
+
+static int vm_check_host(struct vm *vm, int kvm_fd, unsigned int *ipa_bits)
+{
+	struct kvm_caps caps;
+
+	if (kvm_caps_read(kvm_fd, &caps))
+		return -1;
+	if (vm->nr_vcpus > caps.max_vcpus) {
+		pr_err("--cpus %u: this host's KVM allows at most %u vCPUs",
+		       vm->nr_vcpus, caps.max_vcpus);
+		return -1;
+	}
+	*ipa_bits = vm_ipa_bits(LKVM_RAM_BASE + vm->plan.ram_size);
+	if (*ipa_bits > caps.ipa_bits) {
+		pr_err("--mem %llu: guest RAM ends above this host's %u-bit guest address space",
+		       (unsigned long long)vm->opts->mem_mib, caps.ipa_bits);
+		return -1;
+	}
+	if (!caps.vgic_v3) {
+		pr_err("this host's KVM has no vGICv3, which lkvm needs");
+		return -1;
+	}
+	return 0;
+}
+
+int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
+{
+	const struct boot_layout *l = &vm->plan.layout;
+	struct boot_regs regs;
+	unsigned int ipa_bits;
+
+	vm->opts = opts;
+	vm->nr_vcpus = opts->nr_cpus;
+	atomic_init(&vm->stopping, false);
+	atomic_init(&vm->exit_code, -1);
+	vm->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vm->stop_fd < 0) {
+		pr_err("eventfd: %s", strerror(errno));
+		return -1;
+	}
+	if (vm_check_host(vm, kvm_fd, &ipa_bits))
+		return -1;
+
+	pr_debug("creating VM: %u vCPUs, %llu MiB", vm->nr_vcpus,
+		 (unsigned long long)opts->mem_mib);
+	if (kvm_vm_create(&vm->kvm, kvm_fd, LKVM_RAM_BASE, vm->plan.ram_size,
+			  ipa_bits) ||
+	    kvm_gic_create(&vm->kvm, LKVM_GIC_DIST_BASE,
+			   LKVM_GIC_REDIST_BASE(vm->nr_vcpus)) ||
+	    vm_create_vcpus(vm) || kvm_gic_finalize(&vm->kvm, VM_NR_IRQS))
+		return -1;
+	if (vm_add_devices(vm)) {
+		pr_err("internal: MMIO map");
+		return -1;
+	}
+
+	if (load_file(vm, vm->plan.kernel_fd, l->kernel_addr,
+		      vm->plan.kernel.file_size, "--kernel"))
+		return -1;
+	if (l->initrd_size && load_file(vm, vm->plan.initrd_fd, l->initrd_addr,
+					l->initrd_size, "--initrd"))
+		return -1;
+	if (vm_build_fdt(vm))
+		return -1;
+	pr_debug(
+		"kernel at 0x%llx-0x%llx, initrd at 0x%llx (%llu bytes), DTB at 0x%llx",
+		(unsigned long long)l->kernel_addr,
+		(unsigned long long)l->kernel_end,
+		(unsigned long long)l->initrd_addr,
+		(unsigned long long)l->initrd_size,
+		(unsigned long long)l->fdt_addr);
+
+	boot_regs_compute(l, BOOT_EL1, &regs);
+	return kvm_vcpu_set_boot_regs(&vm->vcpus[0].kvm, &regs);
+}
+
+void vm_stop(struct vm *vm, int exit_code)
+{
+	int expected = -1;
+	uint64_t one = 1;
+
+	atomic_compare_exchange_strong(&vm->exit_code, &expected, exit_code);
+	if (atomic_exchange(&vm->stopping, true))
+		return;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		vcpu_kick(&vm->vcpus[i]);
+	if (write(vm->stop_fd, &one, sizeof(one)) < 0)
+		pr_debug("stop eventfd: %s", strerror(errno));
+}

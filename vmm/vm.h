@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The VM object of `lkvm run`: the guest's memory, vCPUs, devices and the
+ * outcome of the run. Built from the options, run until the guest or the
+ * user ends it.
+ */
+#ifndef LKVM_VM_H
+#define LKVM_VM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "exit-codes.h"
+#include "mmio.h"
+#include "options.h"
+#include "../arm64/boot.h"
+#include "../arm64/image.h"
+#include "../arm64/kvm-vcpu.h"
+#include "../arm64/kvm-vm.h"
+#include "../devices/serial.h"
+
+struct vcpu {
+	struct kvm_vcpu kvm;
+	struct vm *vm;
+	pthread_t thread;
+	atomic_bool thread_started;
+};
+
+/* What the user asked for, checked before any VM exists. */
+struct vm_plan {
+	int kernel_fd;
+	int initrd_fd; /* -1: none */
+	struct kernel_info kernel;
+	struct boot_layout layout;
+	uint64_t ram_size;
+	char name[OPT_NAME_MAX + 1];
+	char *bootargs;
+};
+
+struct vm {
+	const struct run_opts *opts;
+	struct vm_plan plan;
+	struct kvm_vm kvm;
+	unsigned int nr_vcpus;
+	struct vcpu *vcpus;
+	uint64_t *mpidr;
+	struct mmio_bus mmio;
+	struct serial serial;
+
+	atomic_bool stopping;
+	atomic_int exit_code; /* -1 while the guest runs */
+	int stop_fd; /* eventfd: wakes the I/O thread when the VM stops */
+	atomic_uint unhandled_mmio;
+};
+
+/*
+ * Checks the options and files and plans guest RAM, without touching KVM.
+ * Returns 0, or -1 after logging one line naming the problem.
+ */
+int vm_plan(struct vm_plan *plan, const struct run_opts *opts);
+
+/* Creates the VM from a plan; -1 after logging on failure. */
+int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd);
+
+/* Runs the guest until it stops; returns the process exit code. */
+int vm_run(struct vm *vm);
+
+/*
+ * Records the outcome (the first one wins) and makes every vCPU and the
+ * I/O thread stop. Safe from any thread.
+ */
+void vm_stop(struct vm *vm, int exit_code);
+
+/* vCPU threads (vcpu.c). */
+int vcpu_start(struct vcpu *vcpu);
+void vcpu_kick(struct vcpu *vcpu);
+void vcpu_join(struct vcpu *vcpu);
+void vcpu_signals_init(void);
+
+#endif
