@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/lab/lib.sh: helpers for the lab's scenarios. A scenario is a POSIX sh
+# script run by l1-init (busybox sh in L1, the host's sh with --native) with:
+#
+#   LAB           the lab folder: /lab in L1 (bin/lkvm, guests/, l2/, ...)
+#   LAB_SCENARIO  its name ("linux-1cpu" for scenarios/50-linux-1cpu.sh)
+#   LAB_WORK      an empty scratch folder of its own
+#   LAB_RESULT    the file that result() writes, so l1-init can tell a
+#                 scenario that ended without a result
+#
+# It starts with `. "$LAB/lib.sh"` and ends with exactly one pass or fail.
+# Protocol lines, read by tests/lab/run on the host:
+#
+#   LAB-RESULT <scenario> PASS|FAIL <short reason>
+#   LAB-METRIC <scenario>.<metric> <value> <unit>
+#
+# Anything else a scenario prints only goes to the full log.
+
+LAB=${LAB:-/lab}
+LKVM=${LKVM:-$LAB/bin/lkvm}
+name=${LAB_SCENARIO:?LAB_SCENARIO is not set: run scenarios through l1-init}
+W=${LAB_WORK:?LAB_WORK is not set}
+mkdir -p "$W"
+
+# Prints the result line (once), and records it for l1-init.
+result() { # PASS|FAIL reason...
+	_status=$1
+	shift
+	if [ -e "$LAB_RESULT" ]; then
+		echo "lab: $name: a second result ($_status $*) ignored"
+		return 0
+	fi
+	echo "$_status" >"$LAB_RESULT"
+	# One line, whatever the reason holds.
+	_reason=$(printf '%s' "${*:-no reason given}" | tr '\n\r\t' '   ')
+	echo "LAB-RESULT $name $_status $_reason"
+}
+
+# pass/fail end the scenario. fail first shows the last lkvm run's output.
+pass() {
+	result PASS "$@"
+	exit 0
+}
+fail() {
+	[ -n "${last:-}" ] && show "$last"
+	result FAIL "$@"
+	exit 0
+}
+
+metric() { # name value unit
+	echo "LAB-METRIC $name.$1 $2 $3"
+}
+
+# Seconds since boot, with hundredths (/proc/uptime's first field).
+now() {
+	read -r _up _idle </proc/uptime
+	echo "$_up"
+}
+
+# Floating-point arithmetic (sh has integers only): calc '2.5 - 1.25'
+calc() {
+	awk "BEGIN { printf \"%.2f\", $1 }"
+}
+
+# run_lkvm TAG ARGS...: runs "$LKVM ARGS..." with stdin from /dev/null,
+# stdout to $W/TAG.out, stderr to $W/TAG.err. Sets:
+#   rc      its exit status
+#   t0, t1  /proc/uptime before it started and right after it exited
+#   wall    t1 - t0, in seconds
+#   last    TAG (for show and fail)
+run_lkvm() {
+	_tag=$1
+	shift
+	echo "lab: $name: lkvm $*"
+	t0=$(now)
+	"$LKVM" "$@" </dev/null >"$W/$_tag.out" 2>"$W/$_tag.err"
+	rc=$?
+	t1=$(now)
+	wall=$(calc "$t1 - $t0")
+	last=$_tag
+	echo "lab: $name: exit $rc after ${wall}s"
+}
+
+# Shows the end of a run's output in the log, for diagnosing a failure.
+show() { # TAG [lines]
+	for _f in "$W/$1.out" "$W/$1.err"; do
+		[ -s "$_f" ] || continue
+		echo "lab: $name: --- ${_f##*/} (last ${2:-40} lines) ---"
+		tail -n "${2:-40}" "$_f" | sed 's/^/  | /'
+	done
+}
+
+# has TAG FILE-SUFFIX PATTERN: the run's out/err contains the fixed string.
+has() {
+	grep -qF -- "$3" "$W/$1.$2"
+}
+
+# Lines in a file (0 for an empty one; a last line without newline counts).
+lines() {
+	awk 'END { print NR }' "$1"
+}
+
+# linux_boot CPUS ONLINE: boots the Debian kernel (the L1 kernel itself) with
+# the busybox initramfs, 256 MiB, CPUS vCPUs, at EL1; its init prints
+# "LKVM-GUEST-INIT uptime=U online=O" and powers off. Passes when O is
+# ONLINE and lkvm exits 0. Metrics: the guest's uptime at init, the wall
+# time of the whole lkvm run, lkvm's teardown (guest poweroff to process
+# exit) and its resident memory without and with guest RAM.
+linux_boot() {
+	run_lkvm linux run -k "$LAB/l2/Image" -i "$LAB/l2/initrd.cpio.gz" \
+		-m 256 -c "$1" --loglevel info -p "quiet"
+	metric lkvm_wall "$wall" s
+
+	# lkvm --loglevel info: "guest powered off (t=<CLOCK_MONOTONIC>)" and
+	# "resident memory: lkvm <N> KiB, guest RAM <M> KiB".
+	off=$(sed -n 's/.*guest powered off (t=\([0-9.]*\)).*/\1/p' "$W/linux.err" | head -n 1)
+	[ -n "$off" ] && metric teardown "$(calc "$t1 - $off")" s
+	rss=$(sed -n 's/.*resident memory: lkvm \([0-9]*\) KiB, guest RAM \([0-9]*\) KiB.*/\1 \2/p' \
+		"$W/linux.err" | head -n 1)
+	if [ -n "$rss" ]; then
+		metric lkvm_rss "${rss% *}" KiB
+		metric guest_ram_rss "${rss#* }" KiB
+	fi
+
+	marker=$(grep -a 'LKVM-GUEST-INIT' "$W/linux.out" | head -n 1 | tr -d '\r')
+	[ -n "$marker" ] || fail "no LKVM-GUEST-INIT marker (lkvm exit $rc after ${wall}s)"
+	uptime=$(echo "$marker" | sed -n 's/.*uptime=\([0-9.]*\).*/\1/p')
+	online=$(echo "$marker" | sed -n 's/.*online=\([^ ]*\).*/\1/p')
+	[ -n "$uptime" ] && metric guest_uptime_at_init "$uptime" s
+
+	[ "$online" = "$2" ] || fail "guest has online=$online, expected $2"
+	[ "$rc" = 0 ] || fail "lkvm exited $rc"
+	[ -n "$off" ] || fail "no 'guest powered off (t=...)' line from lkvm"
+	[ -n "$rss" ] || fail "no 'resident memory' line from lkvm"
+	pass "init at ${uptime}s guest time, online=$online, lkvm ${wall}s"
+}

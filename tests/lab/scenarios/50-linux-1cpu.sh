@@ -1,0 +1,10 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# lab-timeout: 120
+#
+# The Debian arm64 kernel with a busybox initramfs boots at EL1 with 1 vCPU,
+# reaches init (marker with online=0), powers off; lkvm exits 0.
+# shellcheck source=tests/lab/lib.sh
+. "$LAB/lib.sh"
+
+linux_boot 1 0
