@@ -29,12 +29,17 @@ int boot_plan(uint64_t ram_base, uint64_t ram_size, const struct kernel_info *k,
 	uint64_t low_limit;
 
 	*out = (struct boot_layout){ 0 };
+	if (ram_size > UINT64_MAX - ram_base) {
+		*why = "guest RAM ends beyond the 64-bit address space";
+		return -ENOSPC;
+	}
 	if (ram_size < LKVM_FDT_MAX_SIZE + offset) {
 		*why = "guest RAM is too small for the device tree and the kernel";
 		return -ENOSPC;
 	}
 	out->fdt_max_size = LKVM_FDT_MAX_SIZE;
-	out->fdt_addr = ram_end - LKVM_FDT_MAX_SIZE;
+	/* booting.rst: the DTB must be placed on an 8-byte boundary. */
+	out->fdt_addr = align_down(ram_end - LKVM_FDT_MAX_SIZE, 8);
 	out->kernel_addr = ram_base + offset;
 
 	/* Compare sizes, not sums, so a huge image_size cannot wrap. */
