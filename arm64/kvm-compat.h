@@ -22,5 +22,15 @@
 #ifndef KVM_CAP_ARM_EL2_E2H0
 #define KVM_CAP_ARM_EL2_E2H0 241
 #endif
+#ifndef KVM_ARM_VCPU_HAS_EL2
+#define KVM_ARM_VCPU_HAS_EL2 7
+#endif
+#ifndef KVM_ARM_VCPU_HAS_EL2_E2H0
+#define KVM_ARM_VCPU_HAS_EL2_E2H0 8
+#endif
+/* Linux 6.9: the vGIC maintenance interrupt for guests with EL2. */
+#ifndef KVM_DEV_ARM_VGIC_GRP_MAINT_IRQ
+#define KVM_DEV_ARM_VGIC_GRP_MAINT_IRQ 9
+#endif
 
 #endif

@@ -33,7 +33,8 @@ int kvm_vcpu_create(struct kvm_vm *vm, unsigned int id, struct kvm_vcpu *vcpu)
 	return 0;
 }
 
-int kvm_vcpu_init(struct kvm_vm *vm, struct kvm_vcpu *vcpu, bool powered_off)
+int kvm_vcpu_init(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
+		  const struct vcpu_features *f, bool powered_off)
 {
 	struct kvm_vcpu_init init;
 
@@ -45,6 +46,11 @@ int kvm_vcpu_init(struct kvm_vm *vm, struct kvm_vcpu *vcpu, bool powered_off)
 	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
 	if (powered_off)
 		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
+	/* After init with HAS_EL2, PSTATE is EL2h with DAIF masked. */
+	if (f->el2)
+		init.features[0] |= 1U << KVM_ARM_VCPU_HAS_EL2;
+	if (f->e2h0)
+		init.features[0] |= 1U << KVM_ARM_VCPU_HAS_EL2_E2H0;
 	if (ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &init)) {
 		pr_err("KVM_ARM_VCPU_INIT %u: %s", vcpu->id, strerror(errno));
 		return -1;

@@ -14,6 +14,12 @@
 
 struct kvm_run;
 
+/* The KVM_ARM_VCPU_INIT features; every vCPU of a VM gets the same. */
+struct vcpu_features {
+	bool el2; /* KVM_ARM_VCPU_HAS_EL2: the vCPU has virtual EL2 */
+	bool e2h0; /* KVM_ARM_VCPU_HAS_EL2_E2H0: EL2 without VHE */
+};
+
 struct kvm_vcpu {
 	unsigned int id;
 	int fd;
@@ -27,7 +33,8 @@ int kvm_vcpu_create(struct kvm_vm *vm, unsigned int id, struct kvm_vcpu *vcpu);
  * KVM_ARM_VCPU_INIT with in-kernel PSCI 0.2+. Secondary vCPUs start
  * powered off, waiting for PSCI CPU_ON.
  */
-int kvm_vcpu_init(struct kvm_vm *vm, struct kvm_vcpu *vcpu, bool powered_off);
+int kvm_vcpu_init(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
+		  const struct vcpu_features *f, bool powered_off);
 
 int kvm_vcpu_get_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t *val);
 int kvm_vcpu_set_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t val);

@@ -65,7 +65,7 @@ static void caps_read_from_vm(int vm_fd, struct kvm_caps *caps)
 	caps->max_vcpus = check_cap(vm_fd, KVM_CAP_MAX_VCPUS);
 }
 
-int kvm_caps_read(int kvm_fd, struct kvm_caps *caps)
+int kvm_caps_read(int kvm_fd, struct kvm_caps *caps, bool vm_queries)
 {
 	int vm_fd;
 
@@ -80,6 +80,8 @@ int kvm_caps_read(int kvm_fd, struct kvm_caps *caps)
 	caps->system_event_data = check_cap(kvm_fd, KVM_CAP_SYSTEM_EVENT_DATA);
 	caps->el2 = check_cap(kvm_fd, KVM_CAP_ARM_EL2) > 0;
 	caps->el2_e2h0 = check_cap(kvm_fd, KVM_CAP_ARM_EL2_E2H0) > 0;
+	if (!vm_queries)
+		return 0;
 
 	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
 	if (vm_fd < 0) {
@@ -175,10 +177,15 @@ int kvm_gic_create(struct kvm_vm *vm, uint64_t dist_base, uint64_t redist_base)
 	return 0;
 }
 
-int kvm_gic_finalize(struct kvm_vm *vm, unsigned int nr_irqs)
+int kvm_gic_finalize(struct kvm_vm *vm, unsigned int nr_irqs,
+		     unsigned int maint_intid)
 {
-	uint32_t nr = nr_irqs;
+	uint32_t nr = nr_irqs, maint = maint_intid;
 
+	/* The maintenance IRQ is refused (EBUSY) once the vGIC is ready. */
+	if (maint && gic_set_attr(vm, KVM_DEV_ARM_VGIC_GRP_MAINT_IRQ, 0, &maint,
+				  "maintenance interrupt"))
+		return -1;
 	if (gic_set_attr(vm, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr,
 			 "number of IRQs") ||
 	    gic_set_attr(vm, KVM_DEV_ARM_VGIC_GRP_CTRL,

@@ -34,8 +34,12 @@ struct kvm_vm {
 /* Opens /dev/kvm and checks the API version. Returns the fd or -1. */
 int kvm_open(void);
 
-/* Fills caps from /dev/kvm (and a throw-away VM for device queries). */
-int kvm_caps_read(int kvm_fd, struct kvm_caps *caps);
+/*
+ * Fills caps from /dev/kvm. vGICv3 and the SMCCC filter can only be asked of
+ * a VM: with vm_queries, a throw-away VM answers them (for lkvm probe);
+ * without, they are left false and no VM is created.
+ */
+int kvm_caps_read(int kvm_fd, struct kvm_caps *caps, bool vm_queries);
 
 /*
  * Creates the VM with RAM at ram_base and the vGICv3 device with the given
@@ -45,8 +49,12 @@ int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
 		  uint64_t ram_size, unsigned int ipa_bits);
 int kvm_gic_create(struct kvm_vm *vm, uint64_t dist_base, uint64_t redist_base);
 
-/* After all vCPUs exist: the number of IRQs and the vGIC's init. */
-int kvm_gic_finalize(struct kvm_vm *vm, unsigned int nr_irqs);
+/*
+ * After all vCPUs exist: the number of IRQs, the maintenance interrupt for
+ * guests with EL2 (maint_intid, a PPI INTID; 0 for none) and the vGIC's init.
+ */
+int kvm_gic_finalize(struct kvm_vm *vm, unsigned int nr_irqs,
+		     unsigned int maint_intid);
 
 /* Drives an SPI (INTID >= 32) line to level. */
 int kvm_irq_line(struct kvm_vm *vm, unsigned int intid, bool level);

@@ -60,6 +60,9 @@
 #define LKVM_TIMER_HYP_VIRT_INTID 28
 #define LKVM_TIMER_SEC_PHYS_INTID 29
 
+/* GIC maintenance interrupt for guests with EL2: PPI 9, as QEMU and SBSA. */
+#define LKVM_GIC_MAINT_INTID 25
+
 /*
  * vCPU limit: the redistributors of all vCPUs must fit below the
  * distributor and above the MMIO device window.

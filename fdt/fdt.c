@@ -110,26 +110,28 @@ static int fdt_add_psci(void *fdt, const struct vm_desc *d)
 
 /*
  * bindings/timer/arm,arch_timer.yaml: secure physical, non-secure physical,
- * virtual and hypervisor physical PPIs, in that order.
+ * virtual and hypervisor physical PPIs, in that order, and the hypervisor
+ * virtual timer fifth for a CPU with EL2: without it a VHE guest falls back
+ * to the EL2 physical timer with a "[Firmware Bug]" warning.
  */
-static int fdt_add_timer(void *fdt)
+static int fdt_add_timer(void *fdt, const struct vm_desc *d)
 {
 	static const unsigned int intids[] = {
-		LKVM_TIMER_SEC_PHYS_INTID,
-		LKVM_TIMER_PHYS_INTID,
-		LKVM_TIMER_VIRT_INTID,
-		LKVM_TIMER_HYP_PHYS_INTID,
+		LKVM_TIMER_SEC_PHYS_INTID, LKVM_TIMER_PHYS_INTID,
+		LKVM_TIMER_VIRT_INTID,	   LKVM_TIMER_HYP_PHYS_INTID,
+		LKVM_TIMER_HYP_VIRT_INTID,
 	};
-	fdt32_t irqs[3 * sizeof(intids) / sizeof(*intids)];
+	unsigned int nr = d->el2 ? 5 : 4;
+	fdt32_t irqs[3 * 5];
 
-	for (unsigned int i = 0; i < sizeof(intids) / sizeof(*intids); i++) {
+	for (unsigned int i = 0; i < nr; i++) {
 		irqs[3 * i] = cpu_to_fdt32(GIC_PPI);
 		irqs[3 * i + 1] = cpu_to_fdt32(intids[i] - 16);
 		irqs[3 * i + 2] = cpu_to_fdt32(IRQ_TYPE_LEVEL_HIGH);
 	}
 	TRY(fdt_begin_node(fdt, "timer"));
 	TRY(fdt_property_string(fdt, "compatible", "arm,armv8-timer"));
-	TRY(fdt_property(fdt, "interrupts", irqs, sizeof(irqs)));
+	TRY(fdt_property(fdt, "interrupts", irqs, nr * 3 * sizeof(*irqs)));
 	TRY(fdt_property(fdt, "always-on", NULL, 0));
 	return fdt_end_node(fdt);
 }
@@ -151,6 +153,9 @@ static int fdt_add_gic(void *fdt, const struct vm_desc *d)
 	/* No children (no ITS yet): an interrupt provider has no addresses. */
 	TRY(fdt_property_u32(fdt, "#address-cells", 0));
 	TRY(fdt_property(fdt, "reg", reg, sizeof(reg)));
+	/* The maintenance interrupt a guest hypervisor's vGIC needs. */
+	if (d->el2)
+		TRY(prop_irq(fdt, GIC_PPI, d->gic_maint_intid - 16));
 	TRY(fdt_property_u32(fdt, "phandle", PHANDLE_GIC));
 	return fdt_end_node(fdt);
 }
@@ -180,7 +185,7 @@ static int fdt_add_root(void *fdt, const struct vm_desc *d)
 	TRY(fdt_add_cpus(fdt, d));
 	TRY(fdt_add_psci(fdt, d));
 	TRY(fdt_add_gic(fdt, d));
-	TRY(fdt_add_timer(fdt));
+	TRY(fdt_add_timer(fdt, d));
 	TRY(fdt_add_uart(fdt, d));
 	return fdt_end_node(fdt);
 }

@@ -33,6 +33,13 @@ struct vm_desc {
 	uint32_t uart_clock;
 
 	const char *psci_method; /* "hvc" or "smc" */
+
+	/*
+	 * vCPUs with EL2: the timer gains the EL2 virtual timer PPI and the
+	 * GIC its maintenance interrupt (gic_maint_intid, a PPI INTID).
+	 */
+	bool el2;
+	unsigned int gic_maint_intid;
 };
 
 /*

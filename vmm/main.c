@@ -20,7 +20,7 @@ static int cmd_probe(const struct probe_opts *opts)
 	struct kvm_caps caps;
 	int fd = kvm_open();
 
-	if (fd < 0 || kvm_caps_read(fd, &caps))
+	if (fd < 0 || kvm_caps_read(fd, &caps, true))
 		return LKVM_EXIT_ERROR;
 	probe_report(stdout, &caps, opts->json);
 	return LKVM_EXIT_POWEROFF;

@@ -25,6 +25,8 @@ enum opt_id {
 	OPT_NODEFAULTS,
 	OPT_DUMP_DTB,
 	OPT_LOGLEVEL,
+	OPT_NESTED,
+	OPT_E2H0,
 	OPT_HELP,
 	OPT_JSON,
 };
@@ -47,6 +49,8 @@ static const struct opt_spec run_specs[] = {
 	{ "nodefaults", 0, false, OPT_NODEFAULTS },
 	{ "dump-dtb", 0, true, OPT_DUMP_DTB },
 	{ "loglevel", 0, true, OPT_LOGLEVEL },
+	{ "nested", 0, false, OPT_NESTED },
+	{ "e2h0", 0, false, OPT_E2H0 },
 	{ "help", 'h', false, OPT_HELP },
 	{ NULL, 0, false, 0 },
 };
@@ -79,6 +83,8 @@ static const char usage_run[] =
 	"      --nodefaults      no default kernel parameters (console=ttyS0)\n"
 	"      --dump-dtb FILE   write the guest's device tree blob to FILE\n"
 	"      --loglevel LEVEL  error, warning (default), info or debug\n"
+	"      --nested          vCPUs with EL2: the guest starts at EL2 (VHE)\n"
+	"      --e2h0            with --nested: EL2 without VHE (E2H = 0)\n"
 	"  -h, --help            show this text\n"
 	"\n"
 	"exit status: 0 guest powered off, 1 lkvm error, 2 guest reset,\n"
@@ -214,6 +220,12 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		break;
 	case OPT_NODEFAULTS:
 		r->nodefaults = true;
+		break;
+	case OPT_NESTED:
+		r->nested = true;
+		break;
+	case OPT_E2H0:
+		r->e2h0 = true;
 		break;
 	case OPT_DUMP_DTB:
 		r->dump_dtb = arg;
@@ -355,6 +367,9 @@ static int parse_command_args(struct lkvm_opts *o, const char *cmd, int argc,
 	}
 	if (o->cmd == CMD_RUN && !o->run.kernel)
 		return fail(err, size, "run: no kernel given (use -k FILE)");
+	/* KVM ignores E2H0 without EL2: refuse it rather than boot at EL1. */
+	if (o->cmd == CMD_RUN && o->run.e2h0 && !o->run.nested)
+		return fail(err, size, "--e2h0: only together with --nested");
 	return 0;
 }
 

@@ -38,6 +38,8 @@ struct run_opts {
 	uint64_t mem_mib;
 	enum console_kind console;
 	bool nodefaults;
+	bool nested; /* vCPUs with EL2 */
+	bool e2h0; /* EL2 without VHE (HCR_EL2.E2H = 0) */
 	enum log_level loglevel;
 };
 

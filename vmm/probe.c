@@ -11,17 +11,44 @@ static const char *json_bool(bool v)
 	return v ? "true" : "false";
 }
 
+/* What `lkvm run --nested` lacks on this host, or NULL when it works. */
+static const char *nested_missing(const struct kvm_caps *c)
+{
+	if (!c->vgic_v3)
+		return "no vGICv3";
+	if (!c->el2)
+		return "needs Linux 6.16 or later booted with kvm-arm.mode=nested, on a CPU with FEAT_NV2";
+	return NULL;
+}
+
+static const char *e2h0_missing(const struct kvm_caps *c)
+{
+	if (nested_missing(c))
+		return "--nested does not work";
+	if (!c->el2_e2h0)
+		return "no KVM_CAP_ARM_EL2_E2H0";
+	return NULL;
+}
+
+/* "yes", or "no: <what is missing>". */
+static void print_verdict(FILE *out, const char *what, const char *missing)
+{
+	fprintf(out, "%-19s%s%s\n", what, missing ? "no: " : "yes",
+		missing ? missing : "");
+}
+
 static void probe_report_json(FILE *out, const struct kvm_caps *c)
 {
 	fprintf(out,
 		"{\"api_version\": %d, \"vgic_v3\": %s, \"max_vcpus\": %u, "
 		"\"recommended_vcpus\": %u, \"ipa_bits\": %u, \"el2\": %s, "
 		"\"el2_e2h0\": %s, \"smccc_filter\": %s, "
-		"\"system_event_data\": %s}\n",
+		"\"system_event_data\": %s, \"nested\": %s, \"e2h0\": %s}\n",
 		c->api_version, json_bool(c->vgic_v3), c->max_vcpus,
 		c->recommended_vcpus, c->ipa_bits, json_bool(c->el2),
 		json_bool(c->el2_e2h0), json_bool(c->smccc_filter),
-		json_bool(c->system_event_data));
+		json_bool(c->system_event_data), json_bool(!nested_missing(c)),
+		json_bool(!e2h0_missing(c)));
 }
 
 void probe_report(FILE *out, const struct kvm_caps *c, bool json)
@@ -40,6 +67,8 @@ void probe_report(FILE *out, const struct kvm_caps *c, bool json)
 	fprintf(out, "EL2 E2H0:          %s (KVM_CAP_ARM_EL2_E2H0)\n",
 		yes_no(c->el2_e2h0));
 	fprintf(out, "SMCCC filter:      %s\n", yes_no(c->smccc_filter));
+	print_verdict(out, "run --nested:", nested_missing(c));
+	print_verdict(out, "run --e2h0:", e2h0_missing(c));
 	fprintf(out, "reset type data:   %s (KVM_CAP_SYSTEM_EVENT_DATA)\n",
 		yes_no(c->system_event_data));
 }

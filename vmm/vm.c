@@ -161,7 +161,10 @@ static int vm_build_fdt(struct vm *vm)
 		.uart_size = LKVM_UART_SIZE,
 		.uart_intid = LKVM_UART_INTID,
 		.uart_clock = LKVM_UART_CLOCK,
-		.psci_method = "hvc",
+		/* An EL2 guest's HVCs go to its own vectors: firmware is SMC. */
+		.psci_method = vm->opts->nested ? "smc" : "hvc",
+		.el2 = vm->opts->nested,
+		.gic_maint_intid = LKVM_GIC_MAINT_INTID,
 	};
 	void *fdt = kvm_gpa_to_host(&vm->kvm, l->fdt_addr, l->fdt_max_size);
 	int err;
@@ -214,6 +217,11 @@ static int vm_add_devices(struct vm *vm)
 
 static int vm_create_vcpus(struct vm *vm)
 {
+	const struct vcpu_features features = {
+		.el2 = vm->opts->nested,
+		.e2h0 = vm->opts->e2h0,
+	};
+
 	vm->vcpus = calloc(vm->nr_vcpus, sizeof(*vm->vcpus));
 	vm->mpidr = calloc(vm->nr_vcpus, sizeof(*vm->mpidr));
 	if (!vm->vcpus || !vm->mpidr) {
@@ -225,7 +233,7 @@ static int vm_create_vcpus(struct vm *vm)
 
 		v->vm = vm;
 		if (kvm_vcpu_create(&vm->kvm, i, &v->kvm) ||
-		    kvm_vcpu_init(&vm->kvm, &v->kvm, i > 0) ||
+		    kvm_vcpu_init(&vm->kvm, &v->kvm, &features, i > 0) ||
 		    kvm_vcpu_get_mpidr(&v->kvm, &vm->mpidr[i]))
 			return -1;
 	}
@@ -246,7 +254,8 @@ static int vm_check_host(struct vm *vm, int kvm_fd, unsigned int *ipa_bits)
 {
 	struct kvm_caps caps;
 
-	if (kvm_caps_read(kvm_fd, &caps))
+	/* Only /dev/kvm's answers: the first VM lkvm creates is the guest's. */
+	if (kvm_caps_read(kvm_fd, &caps, false))
 		return -1;
 	if (vm->nr_vcpus > caps.max_vcpus) {
 		pr_err("--cpus %u: this host's KVM allows at most %u vCPUs",
@@ -259,8 +268,12 @@ static int vm_check_host(struct vm *vm, int kvm_fd, unsigned int *ipa_bits)
 		       (unsigned long long)vm->opts->mem_mib, caps.ipa_bits);
 		return -1;
 	}
-	if (!caps.vgic_v3) {
-		pr_err("this host's KVM has no vGICv3, which lkvm needs");
+	if (vm->opts->nested && !caps.el2) {
+		pr_err("--nested: this host's KVM cannot give guests EL2 (it needs Linux 6.16 or later booted with kvm-arm.mode=nested, on a CPU with FEAT_NV2)");
+		return -1;
+	}
+	if (vm->opts->e2h0 && !caps.el2_e2h0) {
+		pr_err("--e2h0: this host's KVM cannot give guests EL2 without VHE (no KVM_CAP_ARM_EL2_E2H0)");
 		return -1;
 	}
 	return 0;
@@ -290,7 +303,9 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 			  ipa_bits) ||
 	    kvm_gic_create(&vm->kvm, LKVM_GIC_DIST_BASE,
 			   LKVM_GIC_REDIST_BASE(vm->nr_vcpus)) ||
-	    vm_create_vcpus(vm) || kvm_gic_finalize(&vm->kvm, VM_NR_IRQS))
+	    vm_create_vcpus(vm) ||
+	    kvm_gic_finalize(&vm->kvm, VM_NR_IRQS,
+			     opts->nested ? LKVM_GIC_MAINT_INTID : 0))
 		return -1;
 	if (vm_add_devices(vm)) {
 		pr_err("internal: MMIO map");
@@ -313,7 +328,7 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 		(unsigned long long)l->initrd_size,
 		(unsigned long long)l->fdt_addr);
 
-	boot_regs_compute(l, BOOT_EL1, &regs);
+	boot_regs_compute(l, opts->nested ? BOOT_EL2 : BOOT_EL1, &regs);
 	return kvm_vcpu_set_boot_regs(&vm->vcpus[0].kvm, &regs);
 }
 
