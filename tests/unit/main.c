@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Runs every suite of the pure core. Exits non-zero when a check fails, so
+ * that `make unit` and `make unit-san` fail too.
+ */
+#include <stdlib.h>
+
+#include "unit.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(image_suite());
+	int failed;
+
+	srunner_add_suite(sr, boot_suite());
+	srunner_add_suite(sr, fdt_suite());
+	srunner_add_suite(sr, options_suite());
+	srunner_add_suite(sr, uart8250_suite());
+	srunner_add_suite(sr, mmio_suite());
+	srunner_add_suite(sr, probe_suite());
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

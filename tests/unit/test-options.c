@@ -1,0 +1,609 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * options_parse: `lkvm run`, `probe`, `help` and `version`, with kvmtool's
+ * option names (kvmtool's builtin-run.c: -k/--kernel, -i/--initrd,
+ * -p/--params, -c/--cpus, -m/--mem, -n/--name, --console, --nodefaults) and
+ * the conventions of getopt_long (--opt value, --opt=value, -o value,
+ * -ovalue). User errors get one line naming the option (ARCHITECTURE.md,
+ * "Errors").
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "unit.h"
+#include "../../vmm/options.h"
+
+static char err[256];
+
+/* Parses "lkvm" followed by the NULL-terminated args. */
+static int parse_argv(struct lkvm_opts *o, const char *const *args)
+{
+	const char *argv[32] = { "lkvm" };
+	int argc = 1;
+
+	while (args[argc - 1]) {
+		ck_assert_int_lt(argc, (int)ARRAY_SIZE(argv) - 1);
+		argv[argc] = args[argc - 1];
+		argc++;
+	}
+	argv[argc] = NULL;
+	memset(err, 0, sizeof(err));
+	return options_parse(argc, (char *const *)argv, o, err, sizeof(err));
+}
+
+#define PARSE(o, ...) parse_argv(o, (const char *const[]){ __VA_ARGS__, NULL })
+
+/* A successful parse of `lkvm run ...`. */
+#define RUN_OK(o, ...)                                                     \
+	do {                                                               \
+		int __ret = PARSE(o, "run", __VA_ARGS__);                  \
+		ck_assert_msg(__ret == 0, "refused (%d): %s", __ret, err); \
+		ck_assert_int_eq((o)->cmd, CMD_RUN);                       \
+	} while (0)
+
+/* The error is one line, without lkvm's own prefix, naming one of a or b. */
+static void check_err(int ret, const char *a, const char *b)
+{
+	ck_assert_int_eq(ret, -EINVAL);
+	ck_assert_msg(err[0], "no error message");
+	ck_assert_msg(!strchr(err, '\n'), "message of more than one line: %s",
+		      err);
+	ck_assert_msg(strncmp(err, "lkvm:", 5), "message with a prefix: %s",
+		      err);
+	ck_assert_msg(strstr(err, a) || (b && strstr(err, b)),
+		      "'%s' names neither %s nor %s", err, a, b ? b : "-");
+}
+
+/* lkvm run: 1 vCPU, 256 MiB, the serial console, warnings (the usage). */
+START_TEST(test_options_defaults)
+{
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "Image");
+	ck_assert_str_eq(o.run.kernel, "Image");
+	ck_assert_ptr_null(o.run.initrd);
+	ck_assert_ptr_null(o.run.params);
+	ck_assert_ptr_null(o.run.dump_dtb);
+	ck_assert_str_eq(o.run.name, "");
+	ck_assert_uint_eq(o.run.nr_cpus, 1);
+	ck_assert_uint_eq(o.run.mem_mib, 256);
+	ck_assert_int_eq(o.run.console, CONSOLE_SERIAL);
+	ck_assert(!o.run.nodefaults);
+	ck_assert(!o.run.nested);
+	ck_assert(!o.run.e2h0);
+	ck_assert_int_eq(o.run.loglevel, LOG_WARNING);
+}
+END_TEST
+
+/* Every option of run, long, with its value in the next argument. */
+START_TEST(test_options_long)
+{
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "--kernel", "k.img", "--initrd", "rd.cpio", "--params",
+	       "quiet loglevel=8", "--cpus", "4", "--mem", "1024", "--name",
+	       "web-1", "--console", "serial", "--nodefaults", "--dump-dtb",
+	       "out.dtb", "--loglevel", "debug");
+	ck_assert_str_eq(o.run.kernel, "k.img");
+	ck_assert_str_eq(o.run.initrd, "rd.cpio");
+	ck_assert_str_eq(o.run.params, "quiet loglevel=8");
+	ck_assert_uint_eq(o.run.nr_cpus, 4);
+	ck_assert_uint_eq(o.run.mem_mib, 1024);
+	ck_assert_str_eq(o.run.name, "web-1");
+	ck_assert_int_eq(o.run.console, CONSOLE_SERIAL);
+	ck_assert(o.run.nodefaults);
+	ck_assert_str_eq(o.run.dump_dtb, "out.dtb");
+	ck_assert_int_eq(o.run.loglevel, LOG_DEBUG);
+}
+END_TEST
+
+/* The same, as --opt=value; a value may itself hold '='. */
+START_TEST(test_options_long_equals)
+{
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "--kernel=k.img", "--initrd=rd.cpio",
+	       "--params=console=ttyS0 rdinit=/bin/sh", "--cpus=8", "--mem=2G",
+	       "--name=db_2.test", "--console=serial", "--dump-dtb=a=b.dtb",
+	       "--loglevel=info");
+	ck_assert_str_eq(o.run.kernel, "k.img");
+	ck_assert_str_eq(o.run.initrd, "rd.cpio");
+	ck_assert_str_eq(o.run.params, "console=ttyS0 rdinit=/bin/sh");
+	ck_assert_uint_eq(o.run.nr_cpus, 8);
+	ck_assert_uint_eq(o.run.mem_mib, 2048);
+	ck_assert_str_eq(o.run.name, "db_2.test");
+	ck_assert_str_eq(o.run.dump_dtb, "a=b.dtb");
+	ck_assert_int_eq(o.run.loglevel, LOG_INFO);
+	ck_assert(!o.run.nodefaults);
+}
+END_TEST
+
+/* Short options, with the value separate. */
+START_TEST(test_options_short)
+{
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "k.img", "-i", "rd", "-p", "quiet", "-c", "2", "-m",
+	       "512", "-n", "vm0");
+	ck_assert_str_eq(o.run.kernel, "k.img");
+	ck_assert_str_eq(o.run.initrd, "rd");
+	ck_assert_str_eq(o.run.params, "quiet");
+	ck_assert_uint_eq(o.run.nr_cpus, 2);
+	ck_assert_uint_eq(o.run.mem_mib, 512);
+	ck_assert_str_eq(o.run.name, "vm0");
+}
+END_TEST
+
+/* Short options with the value attached: -kFILE, -c4, -m1G. */
+START_TEST(test_options_short_attached)
+{
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-kk.img", "-ird", "-pquiet", "-c16", "-m1G", "-nvm1");
+	ck_assert_str_eq(o.run.kernel, "k.img");
+	ck_assert_str_eq(o.run.initrd, "rd");
+	ck_assert_str_eq(o.run.params, "quiet");
+	ck_assert_uint_eq(o.run.nr_cpus, 16);
+	ck_assert_uint_eq(o.run.mem_mib, 1024);
+	ck_assert_str_eq(o.run.name, "vm1");
+}
+END_TEST
+
+/* kvmtool: a lone non-option argument of run is the kernel. */
+START_TEST(test_options_positional_kernel)
+{
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "Image");
+	ck_assert_str_eq(o.run.kernel, "Image");
+	RUN_OK(&o, "-c", "2", "/boot/Image", "-m", "64");
+	ck_assert_str_eq(o.run.kernel, "/boot/Image");
+	ck_assert_uint_eq(o.run.nr_cpus, 2);
+	ck_assert_uint_eq(o.run.mem_mib, 64);
+}
+END_TEST
+
+/* A value is taken as it is, even when it starts with '-'. */
+START_TEST(test_options_value_like_option)
+{
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "Image", "-p", "--verbose");
+	ck_assert_str_eq(o.run.params, "--verbose");
+	ck_assert_str_eq(o.run.kernel, "Image");
+}
+END_TEST
+
+/* --nested gives the vCPUs EL2; --e2h0 only makes sense with it. */
+START_TEST(test_options_nested)
+{
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "I", "--nested");
+	ck_assert(o.run.nested);
+	ck_assert(!o.run.e2h0);
+	RUN_OK(&o, "-k", "I", "--nested", "--e2h0");
+	ck_assert(o.run.nested);
+	ck_assert(o.run.e2h0);
+	/* In either order. */
+	RUN_OK(&o, "--e2h0", "-k", "I", "--nested");
+	ck_assert(o.run.nested);
+	ck_assert(o.run.e2h0);
+	check_err(PARSE(&o, "run", "-k", "I", "--e2h0"), "--e2h0", NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "--nested=1"), "--nested", NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "--e2h0=yes", "--nested"),
+		  "--e2h0", NULL);
+}
+END_TEST
+
+/* The last of a repeated option wins, as with getopt. */
+START_TEST(test_options_repeated)
+{
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "a", "-c", "2", "--cpus", "3", "-m", "64", "-m",
+	       "128");
+	ck_assert_uint_eq(o.run.nr_cpus, 3);
+	ck_assert_uint_eq(o.run.mem_mib, 128);
+}
+END_TEST
+
+/* --mem: MiB, or with a M or G suffix; at least 8 MiB, at most 1 TiB. */
+static const struct {
+	const char *arg;
+	uint64_t mib; /* 0: refused */
+} mems[] = {
+	{ "8", 8 },
+	{ "9", 9 },
+	{ "256", 256 },
+	{ "512M", 512 },
+	{ "512m", 512 },
+	{ "8M", 8 },
+	{ "1G", 1024 },
+	{ "2g", 2048 },
+	{ "1024G", 1048576 }, /* 1 TiB */
+	{ "1048576", 1048576 },
+	{ "0", 0 },
+	{ "7", 0 },
+	{ "7M", 0 },
+	{ "0G", 0 },
+	{ "1025G", 0 },
+	{ "1048577", 0 },
+	{ "99999999999999999999G", 0 },
+	{ "18446744073709551615", 0 },
+	{ "18446744073709551616", 0 },
+	{ "18014398509481984G", 0 }, /* 2^54 G: 2^64 MiB wraps to 0 */
+	{ "18014398509481985G", 0 }, /* wraps to 1024 */
+	{ "", 0 },
+	{ "M", 0 },
+	{ "-256", 0 },
+	{ "+256", 0 },
+	{ " 256", 0 },
+	{ "256 ", 0 },
+	{ "256K", 0 },
+	{ "1T", 0 },
+	{ "1.5G", 0 },
+	{ "512MB", 0 },
+	{ "512MM", 0 },
+	{ "0x100", 0 },
+	{ "abc", 0 },
+};
+
+START_TEST(test_options_mem)
+{
+	struct lkvm_opts o;
+	int ret;
+
+	ret = PARSE(&o, "run", "-k", "Image", "--mem", mems[_i].arg);
+	if (mems[_i].mib) {
+		ck_assert_msg(ret == 0, "--mem %s refused: %s", mems[_i].arg,
+			      err);
+		ck_assert_uint_eq(o.run.mem_mib, mems[_i].mib);
+	} else {
+		ck_assert_msg(ret != 0, "--mem '%s' accepted as %llu MiB",
+			      mems[_i].arg, (unsigned long long)o.run.mem_mib);
+		check_err(ret, "--mem", "-m");
+	}
+	/* The short form agrees. */
+	ret = PARSE(&o, "run", "-k", "Image", "-m", mems[_i].arg);
+	ck_assert_int_eq(ret == 0, mems[_i].mib != 0);
+}
+END_TEST
+
+/* --cpus: 1 to 4096 (lkvm's limit), a plain decimal number. */
+static const struct {
+	const char *arg;
+	unsigned int cpus; /* 0: refused */
+} cpus[] = {
+	{ "1", 1 },
+	{ "2", 2 },
+	{ "512", 512 },
+	{ "4096", 4096 },
+	{ "0", 0 },
+	{ "4097", 0 },
+	{ "65536", 0 },
+	{ "4294967297", 0 }, /* 2^32 + 1: 1 if truncated */
+	{ "99999999999999999999", 0 },
+	{ "", 0 },
+	{ "-1", 0 },
+	{ "+2", 0 },
+	{ " 2", 0 },
+	{ "2x", 0 },
+	{ "0x10", 0 },
+	{ "two", 0 },
+};
+
+START_TEST(test_options_cpus)
+{
+	struct lkvm_opts o;
+	int ret;
+
+	ret = PARSE(&o, "run", "-k", "Image", "--cpus", cpus[_i].arg);
+	if (cpus[_i].cpus) {
+		ck_assert_msg(ret == 0, "--cpus %s refused: %s", cpus[_i].arg,
+			      err);
+		ck_assert_uint_eq(o.run.nr_cpus, cpus[_i].cpus);
+	} else {
+		ck_assert_msg(ret != 0, "--cpus '%s' accepted as %u",
+			      cpus[_i].arg, o.run.nr_cpus);
+		check_err(ret, "--cpus", "-c");
+	}
+	ret = PARSE(&o, "run", "-k", "Image", "-c", cpus[_i].arg);
+	ck_assert_int_eq(ret == 0, cpus[_i].cpus != 0);
+}
+END_TEST
+
+/* --name: 1 to 64 letters, digits, '-', '_' or '.'. */
+START_TEST(test_options_name)
+{
+	static const char *const bad[] = { "",	       "a b",  "a/b", "a:b",
+					   "\xc3\xa4", "x\ty", "a*",  "$HOME" };
+	char name[80];
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "I", "--name", "Az09-_.");
+	ck_assert_str_eq(o.run.name, "Az09-_.");
+
+	memset(name, 'n', 64);
+	name[64] = 0;
+	RUN_OK(&o, "-k", "I", "--name", name);
+	ck_assert_str_eq(o.run.name, name);
+
+	name[64] = 'n';
+	name[65] = 0;
+	check_err(PARSE(&o, "run", "-k", "I", "--name", name), "--name", "-n");
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++)
+		check_err(PARSE(&o, "run", "-k", "I", "-n", bad[i]), "--name",
+			  "-n");
+}
+END_TEST
+
+/* --console serial is the one console; --loglevel takes four names. */
+START_TEST(test_options_console_loglevel)
+{
+	static const struct {
+		const char *name;
+		enum log_level level;
+	} levels[] = {
+		{ "error", LOG_ERROR },
+		{ "warning", LOG_WARNING },
+		{ "info", LOG_INFO },
+		{ "debug", LOG_DEBUG },
+	};
+	struct lkvm_opts o;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(levels); i++) {
+		RUN_OK(&o, "-k", "I", "--loglevel", levels[i].name);
+		ck_assert_int_eq(o.run.loglevel, levels[i].level);
+	}
+	check_err(PARSE(&o, "run", "-k", "I", "--loglevel", "verbose"),
+		  "--loglevel", NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "--loglevel", "3"), "--loglevel",
+		  NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "--loglevel", "ERROR"),
+		  "--loglevel", NULL);
+	RUN_OK(&o, "-k", "I", "--console", "serial");
+	check_err(PARSE(&o, "run", "-k", "I", "--console", "virtio"),
+		  "--console", NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "--console=hvc"), "--console",
+		  NULL);
+}
+END_TEST
+
+/* Unknown options, missing values and stray arguments, each named. */
+static const struct {
+	const char *args[8];
+	const char *names; /* what the message must name */
+	const char *or_names; /* or this */
+} bad_args[] = {
+	{ { "run", "-k", "I", "--bogus" }, "--bogus", NULL },
+	{ { "run", "--bogus", "-k", "I" }, "--bogus", NULL },
+	{ { "run", "-k", "I", "-x" }, "-x", NULL },
+	{ { "run", "-k", "I", "--kern", "J" }, "--kern", NULL },
+	{ { "run", "-k", "I", "--kernelx=J" }, "--kernelx", NULL },
+	{ { "run", "-k", "I", "--KERNEL", "J" }, "--KERNEL", NULL },
+	{ { "run", "-k", "I", "--json" }, "--json", NULL },
+	{ { "run", "-k" }, "-k", "--kernel" },
+	{ { "run", "--kernel" }, "--kernel", NULL },
+	{ { "run", "-k", "I", "--cpus" }, "--cpus", NULL },
+	{ { "run", "-k", "I", "-c" }, "-c", "--cpus" },
+	{ { "run", "-k", "I", "-m" }, "-m", "--mem" },
+	{ { "run", "-k", "I", "--mem" }, "--mem", NULL },
+	{ { "run", "-k", "I", "--initrd" }, "--initrd", NULL },
+	{ { "run", "-k", "I", "-i" }, "-i", "--initrd" },
+	{ { "run", "-k", "I", "-p" }, "-p", "--params" },
+	{ { "run", "-k", "I", "--name" }, "--name", NULL },
+	{ { "run", "-k", "I", "--dump-dtb" }, "--dump-dtb", NULL },
+	{ { "run", "-k", "I", "--loglevel" }, "--loglevel", NULL },
+	{ { "run", "-k", "I", "--console" }, "--console", NULL },
+	{ { "run", "-k", "I", "--nodefaults=yes" }, "--nodefaults", NULL },
+	{ { "run", "-k", "I", "--help=run" }, "--help", NULL },
+	{ { "run", "-k", "I", "J" }, "J", NULL },
+	{ { "run", "I", "J" }, "J", NULL },
+	{ { "run", "-k", "I", "--", "x" }, "--", NULL },
+	{ { "run" }, "kernel", NULL },
+	{ { "run", "-c", "2" }, "kernel", NULL },
+	{ { "probe", "--bogus" }, "--bogus", NULL },
+	{ { "probe", "-k", "I" }, "-k", NULL },
+	{ { "probe", "--json=yes" }, "--json", NULL },
+	{ { "probe", "--nested" }, "--nested", NULL },
+	{ { "probe", "extra" }, "extra", NULL },
+	{ { "frobnicate" }, "frobnicate", NULL },
+	{ { "--bogus" }, "--bogus", NULL },
+	{ { "Run", "-k", "I" }, "Run", NULL },
+};
+
+START_TEST(test_options_bad)
+{
+	struct lkvm_opts o;
+
+	check_err(parse_argv(&o, bad_args[_i].args), bad_args[_i].names,
+		  bad_args[_i].or_names);
+}
+END_TEST
+
+/* No command at all: an error that points at --help. */
+START_TEST(test_options_no_command)
+{
+	const char *argv[] = { "lkvm", NULL };
+	struct lkvm_opts o;
+
+	memset(err, 0, sizeof(err));
+	check_err(options_parse(1, (char *const *)argv, &o, err, sizeof(err)),
+		  "help", NULL);
+}
+END_TEST
+
+/* lkvm --help, -h, help [command]. */
+START_TEST(test_options_help_command)
+{
+	struct lkvm_opts o;
+
+	ck_assert_int_eq(PARSE(&o, "help"), 0);
+	ck_assert_int_eq(o.cmd, CMD_HELP);
+	ck_assert_int_eq(o.help_for, CMD_HELP);
+	ck_assert_int_eq(PARSE(&o, "--help"), 0);
+	ck_assert_int_eq(o.cmd, CMD_HELP);
+	ck_assert_int_eq(o.help_for, CMD_HELP);
+	ck_assert_int_eq(PARSE(&o, "-h"), 0);
+	ck_assert_int_eq(o.cmd, CMD_HELP);
+	ck_assert_int_eq(PARSE(&o, "help", "run"), 0);
+	ck_assert_int_eq(o.cmd, CMD_HELP);
+	ck_assert_int_eq(o.help_for, CMD_RUN);
+	ck_assert_int_eq(PARSE(&o, "help", "probe"), 0);
+	ck_assert_int_eq(o.cmd, CMD_HELP);
+	ck_assert_int_eq(o.help_for, CMD_PROBE);
+}
+END_TEST
+
+/* --help of a command, wherever it stands, and with no kernel given. */
+static const struct {
+	const char *args[8];
+	enum lkvm_cmd help_for;
+} helps[] = {
+	{ { "run", "--help" }, CMD_RUN },
+	{ { "run", "-h" }, CMD_RUN },
+	{ { "run", "--help", "-k", "I" }, CMD_RUN },
+	{ { "run", "-k", "I", "--help" }, CMD_RUN },
+	{ { "run", "-c", "2", "-h", "-m", "64" }, CMD_RUN },
+	{ { "run", "Image", "--help" }, CMD_RUN },
+	{ { "run", "--nodefaults", "--help", "Image" }, CMD_RUN },
+	{ { "probe", "--help" }, CMD_PROBE },
+	{ { "probe", "-h" }, CMD_PROBE },
+	{ { "probe", "--json", "--help" }, CMD_PROBE },
+};
+
+START_TEST(test_options_help_anywhere)
+{
+	struct lkvm_opts o;
+	int ret = parse_argv(&o, helps[_i].args);
+
+	ck_assert_msg(ret == 0, "refused: %s", err);
+	ck_assert_int_eq(o.cmd, CMD_HELP);
+	ck_assert_int_eq(o.help_for, helps[_i].help_for);
+}
+END_TEST
+
+START_TEST(test_options_version)
+{
+	struct lkvm_opts o;
+
+	ck_assert_int_eq(PARSE(&o, "version"), 0);
+	ck_assert_int_eq(o.cmd, CMD_VERSION);
+	ck_assert_int_eq(PARSE(&o, "--version"), 0);
+	ck_assert_int_eq(o.cmd, CMD_VERSION);
+}
+END_TEST
+
+START_TEST(test_options_probe)
+{
+	struct lkvm_opts o;
+
+	ck_assert_int_eq(PARSE(&o, "probe"), 0);
+	ck_assert_int_eq(o.cmd, CMD_PROBE);
+	ck_assert(!o.probe.json);
+	ck_assert_int_eq(PARSE(&o, "probe", "--json"), 0);
+	ck_assert_int_eq(o.cmd, CMD_PROBE);
+	ck_assert(o.probe.json);
+}
+END_TEST
+
+/* A previous parse leaves nothing behind. */
+START_TEST(test_options_fresh_state)
+{
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "I", "-c", "7", "--nodefaults", "-n", "x", "-i", "r",
+	       "--nested", "--e2h0");
+	RUN_OK(&o, "-k", "J");
+	ck_assert_uint_eq(o.run.nr_cpus, 1);
+	ck_assert(!o.run.nodefaults);
+	ck_assert(!o.run.nested);
+	ck_assert(!o.run.e2h0);
+	ck_assert_str_eq(o.run.name, "");
+	ck_assert_ptr_null(o.run.initrd);
+	ck_assert_int_eq(PARSE(&o, "probe"), 0);
+	ck_assert(!o.probe.json);
+}
+END_TEST
+
+/* A small error buffer gets a truncated, terminated message. */
+START_TEST(test_options_small_err_buffer)
+{
+	const char *argv[] = { "lkvm", "run", "-k", "I", "--cpus", "0", NULL };
+	struct lkvm_opts o;
+	char small[9];
+
+	memset(small, 'x', sizeof(small));
+	ck_assert_int_eq(options_parse(6, (char *const *)argv, &o, small,
+				       sizeof(small)),
+			 -EINVAL);
+	ck_assert_uint_eq(strlen(small), sizeof(small) - 1);
+}
+END_TEST
+
+/* Each command has a usage text naming its options. */
+START_TEST(test_options_usage)
+{
+	static const char *const run_opts[] = {
+		"--kernel",   "--initrd",   "--params",	 "--cpus",
+		"--mem",      "--name",	    "--console", "--nodefaults",
+		"--dump-dtb", "--loglevel", "--nested",	 "--e2h0",
+		"--help",
+	};
+	const char *u;
+
+	u = options_usage(CMD_RUN);
+	ck_assert_ptr_nonnull(u);
+	for (unsigned int i = 0; i < ARRAY_SIZE(run_opts); i++)
+		ck_assert_msg(strstr(u, run_opts[i]), "run usage lacks %s",
+			      run_opts[i]);
+	u = options_usage(CMD_PROBE);
+	ck_assert_ptr_nonnull(u);
+	ck_assert_ptr_nonnull(strstr(u, "--json"));
+	u = options_usage(CMD_HELP);
+	ck_assert_ptr_nonnull(u);
+	ck_assert_ptr_nonnull(strstr(u, "run"));
+	ck_assert_ptr_nonnull(strstr(u, "probe"));
+	ck_assert_ptr_nonnull(strstr(u, "version"));
+}
+END_TEST
+
+Suite *options_suite(void)
+{
+	Suite *s = suite_create("options");
+	TCase *tc = tcase_create("run");
+
+	tcase_add_test(tc, test_options_defaults);
+	tcase_add_test(tc, test_options_long);
+	tcase_add_test(tc, test_options_long_equals);
+	tcase_add_test(tc, test_options_short);
+	tcase_add_test(tc, test_options_short_attached);
+	tcase_add_test(tc, test_options_positional_kernel);
+	tcase_add_test(tc, test_options_value_like_option);
+	tcase_add_test(tc, test_options_repeated);
+	tcase_add_test(tc, test_options_nested);
+	tcase_add_loop_test(tc, test_options_mem, 0, ARRAY_SIZE(mems));
+	tcase_add_loop_test(tc, test_options_cpus, 0, ARRAY_SIZE(cpus));
+	tcase_add_test(tc, test_options_name);
+	tcase_add_test(tc, test_options_console_loglevel);
+	tcase_add_test(tc, test_options_fresh_state);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_loop_test(tc, test_options_bad, 0, ARRAY_SIZE(bad_args));
+	tcase_add_test(tc, test_options_no_command);
+	tcase_add_test(tc, test_options_small_err_buffer);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("commands");
+	tcase_add_test(tc, test_options_help_command);
+	tcase_add_loop_test(tc, test_options_help_anywhere, 0,
+			    ARRAY_SIZE(helps));
+	tcase_add_test(tc, test_options_version);
+	tcase_add_test(tc, test_options_probe);
+	tcase_add_test(tc, test_options_usage);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The unit test suites of lkvm's pure core: one Check suite per module,
+ * each in tests/unit/test-<module>.c, all run by tests/unit/main.c.
+ */
+#ifndef LKVM_TESTS_UNIT_H
+#define LKVM_TESTS_UNIT_H
+
+#include <check.h>
+
+Suite *image_suite(void);
+Suite *boot_suite(void);
+Suite *fdt_suite(void);
+Suite *options_suite(void);
+Suite *uart8250_suite(void);
+Suite *mmio_suite(void);
+Suite *probe_suite(void);
+
+/* Number of elements of an array. */
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif
