@@ -75,6 +75,7 @@ int kvm_caps_read(int kvm_fd, struct kvm_caps *caps, bool vm_queries)
 	caps->recommended_vcpus = check_cap(kvm_fd, KVM_CAP_NR_VCPUS);
 	/* 0 means the host only supports the legacy 40-bit IPA space. */
 	caps->ipa_bits = check_cap(kvm_fd, KVM_CAP_ARM_VM_IPA_SIZE);
+	caps->ipa_configurable = caps->ipa_bits > 0;
 	if (!caps->ipa_bits)
 		caps->ipa_bits = 40;
 	caps->system_event_data = check_cap(kvm_fd, KVM_CAP_SYSTEM_EVENT_DATA);
@@ -97,9 +98,7 @@ int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
 		  uint64_t ram_size, unsigned int ipa_bits)
 {
 	struct kvm_userspace_memory_region region;
-	/* The default type gives a 40-bit IPA space; ask for more if needed. */
-	unsigned long type =
-		ipa_bits > 40 ? KVM_VM_TYPE_ARM_IPA_SIZE(ipa_bits) : 0;
+	unsigned long type = ipa_bits ? KVM_VM_TYPE_ARM_IPA_SIZE(ipa_bits) : 0;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->kvm_fd = kvm_fd;

@@ -16,6 +16,7 @@ struct kvm_caps {
 	unsigned int max_vcpus;
 	unsigned int recommended_vcpus;
 	unsigned int ipa_bits; /* largest guest physical address size */
+	bool ipa_configurable; /* KVM_CAP_ARM_VM_IPA_SIZE: VM type sets it */
 	bool el2; /* KVM_CAP_ARM_EL2 */
 	bool el2_e2h0; /* KVM_CAP_ARM_EL2_E2H0 */
 	bool smccc_filter;
@@ -42,7 +43,8 @@ int kvm_open(void);
 int kvm_caps_read(int kvm_fd, struct kvm_caps *caps, bool vm_queries);
 
 /*
- * Creates the VM with RAM at ram_base and the vGICv3 device with the given
+ * Creates the VM with RAM at ram_base, with an IPA space of ipa_bits (0: KVM's
+ * default of 40 bits, for hosts without KVM_CAP_ARM_VM_IPA_SIZE) and the vGICv3 device with the given
  * distributor and redistributor addresses. Returns 0 or -1 (logged).
  */
 int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,

@@ -240,10 +240,14 @@ static int vm_create_vcpus(struct vm *vm)
 	return 0;
 }
 
-/* The smallest IPA size that holds guest RAM; 40 bits is KVM's default. */
+/*
+ * The smallest IPA size (32 bits at least, KVM's minimum) that holds guest
+ * RAM: KVM walks the VM's stage-2 tables over the whole IPA range, 1 GiB at
+ * a time, when the VM ends.
+ */
 static unsigned int vm_ipa_bits(uint64_t ram_end)
 {
-	unsigned int bits = 40;
+	unsigned int bits = 32;
 
 	while (bits < 64 && ram_end > (1ULL << bits))
 		bits++;
@@ -268,6 +272,9 @@ static int vm_check_host(struct vm *vm, int kvm_fd, unsigned int *ipa_bits)
 		       (unsigned long long)vm->opts->mem_mib, caps.ipa_bits);
 		return -1;
 	}
+	/* Without KVM_CAP_ARM_VM_IPA_SIZE, only the default type is accepted. */
+	if (!caps.ipa_configurable)
+		*ipa_bits = 0;
 	if (vm->opts->nested && !caps.el2) {
 		pr_err("--nested: this host's KVM cannot give guests EL2 (it needs Linux 6.16 or later booted with kvm-arm.mode=nested, on a CPU with FEAT_NV2)");
 		return -1;
