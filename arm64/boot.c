@@ -65,6 +65,15 @@ int boot_plan(uint64_t ram_base, uint64_t ram_size, const struct kernel_info *k,
 	return 0;
 }
 
+unsigned int boot_ipa_bits(uint64_t ram_end)
+{
+	unsigned int bits = 32;
+
+	while (bits < 64 && ram_end > (1ULL << bits))
+		bits++;
+	return bits;
+}
+
 void boot_regs_compute(const struct boot_layout *l, enum boot_el el,
 		       struct boot_regs *r)
 {

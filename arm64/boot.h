@@ -29,6 +29,14 @@ struct boot_layout {
 int boot_plan(uint64_t ram_base, uint64_t ram_size, const struct kernel_info *k,
 	      uint64_t initrd_size, struct boot_layout *out, const char **why);
 
+/*
+ * The smallest IPA size (32 bits at least, KVM's minimum) that holds guest
+ * physical addresses below ram_end: KVM walks the VM's stage-2 tables over
+ * the whole IPA range, 1 GiB at a time, when the VM ends, so smaller is
+ * cheaper.
+ */
+unsigned int boot_ipa_bits(uint64_t ram_end);
+
 /* Exception level a vCPU starts at. */
 enum boot_el {
 	BOOT_EL1,

@@ -240,20 +240,6 @@ static int vm_create_vcpus(struct vm *vm)
 	return 0;
 }
 
-/*
- * The smallest IPA size (32 bits at least, KVM's minimum) that holds guest
- * RAM: KVM walks the VM's stage-2 tables over the whole IPA range, 1 GiB at
- * a time, when the VM ends.
- */
-static unsigned int vm_ipa_bits(uint64_t ram_end)
-{
-	unsigned int bits = 32;
-
-	while (bits < 64 && ram_end > (1ULL << bits))
-		bits++;
-	return bits;
-}
-
 static int vm_check_host(struct vm *vm, int kvm_fd, unsigned int *ipa_bits)
 {
 	struct kvm_caps caps;
@@ -266,7 +252,7 @@ static int vm_check_host(struct vm *vm, int kvm_fd, unsigned int *ipa_bits)
 		       vm->nr_vcpus, caps.max_vcpus);
 		return -1;
 	}
-	*ipa_bits = vm_ipa_bits(LKVM_RAM_BASE + vm->plan.ram_size);
+	*ipa_bits = boot_ipa_bits(LKVM_RAM_BASE + vm->plan.ram_size);
 	if (*ipa_bits > caps.ipa_bits) {
 		pr_err("--mem %llu: guest RAM ends above this host's %u-bit guest address space",
 		       (unsigned long long)vm->opts->mem_mib, caps.ipa_bits);

@@ -441,6 +441,32 @@ START_TEST(test_boot_regs_from_layout)
 }
 END_TEST
 
+/*
+ * KVM_CAP_ARM_VM_IPA_SIZE (api.rst, KVM_CREATE_VM): the IPA size is 32 bits
+ * at least; every guest physical address below the end of RAM must fit.
+ */
+START_TEST(test_boot_ipa_bits)
+{
+	static const struct {
+		uint64_t ram_end;
+		unsigned int bits;
+	} cases[] = {
+		{ 0x80000000ULL + 256 * SZ_1M, 32 }, /* the lab's 256 MiB */
+		{ 0x100000000ULL, 32 }, /* 2 GiB of RAM ends at exactly 4 GiB */
+		{ 0x100000001ULL, 33 },
+		{ 0x80000000ULL + 0x100000000ULL, 33 }, /* 4 GiB of RAM */
+		{ 1ULL << 40, 40 },
+		{ (1ULL << 40) + 1, 41 },
+		{ 0x80000000ULL + (1ULL << 40), 41 }, /* lkvm's 1 TiB maximum */
+		{ 1, 32 },
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++)
+		ck_assert_uint_eq(boot_ipa_bits(cases[i].ram_end),
+				  cases[i].bits);
+}
+END_TEST
+
 Suite *boot_suite(void)
 {
 	Suite *s = suite_create("boot");
@@ -465,6 +491,7 @@ Suite *boot_suite(void)
 	tcase_add_test(tc, test_boot_regs_el1);
 	tcase_add_test(tc, test_boot_regs_el2);
 	tcase_add_test(tc, test_boot_regs_from_layout);
+	tcase_add_test(tc, test_boot_ipa_bits);
 	suite_add_tcase(s, tc);
 	return s;
 }
