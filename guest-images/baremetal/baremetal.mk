@@ -53,6 +53,9 @@ BM_RT_C_OBJS := $(patsubst %,$(BM_OBJ)/%.o,runtime console exceptions string)
 BM_RT_S_OBJS := $(BM_OBJ)/vectors.o
 BM_RT_OBJS := $(BM_RT_C_OBJS) $(BM_RT_S_OBJS)
 
+# One image per tests/*.c, nothing else: a header in tests/ (one test built
+# as several images, e.g. el2-common.h) is only included, and -MMD makes
+# its includers depend on it.
 BM_TESTS := $(sort $(basename $(notdir $(wildcard $(BM_DIR)/tests/*.c))))
 BM_RAW_TESTS := smoke
 BM_TEST_OBJS := $(patsubst %,$(BM_OBJ)/tests/%.o,$(BM_TESTS))
