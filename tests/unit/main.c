@@ -18,6 +18,7 @@ int main(void)
 	srunner_add_suite(sr, uart8250_suite());
 	srunner_add_suite(sr, mmio_suite());
 	srunner_add_suite(sr, probe_suite());
+	srunner_add_suite(sr, psci_suite());
 
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

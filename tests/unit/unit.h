@@ -15,6 +15,7 @@ Suite *options_suite(void);
 Suite *uart8250_suite(void);
 Suite *mmio_suite(void);
 Suite *probe_suite(void);
+Suite *psci_suite(void);
 
 /* Number of elements of an array. */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
