@@ -58,6 +58,18 @@ now() {
 	echo "$_up"
 }
 
+# CLOCK_MONOTONIC in seconds with microseconds (the clock of lkvm's "t="
+# times), from /proc/timer_list's "now at N nsecs"; now()'s 10 ms steps when
+# that file cannot be read.
+mono() {
+	_ns=$(sed -n '/^now at /{s/^now at \([0-9]*\) nsecs.*/\1/p;q;}' /proc/timer_list 2>/dev/null)
+	if [ -n "$_ns" ]; then
+		awk "BEGIN { printf \"%.6f\", $_ns / 1e9 }"
+	else
+		now
+	fi
+}
+
 # Floating-point arithmetic (sh has integers only): calc '2.5 - 1.25'
 calc() {
 	awk "BEGIN { printf \"%.2f\", $1 }"
@@ -68,11 +80,13 @@ calc() {
 #   rc      its exit status
 #   t0, t1  /proc/uptime before it started and right after it exited
 #   wall    t1 - t0, in seconds
+#   t0f     mono() right before t0 (for the fine-grained start of a run)
 #   last    TAG (for show and fail)
 run_lkvm() {
 	_tag=$1
 	shift
 	echo "lab: $name: lkvm $*"
+	t0f=$(mono)
 	t0=$(now)
 	"$LKVM" "$@" </dev/null >"$W/$_tag.out" 2>"$W/$_tag.err"
 	rc=$?
@@ -101,37 +115,75 @@ lines() {
 	awk 'END { print NR }' "$1"
 }
 
-# linux_boot CPUS ONLINE: boots the Debian kernel (the L1 kernel itself) with
-# the busybox initramfs, 256 MiB, CPUS vCPUs, at EL1; its init prints
-# "LKVM-GUEST-INIT uptime=U online=O" and powers off. Passes when O is
-# ONLINE and lkvm exits 0. Metrics: the guest's uptime at init, the wall
-# time of the whole lkvm run, lkvm's teardown (guest poweroff to process
-# exit) and its resident memory without and with guest RAM.
-linux_boot() {
-	run_lkvm linux run -k "$LAB/l2/Image" -i "$LAB/l2/initrd.cpio.gz" \
-		-m 256 -c "$1" --loglevel info -p "quiet"
-	metric lkvm_wall "$wall" s
+# powered_off TAG: lkvm's "guest powered off (t=<CLOCK_MONOTONIC>)" line
+# (--loglevel info) of run TAG: sets off to that time, or empty. The time is
+# comparable with now()'s (/proc/uptime, CLOCK_BOOTTIME: no suspend here).
+powered_off() {
+	off=$(sed -n 's/.*guest powered off (t=\([0-9.]*\)).*/\1/p' "$W/$1.err" | head -n 1)
+}
 
-	# lkvm --loglevel info: "guest powered off (t=<CLOCK_MONOTONIC>)" and
-	# "resident memory: lkvm <N> KiB, guest RAM <M> KiB".
-	off=$(sed -n 's/.*guest powered off (t=\([0-9.]*\)).*/\1/p' "$W/linux.err" | head -n 1)
-	[ -n "$off" ] && metric teardown "$(calc "$t1 - $off")" s
-	rss=$(sed -n 's/.*resident memory: lkvm \([0-9]*\) KiB, guest RAM \([0-9]*\) KiB.*/\1 \2/p' \
-		"$W/linux.err" | head -n 1)
-	if [ -n "$rss" ]; then
-		metric lkvm_rss "${rss% *}" KiB
-		metric guest_ram_rss "${rss#* }" KiB
+# guest_says TAG TEXT: the guest's /init reported a kernel log line with TEXT
+# (a "LKVM-GUEST-DMESG <line>" line, see tests/lab/guest-init).
+guest_says() {
+	grep -a '^LKVM-GUEST-DMESG ' "$W/$1.out" | grep -qF -- "$2"
+}
+
+# linux_run TAG [-i INITRD] OPTIONS...: boots the Debian kernel (the L1
+# kernel itself) with the lab's L2 initramfs (or INITRD) through
+# "lkvm run -k Image -i INITRD --loglevel info OPTIONS..." (OPTIONS: -m, -c,
+# -p, --nested, ...). Besides run_lkvm's rc, wall, t0, t1, sets:
+#   marker, uptime, online   the first "LKVM-GUEST-INIT uptime=U online=O"
+#   off, teardown            guest poweroff time (powered_off), t1 - off
+#   rss                      "<lkvm KiB> <guest RAM KiB>", lkvm's
+#                            "resident memory" line
+# (each empty when lkvm did not print it) and prints the metrics lkvm_wall,
+# guest_uptime_at_init, teardown, lkvm_rss and guest_ram_rss it has.
+linux_run() {
+	_lr=$1
+	shift
+	_initrd=$LAB/l2/initrd.cpio.gz
+	if [ "${1:-}" = -i ]; then
+		_initrd=$2
+		shift 2
 	fi
+	run_lkvm "$_lr" run -k "$LAB/l2/Image" -i "$_initrd" --loglevel info "$@"
+	metric lkvm_wall "$wall" s
+	# What the guest's init reported, for the log.
+	grep -a 'LKVM-GUEST-' "$W/$_lr.out" | tr -d '\r' | sed "s/^/lab: $name: guest: /"
 
-	marker=$(grep -a 'LKVM-GUEST-INIT' "$W/linux.out" | head -n 1 | tr -d '\r')
-	[ -n "$marker" ] || fail "no LKVM-GUEST-INIT marker (lkvm exit $rc after ${wall}s)"
+	marker=$(grep -a 'LKVM-GUEST-INIT' "$W/$_lr.out" | head -n 1 | tr -d '\r')
 	uptime=$(echo "$marker" | sed -n 's/.*uptime=\([0-9.]*\).*/\1/p')
 	online=$(echo "$marker" | sed -n 's/.*online=\([^ ]*\).*/\1/p')
 	[ -n "$uptime" ] && metric guest_uptime_at_init "$uptime" s
 
+	powered_off "$_lr"
+	teardown=
+	if [ -n "$off" ]; then
+		teardown=$(calc "$t1 - $off")
+		metric teardown "$teardown" s
+	fi
+	# "resident memory: lkvm <N> KiB, guest RAM <M> KiB"
+	rss=$(sed -n 's/.*resident memory: lkvm \([0-9]*\) KiB, guest RAM \([0-9]*\) KiB.*/\1 \2/p' \
+		"$W/$_lr.err" | head -n 1)
+	if [ -n "$rss" ]; then
+		metric lkvm_rss "${rss% *}" KiB
+		metric guest_ram_rss "${rss#* }" KiB
+	fi
+}
+
+# linux_boot CPUS ONLINE: boots the L2 Linux guest (linux_run) with 256 MiB
+# and CPUS vCPUs, without --nested: its init prints "LKVM-GUEST-INIT
+# uptime=U online=O" and powers off. Passes when the kernel started at EL1
+# ("CPU: All CPU(s) started at EL1"), O is ONLINE and lkvm exits 0, having
+# printed its poweroff and memory lines. Metrics: see linux_run.
+linux_boot() {
+	linux_run linux -m 256 -c "$1" -p "quiet"
+	[ -n "$marker" ] || fail "no LKVM-GUEST-INIT marker (lkvm exit $rc after ${wall}s)"
 	[ "$online" = "$2" ] || fail "guest has online=$online, expected $2"
+	guest_says linux 'CPU: All CPU(s) started at EL1' ||
+		fail "the guest does not say 'CPU: All CPU(s) started at EL1'"
 	[ "$rc" = 0 ] || fail "lkvm exited $rc"
 	[ -n "$off" ] || fail "no 'guest powered off (t=...)' line from lkvm"
 	[ -n "$rss" ] || fail "no 'resident memory' line from lkvm"
-	pass "init at ${uptime}s guest time, online=$online, lkvm ${wall}s"
+	pass "started at EL1, init at ${uptime}s guest time, online=$online, lkvm ${wall}s"
 }

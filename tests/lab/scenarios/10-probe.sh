@@ -3,7 +3,9 @@
 # lab-timeout: 30
 #
 # lkvm probe: L1's KVM (nested, on FEAT_NV2) offers EL2 to guests. The text
-# report has a line naming EL2 that says yes; --json has "el2": true.
+# report has a line naming EL2 that says yes; --json has "el2": true; the
+# verdicts "run --nested:" and "run --e2h0:" say yes, and --json has
+# "nested": true and "e2h0": true.
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 
@@ -22,4 +24,13 @@ run_lkvm json probe --json
 grep -qE '"el2"[[:space:]]*:[[:space:]]*true' "$W/json.out" ||
 	fail "lkvm probe --json has no \"el2\": true"
 
-pass "EL2: $el2"
+# The verdicts: --nested and --e2h0 both work in this L1.
+for opt in nested e2h0; do
+	v=$(grep "^run --$opt:" "$W/text.out")
+	echo "$v" | grep -qE "^run --$opt: +yes\$" ||
+		fail "lkvm probe does not say 'run --$opt: yes': '$v'"
+	grep -qE "\"$opt\"[[:space:]]*:[[:space:]]*true" "$W/json.out" ||
+		fail "lkvm probe --json has no \"$opt\": true"
+done
+
+pass "EL2: $el2; run --nested and --e2h0: yes"

@@ -85,6 +85,7 @@ check mem-0 --mem -k "$smoke" -m 0
 check cpus-0 --cpus -k "$smoke" -c 0
 check cpus-4096 --cpus -k "$smoke" -c 4096
 check unknown-option frobnicate --frobnicate -k "$smoke"
+check e2h0-alone --nested --e2h0 -k "$smoke"
 
 last=
 [ "$failed" = 0 ] || fail "$failed of $n cases failed, first: $first"

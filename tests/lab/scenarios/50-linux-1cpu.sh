@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # lab-timeout: 120
 #
-# The Debian arm64 kernel with a busybox initramfs boots at EL1 with 1 vCPU,
-# reaches init (marker with online=0), powers off; lkvm exits 0.
+# The Debian arm64 kernel with a busybox initramfs boots with 1 vCPU; without
+# --nested it starts at EL1 ("CPU: All CPU(s) started at EL1"), reaches init
+# (marker with online=0), powers off; lkvm exits 0.
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # lab-timeout: 120
 #
-# The same with 2 vCPUs: both come online (online=0-1).
+# The same with 2 vCPUs: started at EL1, both come online (online=0-1).
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 
