@@ -18,6 +18,9 @@ int main(void)
 	srunner_add_suite(sr, uart8250_suite());
 	srunner_add_suite(sr, mmio_suite());
 	srunner_add_suite(sr, probe_suite());
+	srunner_add_suite(sr, sdei_state_suite());
+	srunner_add_suite(sr, sdei_calls_suite());
+	srunner_add_suite(sr, sdei_dispatch_suite());
 	srunner_add_suite(sr, psci_suite());
 
 	srunner_run_all(sr, CK_NORMAL);

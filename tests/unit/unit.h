@@ -15,6 +15,9 @@ Suite *options_suite(void);
 Suite *uart8250_suite(void);
 Suite *mmio_suite(void);
 Suite *probe_suite(void);
+Suite *sdei_state_suite(void);
+Suite *sdei_calls_suite(void);
+Suite *sdei_dispatch_suite(void);
 Suite *psci_suite(void);
 
 /* Number of elements of an array. */
