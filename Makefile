@@ -38,7 +38,7 @@ CORE_SRCS := arm64/image.c arm64/boot.c fdt/fdt.c devices/uart-8250.c \
 	firmware-emu/sdei.c firmware-emu/sdei-dispatch.c firmware-emu/psci.c
 # The edge: KVM ioctls, threads, file descriptors.
 EDGE_SRCS := arm64/kvm-vm.c arm64/kvm-vcpu.c devices/serial.c vmm/vcpu.c \
-	vmm/vm.c vmm/run.c vmm/main.c
+	vmm/vcpu-hypercall.c vmm/vm.c vmm/run.c vmm/main.c
 LKVM_SRCS := $(CORE_SRCS) $(EDGE_SRCS)
 LKVM_OBJS := $(LKVM_SRCS:%.c=$(BUILD)/arm64/%.o)
 

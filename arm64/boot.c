@@ -74,13 +74,19 @@ unsigned int boot_ipa_bits(uint64_t ram_end)
 	return bits;
 }
 
+void boot_regs_cpu_on(uint64_t entry, uint64_t context, enum boot_el el,
+		      struct boot_regs *r)
+{
+	*r = (struct boot_regs){ 0 };
+	r->pc = entry;
+	r->pstate = PSTATE_DAIF |
+		    (el == BOOT_EL2 ? PSTATE_MODE_EL2H : PSTATE_MODE_EL1H);
+	r->x[0] = context;
+}
+
 void boot_regs_compute(const struct boot_layout *l, enum boot_el el,
 		       struct boot_regs *r)
 {
-	*r = (struct boot_regs){ 0 };
-	r->pc = l->kernel_addr;
-	/* All CPUs enter with DAIF masked, at EL2h when EL2 is given. */
-	r->pstate = PSTATE_DAIF |
-		    (el == BOOT_EL2 ? PSTATE_MODE_EL2H : PSTATE_MODE_EL1H);
-	r->x[0] = l->fdt_addr;
+	/* The boot CPU is "turned on" at the kernel with x0 = the DTB. */
+	boot_regs_cpu_on(l->kernel_addr, l->fdt_addr, el, r);
 }

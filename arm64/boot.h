@@ -58,4 +58,11 @@ struct boot_regs {
 void boot_regs_compute(const struct boot_layout *l, enum boot_el el,
 		       struct boot_regs *r);
 
+/*
+ * Registers of a vCPU that PSCI CPU_ON starts (DEN0022D 6.4.3): PC at
+ * entry, x0 = context_id, the boot EL with DAIF masked.
+ */
+void boot_regs_cpu_on(uint64_t entry, uint64_t context, enum boot_el el,
+		      struct boot_regs *r);
+
 #endif

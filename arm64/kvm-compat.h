@@ -14,6 +14,25 @@
 #define KVM_ARM_VM_SMCCC_CTRL 0
 #define KVM_ARM_VM_SMCCC_FILTER 0
 #endif
+#ifndef KVM_SMCCC_FILTER_FWD_TO_USER
+struct kvm_smccc_filter {
+	__u32 base;
+	__u32 nr_functions;
+	__u8 action;
+	__u8 pad[15];
+};
+#define KVM_SMCCC_FILTER_HANDLE 0
+#define KVM_SMCCC_FILTER_DENY 1
+#define KVM_SMCCC_FILTER_FWD_TO_USER 2
+#endif
+/* Linux 6.4: KVM_EXIT_HYPERCALL flags, in what was hypercall.longmode. */
+#ifndef KVM_HYPERCALL_EXIT_SMC
+#define KVM_HYPERCALL_EXIT_SMC (1U << 0)
+#define KVM_HYPERCALL_EXIT_16BIT (1U << 1)
+#define kvm_hypercall_flags(run) ((run)->hypercall.longmode)
+#else
+#define kvm_hypercall_flags(run) ((run)->hypercall.flags)
+#endif
 
 /* Linux 6.16: virtual EL2 for guests (nested virtualization). */
 #ifndef KVM_CAP_ARM_EL2

@@ -89,6 +89,25 @@ int kvm_vcpu_get_x(struct kvm_vcpu *vcpu, unsigned int n, uint64_t *val)
 	return kvm_vcpu_get_reg(vcpu, CORE_REG(regs.regs[0]) + 2 * n, val);
 }
 
+int kvm_vcpu_set_x(struct kvm_vcpu *vcpu, unsigned int n, uint64_t val)
+{
+	if (n > 30)
+		return -1;
+	return kvm_vcpu_set_reg(vcpu, CORE_REG(regs.regs[0]) + 2 * n, val);
+}
+
+int kvm_vcpu_set_mp_state(struct kvm_vcpu *vcpu, uint32_t state)
+{
+	struct kvm_mp_state mp = { .mp_state = state };
+
+	if (ioctl(vcpu->fd, KVM_SET_MP_STATE, &mp)) {
+		pr_err("vCPU %u: KVM_SET_MP_STATE %u: %s", vcpu->id, state,
+		       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int kvm_vcpu_get_mpidr(struct kvm_vcpu *vcpu, uint64_t *mpidr)
 {
 	return kvm_vcpu_get_reg(vcpu, REG_MPIDR_EL1, mpidr);

@@ -42,6 +42,11 @@ int kvm_vcpu_set_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t val);
 /* General purpose register xN (0..30). */
 int kvm_vcpu_get_x(struct kvm_vcpu *vcpu, unsigned int n, uint64_t *val);
 
+int kvm_vcpu_set_x(struct kvm_vcpu *vcpu, unsigned int n, uint64_t val);
+
+/* KVM_SET_MP_STATE: KVM_MP_STATE_STOPPED parks the vCPU in KVM_RUN. */
+int kvm_vcpu_set_mp_state(struct kvm_vcpu *vcpu, uint32_t state);
+
 int kvm_vcpu_get_mpidr(struct kvm_vcpu *vcpu, uint64_t *mpidr);
 
 /* Writes PC, PSTATE and x0..x3. */

@@ -193,6 +193,22 @@ int kvm_gic_finalize(struct kvm_vm *vm, unsigned int nr_irqs,
 	return 0;
 }
 
+int kvm_smccc_forward(struct kvm_vm *vm, uint32_t base, uint32_t nr)
+{
+	struct kvm_smccc_filter filter = {
+		.base = base,
+		.nr_functions = nr,
+		.action = KVM_SMCCC_FILTER_FWD_TO_USER,
+	};
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VM_SMCCC_CTRL,
+		.attr = KVM_ARM_VM_SMCCC_FILTER,
+		.addr = (uintptr_t)&filter,
+	};
+
+	return ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr) ? -1 : 0;
+}
+
 int kvm_irq_line(struct kvm_vm *vm, unsigned int intid, bool level)
 {
 	struct kvm_irq_level irq = {

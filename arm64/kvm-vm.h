@@ -58,6 +58,13 @@ int kvm_gic_create(struct kvm_vm *vm, uint64_t dist_base, uint64_t redist_base);
 int kvm_gic_finalize(struct kvm_vm *vm, unsigned int nr_irqs,
 		     unsigned int maint_intid);
 
+/*
+ * Makes KVM forward the nr function IDs from base to user space as
+ * KVM_EXIT_HYPERCALL (before any vCPU runs). Returns 0, or -1 with errno
+ * set and nothing logged: the caller knows what a refusal means.
+ */
+int kvm_smccc_forward(struct kvm_vm *vm, uint32_t base, uint32_t nr);
+
 /* Drives an SPI (INTID >= 32) line to level. */
 int kvm_irq_line(struct kvm_vm *vm, unsigned int intid, bool level);
 

@@ -174,8 +174,15 @@ static bool psci_implements(uint32_t fid)
  */
 static int64_t psci_features(const struct smccc_call *c)
 {
-	return psci_implements((uint32_t)c->arg[0]) ? PSCI_RET_SUCCESS :
-						      PSCI_RET_NOT_SUPPORTED;
+	uint32_t fid = (uint32_t)c->arg[0];
+
+	/*
+	 * SMCCC_VERSION is how callers learn SMCCC 1.1 is there (DEN0028
+	 * 7.2.1); KVM answers that call itself, lkvm vouches for it here.
+	 */
+	if (fid == SMCCC_VERSION_FID)
+		return PSCI_RET_SUCCESS;
+	return psci_implements(fid) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
 }
 
 static int64_t psci_dispatch(struct psci *p, const struct smccc_call *c,

@@ -18,6 +18,9 @@
 
 #define SMCCC_NR_ARGS 7 /* x1..x7 */
 
+/* SMCCC_VERSION (DEN0028 7.2), answered by KVM itself. */
+#define SMCCC_VERSION_FID 0x80000000U
+
 struct smccc_call {
 	uint32_t fid; /* function ID, from x0 (KVM_EXIT_HYPERCALL nr) */
 	uint64_t arg[SMCCC_NR_ARGS]; /* x1..x7 */

@@ -134,6 +134,9 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 		return true;
 	case KVM_EXIT_INTR:
 		return true;
+	case KVM_EXIT_HYPERCALL:
+		vcpu_handle_hypercall(vcpu);
+		return !atomic_load(&vcpu->vm->stopping);
 	case KVM_EXIT_SYSTEM_EVENT:
 		vcpu_handle_system_event(vcpu);
 		return false;
@@ -167,6 +170,10 @@ static void *vcpu_thread(void *arg)
 	struct vm *vm = vcpu->vm;
 
 	while (!atomic_load(&vm->stopping)) {
+		if (vcpu_apply_requests(vcpu)) {
+			vm_stop(vm, LKVM_EXIT_ERROR);
+			break;
+		}
 		if (ioctl(vcpu->kvm.fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				vcpu->kvm.run->immediate_exit = 0;

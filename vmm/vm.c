@@ -217,11 +217,6 @@ static int vm_add_devices(struct vm *vm)
 
 static int vm_create_vcpus(struct vm *vm)
 {
-	const struct vcpu_features features = {
-		.el2 = vm->opts->nested,
-		.e2h0 = vm->opts->e2h0,
-	};
-
 	vm->vcpus = calloc(vm->nr_vcpus, sizeof(*vm->vcpus));
 	vm->mpidr = calloc(vm->nr_vcpus, sizeof(*vm->mpidr));
 	if (!vm->vcpus || !vm->mpidr) {
@@ -233,7 +228,7 @@ static int vm_create_vcpus(struct vm *vm)
 
 		v->vm = vm;
 		if (kvm_vcpu_create(&vm->kvm, i, &v->kvm) ||
-		    kvm_vcpu_init(&vm->kvm, &v->kvm, &features, i > 0) ||
+		    kvm_vcpu_init(&vm->kvm, &v->kvm, &vm->features, i > 0) ||
 		    kvm_vcpu_get_mpidr(&v->kvm, &vm->mpidr[i]))
 			return -1;
 	}
@@ -272,6 +267,42 @@ static int vm_check_host(struct vm *vm, int kvm_fd, unsigned int *ipa_bits)
 	return 0;
 }
 
+/* PSCI's function IDs, SMC32 and SMC64 (DEN0028 6.2, DEN0022D 5.1). */
+static const struct {
+	uint32_t base, nr;
+} user_firmware_ranges[] = {
+	{ PSCI_0_2_FN_BASE, 0x20 },
+	{ PSCI_0_2_FN64_BASE, 0x20 },
+};
+
+/*
+ * Forwards the firmware calls lkvm answers to user space, before any vCPU
+ * runs. Hosts without the SMCCC filter (Linux < 6.4) keep KVM's PSCI.
+ */
+static int vm_setup_firmware(struct vm *vm)
+{
+	pthread_mutex_init(&vm->fw_lock, NULL);
+	for (unsigned int i = 0;
+	     i < sizeof(user_firmware_ranges) / sizeof(*user_firmware_ranges);
+	     i++) {
+		if (!kvm_smccc_forward(&vm->kvm, user_firmware_ranges[i].base,
+				       user_firmware_ranges[i].nr))
+			continue;
+		if (i == 0 && (errno == ENXIO || errno == EINVAL)) {
+			pr_warn("this host's KVM has no SMCCC filter (Linux 6.4 or later): PSCI is KVM's own");
+			return 0;
+		}
+		pr_err("SMCCC filter for 0x%x: %s",
+		       user_firmware_ranges[i].base, strerror(errno));
+		return -1;
+	}
+	vm->user_firmware = true;
+	pr_info("PSCI 1.1 answered by lkvm (SMCCC filter)");
+	psci_init(&vm->psci, vm->nr_vcpus, vm->mpidr, LKVM_RAM_BASE,
+		  vm->plan.ram_size);
+	return 0;
+}
+
 int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 {
 	const struct boot_layout *l = &vm->plan.layout;
@@ -280,6 +311,10 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 
 	vm->opts = opts;
 	vm->nr_vcpus = opts->nr_cpus;
+	vm->features = (struct vcpu_features){
+		.el2 = opts->nested,
+		.e2h0 = opts->e2h0,
+	};
 	atomic_init(&vm->stopping, false);
 	atomic_init(&vm->exit_code, -1);
 	vm->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -299,6 +334,8 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 	    vm_create_vcpus(vm) ||
 	    kvm_gic_finalize(&vm->kvm, VM_NR_IRQS,
 			     opts->nested ? LKVM_GIC_MAINT_INTID : 0))
+		return -1;
+	if (vm_setup_firmware(vm))
 		return -1;
 	if (vm_add_devices(vm)) {
 		pr_err("internal: MMIO map");

@@ -20,12 +20,21 @@
 #include "../arm64/kvm-vcpu.h"
 #include "../arm64/kvm-vm.h"
 #include "../devices/serial.h"
+#include "../firmware-emu/psci.h"
+
+/* A PSCI CPU_ON waiting for the target vCPU's own thread to apply it. */
+struct vcpu_on_request {
+	bool pending;
+	uint64_t entry;
+	uint64_t context;
+};
 
 struct vcpu {
 	struct kvm_vcpu kvm;
 	struct vm *vm;
 	pthread_t thread;
 	atomic_bool thread_started;
+	struct vcpu_on_request on; /* under vm->fw_lock */
 };
 
 /* What the user asked for, checked before any VM exists. */
@@ -48,6 +57,15 @@ struct vm {
 	uint64_t *mpidr;
 	struct mmio_bus mmio;
 	struct serial serial;
+	struct vcpu_features features;
+
+	/*
+	 * Firmware in user space: PSCI (and SDEI) calls reach lkvm through
+	 * the SMCCC filter. Without it (Linux < 6.4) KVM's PSCI answers.
+	 */
+	bool user_firmware;
+	pthread_mutex_t fw_lock; /* psci and every vcpu's on request */
+	struct psci psci;
 
 	atomic_bool stopping;
 	atomic_int exit_code; /* -1 while the guest runs */
@@ -72,6 +90,10 @@ int vm_run(struct vm *vm);
  * I/O thread stop. Safe from any thread.
  */
 void vm_stop(struct vm *vm, int exit_code);
+
+/* Hypercalls and queued requests of a vCPU (vcpu-hypercall.c). */
+void vcpu_handle_hypercall(struct vcpu *vcpu);
+int vcpu_apply_requests(struct vcpu *vcpu);
 
 /* vCPU threads (vcpu.c). */
 int vcpu_start(struct vcpu *vcpu);

@@ -467,6 +467,27 @@ START_TEST(test_boot_ipa_bits)
 }
 END_TEST
 
+/*
+ * DEN0022D 6.4.3: a CPU started by CPU_ON enters at entry_point_address with
+ * x0 = context_id, at the boot EL (EL2h for a guest with EL2), DAIF masked.
+ */
+START_TEST(test_boot_regs_cpu_on)
+{
+	struct boot_regs r;
+
+	boot_regs_cpu_on(0x80081000ULL, 0xfeedULL, BOOT_EL1, &r);
+	ck_assert_uint_eq(r.pc, 0x80081000ULL);
+	ck_assert_uint_eq(r.x[0], 0xfeed);
+	ck_assert_uint_eq(r.x[1], 0);
+	ck_assert_uint_eq(r.x[2], 0);
+	ck_assert_uint_eq(r.x[3], 0);
+	ck_assert_uint_eq(r.pstate, 0x3c5);
+	boot_regs_cpu_on(0x80081000ULL, ~0ULL, BOOT_EL2, &r);
+	ck_assert_uint_eq(r.x[0], ~0ULL);
+	ck_assert_uint_eq(r.pstate, 0x3c9);
+}
+END_TEST
+
 Suite *boot_suite(void)
 {
 	Suite *s = suite_create("boot");
@@ -492,6 +513,7 @@ Suite *boot_suite(void)
 	tcase_add_test(tc, test_boot_regs_el2);
 	tcase_add_test(tc, test_boot_regs_from_layout);
 	tcase_add_test(tc, test_boot_ipa_bits);
+	tcase_add_test(tc, test_boot_regs_cpu_on);
 	suite_add_tcase(s, tc);
 	return s;
 }

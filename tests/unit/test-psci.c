@@ -228,6 +228,10 @@ START_TEST(test_psci_features_table)
 	static const uint32_t absent[] = { FN_MIGRATE, FN_SYSTEM_SUSPEND64,
 					   0xc4000020, 0x12345678 };
 
+	/* SMCCC_VERSION is discoverable through PSCI_FEATURES (DEN0028 7.2.1,
+	 * DEN0022D 5.1.14), which is how Linux learns SMCCC 1.1. */
+	ck_assert_uint_eq(call(0, FN_FEATURES, 0x80000000, 0, 0, NULL),
+			  RET_SUCCESS);
 	for (unsigned int i = 0; i < ARRAY_SIZE(implemented); i++)
 		ck_assert_uint_eq(call(0, FN_FEATURES, implemented[i], 0, 0,
 				       NULL),

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Firmware calls of a vCPU: KVM_EXIT_HYPERCALL (SMCCC filter, forwarded
+ * function IDs) turned into a struct smccc_call for the pure dispatchers in
+ * firmware-emu/, their results written back, and the actions they ask for
+ * carried out. Requests for another vCPU (PSCI CPU_ON) are queued on it and
+ * applied by its own thread at its next stop: no thread writes another
+ * vCPU's registers.
+ */
+#include <string.h>
+
+#include "log.h"
+#include "vm.h"
+#include "../arm64/kvm-compat.h"
+
+static void vcpu_read_call(struct vcpu *vcpu, struct smccc_call *c)
+{
+	struct kvm_run *run = vcpu->kvm.run;
+
+	memset(c, 0, sizeof(*c));
+	c->fid = (uint32_t)run->hypercall.nr;
+	c->vcpu = vcpu->kvm.id;
+	c->smc = kvm_hypercall_flags(run) & KVM_HYPERCALL_EXIT_SMC;
+	/* x1..x7: KVM passes only the ID; arguments are in the registers. */
+	for (unsigned int i = 0; i < SMCCC_NR_ARGS; i++)
+		if (kvm_vcpu_get_x(&vcpu->kvm, i + 1, &c->arg[i]))
+			c->arg[i] = 0;
+}
+
+static int vcpu_write_result(struct vcpu *vcpu, const struct smccc_result *r)
+{
+	for (unsigned int i = 0; i < r->nr && i < 4; i++)
+		if (kvm_vcpu_set_x(&vcpu->kvm, i, r->x[i]))
+			return -1;
+	return 0;
+}
+
+/* Queues a CPU_ON on target and kicks its thread out of KVM_RUN. */
+static void vcpu_queue_cpu_on(struct vm *vm, const struct psci_action *act)
+{
+	struct vcpu *target = &vm->vcpus[act->target];
+
+	target->on.pending = true;
+	target->on.entry = act->entry;
+	target->on.context = act->context;
+	vcpu_kick(target);
+}
+
+static double monotonic_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Carries out what a PSCI call asked for; called with fw_lock held. */
+static void vcpu_psci_act(struct vcpu *vcpu, const struct psci_action *act)
+{
+	struct vm *vm = vcpu->vm;
+
+	switch (act->kind) {
+	case PSCI_ACT_NONE:
+		break;
+	case PSCI_ACT_CPU_ON:
+		vcpu_queue_cpu_on(vm, act);
+		break;
+	case PSCI_ACT_CPU_OFF:
+		/* Parks this vCPU in KVM_RUN until a CPU_ON kicks it. */
+		if (kvm_vcpu_set_mp_state(&vcpu->kvm, KVM_MP_STATE_STOPPED))
+			vm_stop(vm, LKVM_EXIT_ERROR);
+		break;
+	case PSCI_ACT_SYSTEM_OFF:
+		pr_info("guest powered off (t=%.6f)", monotonic_seconds());
+		vm_stop(vm, LKVM_EXIT_POWEROFF);
+		break;
+	case PSCI_ACT_SYSTEM_RESET:
+		pr_info("guest reset (vCPU %u)", vcpu->kvm.id);
+		vm_stop(vm, LKVM_EXIT_RESET);
+		break;
+	case PSCI_ACT_GUEST_FAILURE:
+		pr_err("guest reported failure: code %u (PSCI SYSTEM_RESET2 type 0x%x on vCPU %u)",
+		       act->code, LKVM_RESET2_GUEST_FAILURE | act->code,
+		       vcpu->kvm.id);
+		vm_stop(vm, LKVM_EXIT_GUEST_FAILURE);
+		break;
+	}
+}
+
+void vcpu_handle_hypercall(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	struct smccc_result res = { .x = { SMCCC_RET_NOT_SUPPORTED }, .nr = 1 };
+	struct psci_action act = { .kind = PSCI_ACT_NONE };
+	struct smccc_call c;
+
+	vcpu_read_call(vcpu, &c);
+	pthread_mutex_lock(&vm->fw_lock);
+	/* Route by function-ID range (DEN0028 6.2); KVM already moved PC. */
+	if (psci_owns(c.fid))
+		psci_call(&vm->psci, &c, &res, &act);
+	if (vcpu_write_result(vcpu, &res))
+		vm_stop(vm, LKVM_EXIT_ERROR);
+	else
+		vcpu_psci_act(vcpu, &act);
+	pthread_mutex_unlock(&vm->fw_lock);
+}
+
+/* Applies a queued CPU_ON: reset with the VM's features, then enter. */
+static int vcpu_apply_cpu_on(struct vcpu *vcpu, uint64_t entry,
+			     uint64_t context)
+{
+	struct vm *vm = vcpu->vm;
+	struct boot_regs regs;
+
+	boot_regs_cpu_on(entry, context, vm->features.el2 ? BOOT_EL2 : BOOT_EL1,
+			 &regs);
+	/* KVM_ARM_VCPU_INIT again resets the vCPU and makes it runnable. */
+	if (kvm_vcpu_init(&vm->kvm, &vcpu->kvm, &vm->features, false) ||
+	    kvm_vcpu_set_boot_regs(&vcpu->kvm, &regs))
+		return -1;
+	pthread_mutex_lock(&vm->fw_lock);
+	psci_cpu_on_done(&vm->psci, vcpu->kvm.id);
+	pthread_mutex_unlock(&vm->fw_lock);
+	return 0;
+}
+
+int vcpu_apply_requests(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	struct vcpu_on_request on;
+
+	if (!vm->user_firmware)
+		return 0;
+	pthread_mutex_lock(&vm->fw_lock);
+	on = vcpu->on;
+	vcpu->on.pending = false;
+	pthread_mutex_unlock(&vm->fw_lock);
+	if (on.pending)
+		return vcpu_apply_cpu_on(vcpu, on.entry, on.context);
+	return 0;
+}
