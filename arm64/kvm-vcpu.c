@@ -108,6 +108,35 @@ int kvm_vcpu_set_mp_state(struct kvm_vcpu *vcpu, uint32_t state)
 	return 0;
 }
 
+#define REG_ELR_EL1 CORE_REG(elr_el1)
+#define REG_SPSR_EL1 CORE_REG(spsr[KVM_SPSR_EL1])
+#define REG_SCTLR_EL1 ARM64_SYS_REG(3, 0, 1, 0, 0)
+#define REG_VBAR_EL1 ARM64_SYS_REG(3, 0, 12, 0, 0)
+#define REG_ELR_EL2 ARM64_SYS_REG(3, 4, 4, 0, 1)
+#define REG_SPSR_EL2 ARM64_SYS_REG(3, 4, 4, 0, 0)
+#define REG_SCTLR_EL2 ARM64_SYS_REG(3, 4, 1, 0, 0)
+#define REG_VBAR_EL2 ARM64_SYS_REG(3, 4, 12, 0, 0)
+
+uint64_t kvm_vcpu_firmware_reg_id(unsigned int reg, bool el2)
+{
+	/* Order of firmware-emu/smccc.h's enum guest_reg after x30. */
+	const uint64_t el1_ids[] = { CORE_REG(regs.pc), CORE_REG(regs.pstate),
+				     REG_ELR_EL1,	REG_SPSR_EL1,
+				     REG_SCTLR_EL1,	REG_VBAR_EL1,
+				     REG_MPIDR_EL1 };
+	const uint64_t el2_ids[] = { CORE_REG(regs.pc), CORE_REG(regs.pstate),
+				     REG_ELR_EL2,	REG_SPSR_EL2,
+				     REG_SCTLR_EL2,	REG_VBAR_EL2,
+				     REG_MPIDR_EL1 };
+
+	if (reg <= 30)
+		return CORE_REG(regs.regs[0]) + 2 * reg;
+	reg -= 31;
+	if (reg >= sizeof(el1_ids) / sizeof(*el1_ids))
+		return 0;
+	return el2 ? el2_ids[reg] : el1_ids[reg];
+}
+
 int kvm_vcpu_get_mpidr(struct kvm_vcpu *vcpu, uint64_t *mpidr)
 {
 	return kvm_vcpu_get_reg(vcpu, REG_MPIDR_EL1, mpidr);

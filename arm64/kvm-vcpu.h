@@ -47,6 +47,14 @@ int kvm_vcpu_set_x(struct kvm_vcpu *vcpu, unsigned int n, uint64_t val);
 /* KVM_SET_MP_STATE: KVM_MP_STATE_STOPPED parks the vCPU in KVM_RUN. */
 int kvm_vcpu_set_mp_state(struct kvm_vcpu *vcpu, uint32_t state);
 
+/*
+ * The ONE_REG id of a firmware-visible register (firmware-emu/smccc.h's
+ * enum guest_reg, as a plain index): x0..x30, PC, PSTATE, then ELR, SPSR,
+ * SCTLR and VBAR of EL2 when el2 (a guest kernel at EL2), else of EL1, and
+ * MPIDR. 0 for an index out of range.
+ */
+uint64_t kvm_vcpu_firmware_reg_id(unsigned int reg, bool el2);
+
 int kvm_vcpu_get_mpidr(struct kvm_vcpu *vcpu, uint64_t *mpidr);
 
 /* Writes PC, PSTATE and x0..x3. */

@@ -108,6 +108,19 @@ static int fdt_add_psci(void *fdt, const struct vm_desc *d)
 	return fdt_end_node(fdt);
 }
 
+/* bindings/arm/firmware/sdei.txt: "arm,sdei-1.0" with its conduit. */
+static int fdt_add_firmware(void *fdt, const struct vm_desc *d)
+{
+	if (!d->sdei)
+		return 0;
+	TRY(fdt_begin_node(fdt, "firmware"));
+	TRY(fdt_begin_node(fdt, "sdei"));
+	TRY(fdt_property_string(fdt, "compatible", "arm,sdei-1.0"));
+	TRY(fdt_property_string(fdt, "method", d->psci_method));
+	TRY(fdt_end_node(fdt));
+	return fdt_end_node(fdt);
+}
+
 /*
  * bindings/timer/arm,arch_timer.yaml: secure physical, non-secure physical,
  * virtual and hypervisor physical PPIs, in that order, and the hypervisor
@@ -184,6 +197,7 @@ static int fdt_add_root(void *fdt, const struct vm_desc *d)
 	TRY(fdt_add_memory(fdt, d));
 	TRY(fdt_add_cpus(fdt, d));
 	TRY(fdt_add_psci(fdt, d));
+	TRY(fdt_add_firmware(fdt, d));
 	TRY(fdt_add_gic(fdt, d));
 	TRY(fdt_add_timer(fdt, d));
 	TRY(fdt_add_uart(fdt, d));

@@ -40,6 +40,9 @@ struct vm_desc {
 	 */
 	bool el2;
 	unsigned int gic_maint_intid;
+
+	/* SDEI offered: /firmware/sdei, same conduit as PSCI. */
+	bool sdei;
 };
 
 /*

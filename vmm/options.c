@@ -27,6 +27,7 @@ enum opt_id {
 	OPT_LOGLEVEL,
 	OPT_NESTED,
 	OPT_E2H0,
+	OPT_SDEI_EVENT,
 	OPT_HELP,
 	OPT_JSON,
 };
@@ -51,6 +52,7 @@ static const struct opt_spec run_specs[] = {
 	{ "loglevel", 0, true, OPT_LOGLEVEL },
 	{ "nested", 0, false, OPT_NESTED },
 	{ "e2h0", 0, false, OPT_E2H0 },
+	{ "sdei-event", 0, true, OPT_SDEI_EVENT },
 	{ "help", 'h', false, OPT_HELP },
 	{ NULL, 0, false, 0 },
 };
@@ -85,6 +87,8 @@ static const char usage_run[] =
 	"      --loglevel LEVEL  error, warning (default), info or debug\n"
 	"      --nested          vCPUs with EL2: the guest starts at EL2 (VHE)\n"
 	"      --e2h0            with --nested: EL2 without VHE (E2H = 0)\n"
+	"      --sdei-event NUM[,private|shared][,normal|critical]\n"
+	"                        declare a platform SDEI event (repeatable)\n"
 	"  -h, --help            show this text\n"
 	"\n"
 	"exit status: 0 guest powered off, 1 lkvm error, 2 guest reset,\n"
@@ -226,6 +230,16 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		break;
 	case OPT_E2H0:
 		r->e2h0 = true;
+		break;
+	case OPT_SDEI_EVENT:
+		if (r->nr_sdei_events == SDEI_MAX_PLATFORM_EVENTS)
+			return fail(err, size,
+				    "--sdei-event: at most %d events",
+				    SDEI_MAX_PLATFORM_EVENTS);
+		if (sdei_parse_event(arg, &r->sdei_events[r->nr_sdei_events],
+				     err, size))
+			return -EINVAL;
+		r->nr_sdei_events++;
 		break;
 	case OPT_DUMP_DTB:
 		r->dump_dtb = arg;

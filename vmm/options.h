@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "log.h"
+#include "../firmware-emu/sdei.h"
 
 enum lkvm_cmd {
 	CMD_RUN,
@@ -40,6 +41,9 @@ struct run_opts {
 	bool nodefaults;
 	bool nested; /* vCPUs with EL2 */
 	bool e2h0; /* EL2 without VHE (HCR_EL2.E2H = 0) */
+	/* Platform SDEI events the user declares (--sdei-event). */
+	struct sdei_event_desc sdei_events[SDEI_MAX_PLATFORM_EVENTS];
+	unsigned int nr_sdei_events;
 	enum log_level loglevel;
 };
 

@@ -7,11 +7,64 @@
  * applied by its own thread at its next stop: no thread writes another
  * vCPU's registers.
  */
+#include <errno.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include "log.h"
 #include "vm.h"
 #include "../arm64/kvm-compat.h"
+
+/* firmware-emu's view of this vCPU's registers, through ONE_REG. */
+static int regs_get(void *ctx, enum guest_reg reg, uint64_t *val)
+{
+	struct vcpu *vcpu = ctx;
+	uint64_t id = kvm_vcpu_firmware_reg_id(
+		reg, vcpu->vm->features.el2 && !vcpu->vm->features.e2h0);
+
+	return id ? kvm_vcpu_get_reg(&vcpu->kvm, id, val) : -1;
+}
+
+static int regs_set(void *ctx, enum guest_reg reg, uint64_t val)
+{
+	struct vcpu *vcpu = ctx;
+	uint64_t id = kvm_vcpu_firmware_reg_id(
+		reg, vcpu->vm->features.el2 && !vcpu->vm->features.e2h0);
+
+	return id ? kvm_vcpu_set_reg(&vcpu->kvm, id, val) : -1;
+}
+
+static const struct guest_regs_ops vcpu_regs_ops = {
+	.get = regs_get,
+	.set = regs_set,
+};
+
+/* Kicks every vCPU SDEI wants stopped; called with fw_lock held. */
+static void vcpu_sdei_kicks(struct vm *vm)
+{
+	int w;
+
+	while ((w = sdei_next_kick(vm->sdei)) >= 0)
+		vcpu_kick(&vm->vcpus[w]);
+}
+
+/*
+ * Enters a deliverable SDEI event's handler, at a clean stop of this vCPU:
+ * called with fw_lock held, after any hypercall result was written (so the
+ * saved x0 is that result) and with no MMIO completion pending.
+ */
+static int vcpu_sdei_dispatch(struct vcpu *vcpu)
+{
+	struct guest_regs regs = { .ops = &vcpu_regs_ops, .ctx = vcpu };
+	int ret;
+
+	if (!vcpu->vm->sdei)
+		return 0;
+	ret = sdei_dispatch(vcpu->vm->sdei, vcpu->kvm.id, &regs);
+	vcpu_sdei_kicks(vcpu->vm);
+	/* -EAGAIN: the vCPU runs above the client's EL; a later stop. */
+	return ret == -EIO || ret == -EINVAL ? -1 : 0;
+}
 
 static void vcpu_read_call(struct vcpu *vcpu, struct smccc_call *c)
 {
@@ -40,6 +93,11 @@ static void vcpu_queue_cpu_on(struct vm *vm, const struct psci_action *act)
 {
 	struct vcpu *target = &vm->vcpus[act->target];
 
+	/* DEN0054 6.x: CPU_ON masks the PE and wipes its private events. */
+	if (vm->sdei) {
+		sdei_cpu_on(vm->sdei, act->target);
+		vcpu_sdei_kicks(vm);
+	}
 	target->on.pending = true;
 	target->on.entry = act->entry;
 	target->on.context = act->context;
@@ -66,6 +124,10 @@ static void vcpu_psci_act(struct vcpu *vcpu, const struct psci_action *act)
 		vcpu_queue_cpu_on(vm, act);
 		break;
 	case PSCI_ACT_CPU_OFF:
+		if (vm->sdei) {
+			sdei_cpu_off(vm->sdei, vcpu->kvm.id);
+			vcpu_sdei_kicks(vm);
+		}
 		/* Parks this vCPU in KVM_RUN until a CPU_ON kicks it. */
 		if (kvm_vcpu_set_mp_state(&vcpu->kvm, KVM_MP_STATE_STOPPED))
 			vm_stop(vm, LKVM_EXIT_ERROR);
@@ -75,6 +137,9 @@ static void vcpu_psci_act(struct vcpu *vcpu, const struct psci_action *act)
 		vm_stop(vm, LKVM_EXIT_POWEROFF);
 		break;
 	case PSCI_ACT_SYSTEM_RESET:
+		/* Nothing SDEI holds survives a reset (DEN0054 5.x). */
+		if (vm->sdei)
+			sdei_system_reset(vm->sdei);
 		pr_info("guest reset (vCPU %u)", vcpu->kvm.id);
 		vm_stop(vm, LKVM_EXIT_RESET);
 		break;
@@ -94,12 +159,18 @@ void vcpu_handle_hypercall(struct vcpu *vcpu)
 	struct psci_action act = { .kind = PSCI_ACT_NONE };
 	struct smccc_call c;
 
+	struct guest_regs regs = { .ops = &vcpu_regs_ops, .ctx = vcpu };
+	int err = 0;
+
 	vcpu_read_call(vcpu, &c);
 	pthread_mutex_lock(&vm->fw_lock);
 	/* Route by function-ID range (DEN0028 6.2); KVM already moved PC. */
 	if (psci_owns(c.fid))
 		psci_call(&vm->psci, &c, &res, &act);
-	if (vcpu_write_result(vcpu, &res))
+	else if (vm->sdei && c.fid >= SDEI_FID_BASE && c.fid <= SDEI_FID_LAST)
+		err = sdei_call(vm->sdei, &c, &regs, &res);
+	/* The result first, then a dispatch: its saved x0 is the result. */
+	if (err || vcpu_write_result(vcpu, &res) || vcpu_sdei_dispatch(vcpu))
 		vm_stop(vm, LKVM_EXIT_ERROR);
 	else
 		vcpu_psci_act(vcpu, &act);
@@ -125,10 +196,26 @@ static int vcpu_apply_cpu_on(struct vcpu *vcpu, uint64_t entry,
 	return 0;
 }
 
+/*
+ * KVM finishes an MMIO read (writes the loaded register) in the next
+ * KVM_RUN: do that run now, with immediate_exit so that it comes straight
+ * back, before anything else touches the registers.
+ */
+static void vcpu_complete_mmio(struct vcpu *vcpu)
+{
+	if (!vcpu->mmio_pending)
+		return;
+	vcpu->kvm.run->immediate_exit = 1;
+	ioctl(vcpu->kvm.fd, KVM_RUN, 0);
+	vcpu->kvm.run->immediate_exit = 0;
+	vcpu->mmio_pending = false;
+}
+
 int vcpu_apply_requests(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 	struct vcpu_on_request on;
+	int ret = 0;
 
 	if (!vm->user_firmware)
 		return 0;
@@ -136,7 +223,18 @@ int vcpu_apply_requests(struct vcpu *vcpu)
 	on = vcpu->on;
 	vcpu->on.pending = false;
 	pthread_mutex_unlock(&vm->fw_lock);
-	if (on.pending)
-		return vcpu_apply_cpu_on(vcpu, on.entry, on.context);
-	return 0;
+	if (on.pending && vcpu_apply_cpu_on(vcpu, on.entry, on.context))
+		return -1;
+	if (!vm->sdei)
+		return 0;
+	pthread_mutex_lock(&vm->fw_lock);
+	ret = sdei_vcpu_has_work(vm->sdei, vcpu->kvm.id);
+	pthread_mutex_unlock(&vm->fw_lock);
+	if (!ret)
+		return 0;
+	vcpu_complete_mmio(vcpu);
+	pthread_mutex_lock(&vm->fw_lock);
+	ret = vcpu_sdei_dispatch(vcpu);
+	pthread_mutex_unlock(&vm->fw_lock);
+	return ret;
 }

@@ -131,6 +131,7 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 	switch (run->exit_reason) {
 	case KVM_EXIT_MMIO:
 		vcpu_handle_mmio(vcpu);
+		vcpu->mmio_pending = true;
 		return true;
 	case KVM_EXIT_INTR:
 		return true;
@@ -168,13 +169,17 @@ static void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
+	int ret;
 
 	while (!atomic_load(&vm->stopping)) {
 		if (vcpu_apply_requests(vcpu)) {
 			vm_stop(vm, LKVM_EXIT_ERROR);
 			break;
 		}
-		if (ioctl(vcpu->kvm.fd, KVM_RUN, 0) < 0) {
+		ret = ioctl(vcpu->kvm.fd, KVM_RUN, 0);
+		/* Any KVM_RUN, even one that returns EINTR, completes MMIO. */
+		vcpu->mmio_pending = false;
+		if (ret < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				vcpu->kvm.run->immediate_exit = 0;
 				continue;

@@ -165,6 +165,7 @@ static int vm_build_fdt(struct vm *vm)
 		.psci_method = vm->opts->nested ? "smc" : "hvc",
 		.el2 = vm->opts->nested,
 		.gic_maint_intid = LKVM_GIC_MAINT_INTID,
+		.sdei = vm->sdei != NULL,
 	};
 	void *fdt = kvm_gpa_to_host(&vm->kvm, l->fdt_addr, l->fdt_max_size);
 	int err;
@@ -273,7 +274,29 @@ static const struct {
 } user_firmware_ranges[] = {
 	{ PSCI_0_2_FN_BASE, 0x20 },
 	{ PSCI_0_2_FN64_BASE, 0x20 },
+	{ SDEI_FID_BASE, SDEI_FID_LAST - SDEI_FID_BASE + 1 },
 };
+
+static int vm_create_sdei(struct vm *vm)
+{
+	/* A guest kernel at EL2 takes its events there, in VHE mode only. */
+	bool vhe = vm->features.el2 && !vm->features.e2h0;
+	struct sdei_config cfg = {
+		.nr_vcpus = vm->nr_vcpus,
+		.mpidr = vm->mpidr,
+		.events = vm->opts->sdei_events,
+		.nr_events = vm->opts->nr_sdei_events,
+		.nr_irqs = VM_NR_IRQS,
+		.client_el = vhe ? 2 : 1,
+	};
+	char err[256];
+
+	if (sdei_create(&vm->sdei, &cfg, err, sizeof(err))) {
+		pr_err("--sdei-event: %s", err);
+		return -1;
+	}
+	return 0;
+}
 
 /*
  * Forwards the firmware calls lkvm answers to user space, before any vCPU
@@ -297,10 +320,10 @@ static int vm_setup_firmware(struct vm *vm)
 		return -1;
 	}
 	vm->user_firmware = true;
-	pr_info("PSCI 1.1 answered by lkvm (SMCCC filter)");
+	pr_info("PSCI 1.1 and SDEI 1.1 answered by lkvm (SMCCC filter)");
 	psci_init(&vm->psci, vm->nr_vcpus, vm->mpidr, LKVM_RAM_BASE,
 		  vm->plan.ram_size);
-	return 0;
+	return vm_create_sdei(vm);
 }
 
 int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
@@ -337,6 +360,10 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 		return -1;
 	if (vm_setup_firmware(vm))
 		return -1;
+	if (opts->nr_sdei_events && !vm->sdei) {
+		pr_err("--sdei-event: this host's KVM cannot forward SDEI calls to lkvm (no SMCCC filter: Linux 6.4 or later)");
+		return -1;
+	}
 	if (vm_add_devices(vm)) {
 		pr_err("internal: MMIO map");
 		return -1;

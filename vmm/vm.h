@@ -35,6 +35,8 @@ struct vcpu {
 	pthread_t thread;
 	atomic_bool thread_started;
 	struct vcpu_on_request on; /* under vm->fw_lock */
+	/* The last exit was MMIO: KVM completes it at the next KVM_RUN. */
+	bool mmio_pending;
 };
 
 /* What the user asked for, checked before any VM exists. */
@@ -64,8 +66,9 @@ struct vm {
 	 * the SMCCC filter. Without it (Linux < 6.4) KVM's PSCI answers.
 	 */
 	bool user_firmware;
-	pthread_mutex_t fw_lock; /* psci and every vcpu's on request */
+	pthread_mutex_t fw_lock; /* psci, sdei, every vcpu's on request */
 	struct psci psci;
+	struct sdei *sdei; /* NULL without user-space firmware */
 
 	atomic_bool stopping;
 	atomic_int exit_code; /* -1 while the guest runs */
