@@ -532,6 +532,35 @@ START_TEST(test_fdt_el2)
 END_TEST
 
 /*
+ * bindings/arm/firmware/sdei.txt: /firmware/sdei, compatible "arm,sdei-1.0",
+ * method "hvc" or "smc" (the same conduit as PSCI); absent when SDEI is not
+ * offered.
+ */
+START_TEST(test_fdt_sdei)
+{
+	struct machine m;
+	void *fdt;
+
+	machine_init(&m, 2, 0x10000000);
+	fdt = build(&m.d);
+	ck_assert_int_lt(fdt_path_offset(fdt, "/firmware/sdei"), 0);
+	free(fdt);
+
+	m.d.sdei = true;
+	fdt = build(&m.d);
+	check_str(fdt, "/firmware/sdei", "compatible", "arm,sdei-1.0");
+	check_str(fdt, "/firmware/sdei", "method", "hvc");
+	check_with_dtc(fdt);
+	free(fdt);
+
+	m.d.psci_method = "smc";
+	fdt = build(&m.d);
+	check_str(fdt, "/firmware/sdei", "method", "smc");
+	free(fdt);
+}
+END_TEST
+
+/*
  * bindings/serial/8250.yaml: compatible "ns16550a", reg, interrupts (here
  * SPI 0 = INTID 32, level-high) and clock-frequency, the 1.8432 MHz of the
  * classic 8250 (kvmtool's value).
@@ -672,6 +701,7 @@ Suite *fdt_suite(void)
 	tcase_add_test(tc, test_fdt_timer);
 	tcase_add_test(tc, test_fdt_serial);
 	tcase_add_test(tc, test_fdt_el2);
+	tcase_add_test(tc, test_fdt_sdei);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("blob");

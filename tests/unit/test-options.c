@@ -196,6 +196,34 @@ START_TEST(test_options_nested)
 }
 END_TEST
 
+/*
+ * --sdei-event NUM[,private|shared][,normal|critical] is repeatable; each
+ * declaration is kept in order. A bad one is refused naming the option.
+ */
+START_TEST(test_options_sdei_event)
+{
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "I");
+	ck_assert_uint_eq(o.run.nr_sdei_events, 0);
+	RUN_OK(&o, "-k", "I", "--sdei-event", "5,shared,critical",
+	       "--sdei-event=7");
+	ck_assert_uint_eq(o.run.nr_sdei_events, 2);
+	ck_assert_uint_eq(o.run.sdei_events[0].num, 5);
+	ck_assert(o.run.sdei_events[0].shared);
+	ck_assert(o.run.sdei_events[0].critical);
+	ck_assert_uint_eq(o.run.sdei_events[1].num, 7);
+	ck_assert(!o.run.sdei_events[1].shared);
+	ck_assert(!o.run.sdei_events[1].critical);
+	check_err(PARSE(&o, "run", "-k", "I", "--sdei-event", "5,loud"),
+		  "--sdei-event", NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "--sdei-event", "0"),
+		  "--sdei-event", NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "--sdei-event"), "--sdei-event",
+		  NULL);
+}
+END_TEST
+
 /* The last of a repeated option wins, as with getopt. */
 START_TEST(test_options_repeated)
 {
@@ -584,6 +612,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_options_value_like_option);
 	tcase_add_test(tc, test_options_repeated);
 	tcase_add_test(tc, test_options_nested);
+	tcase_add_test(tc, test_options_sdei_event);
 	tcase_add_loop_test(tc, test_options_mem, 0, ARRAY_SIZE(mems));
 	tcase_add_loop_test(tc, test_options_cpus, 0, ARRAY_SIZE(cpus));
 	tcase_add_test(tc, test_options_name);
