@@ -28,6 +28,7 @@ enum opt_id {
 	OPT_NESTED,
 	OPT_E2H0,
 	OPT_SDEI_EVENT,
+	OPT_NO_SDEI,
 	OPT_HELP,
 	OPT_JSON,
 };
@@ -53,6 +54,7 @@ static const struct opt_spec run_specs[] = {
 	{ "nested", 0, false, OPT_NESTED },
 	{ "e2h0", 0, false, OPT_E2H0 },
 	{ "sdei-event", 0, true, OPT_SDEI_EVENT },
+	{ "no-sdei", 0, false, OPT_NO_SDEI },
 	{ "help", 'h', false, OPT_HELP },
 	{ NULL, 0, false, 0 },
 };
@@ -89,6 +91,7 @@ static const char usage_run[] =
 	"      --e2h0            with --nested: EL2 without VHE (E2H = 0)\n"
 	"      --sdei-event NUM[,private|shared][,normal|critical]\n"
 	"                        declare a platform SDEI event (repeatable)\n"
+	"      --no-sdei         offer no SDEI (no DT node, calls not forwarded)\n"
 	"  -h, --help            show this text\n"
 	"\n"
 	"exit status: 0 guest powered off, 1 lkvm error, 2 guest reset,\n"
@@ -230,6 +233,9 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		break;
 	case OPT_E2H0:
 		r->e2h0 = true;
+		break;
+	case OPT_NO_SDEI:
+		r->no_sdei = true;
 		break;
 	case OPT_SDEI_EVENT:
 		if (r->nr_sdei_events == SDEI_MAX_PLATFORM_EVENTS)
@@ -381,6 +387,10 @@ static int parse_command_args(struct lkvm_opts *o, const char *cmd, int argc,
 	}
 	if (o->cmd == CMD_RUN && !o->run.kernel)
 		return fail(err, size, "run: no kernel given (use -k FILE)");
+	if (o->cmd == CMD_RUN && o->run.no_sdei && o->run.nr_sdei_events)
+		return fail(
+			err, size,
+			"--sdei-event: cannot declare events with --no-sdei");
 	/* KVM ignores E2H0 without EL2: refuse it rather than boot at EL1. */
 	if (o->cmd == CMD_RUN && o->run.e2h0 && !o->run.nested)
 		return fail(err, size, "--e2h0: only together with --nested");

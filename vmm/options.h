@@ -44,6 +44,7 @@ struct run_opts {
 	/* Platform SDEI events the user declares (--sdei-event). */
 	struct sdei_event_desc sdei_events[SDEI_MAX_PLATFORM_EVENTS];
 	unsigned int nr_sdei_events;
+	bool no_sdei; /* no SDEI: no DT node, its calls stay KVM's */
 	enum log_level loglevel;
 };
 

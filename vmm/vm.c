@@ -308,6 +308,10 @@ static int vm_setup_firmware(struct vm *vm)
 	for (unsigned int i = 0;
 	     i < sizeof(user_firmware_ranges) / sizeof(*user_firmware_ranges);
 	     i++) {
+		/* --no-sdei: SDEI's IDs stay KVM's (NOT_SUPPORTED). */
+		if (vm->opts->no_sdei &&
+		    user_firmware_ranges[i].base == SDEI_FID_BASE)
+			continue;
 		if (!kvm_smccc_forward(&vm->kvm, user_firmware_ranges[i].base,
 				       user_firmware_ranges[i].nr))
 			continue;
@@ -320,10 +324,11 @@ static int vm_setup_firmware(struct vm *vm)
 		return -1;
 	}
 	vm->user_firmware = true;
-	pr_info("PSCI 1.1 and SDEI 1.1 answered by lkvm (SMCCC filter)");
+	pr_info("PSCI 1.1%s answered by lkvm (SMCCC filter)",
+		vm->opts->no_sdei ? "" : " and SDEI 1.1");
 	psci_init(&vm->psci, vm->nr_vcpus, vm->mpidr, LKVM_RAM_BASE,
 		  vm->plan.ram_size);
-	return vm_create_sdei(vm);
+	return vm->opts->no_sdei ? 0 : vm_create_sdei(vm);
 }
 
 int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)

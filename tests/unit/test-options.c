@@ -221,6 +221,11 @@ START_TEST(test_options_sdei_event)
 		  "--sdei-event", NULL);
 	check_err(PARSE(&o, "run", "-k", "I", "--sdei-event"), "--sdei-event",
 		  NULL);
+	/* --no-sdei offers nothing, so declaring events with it is an error. */
+	RUN_OK(&o, "-k", "I", "--no-sdei");
+	ck_assert(o.run.no_sdei);
+	check_err(PARSE(&o, "run", "-k", "I", "--no-sdei", "--sdei-event", "3"),
+		  "--sdei-event", NULL);
 }
 END_TEST
 

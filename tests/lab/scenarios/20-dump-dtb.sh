@@ -31,4 +31,14 @@ grep -qE '^	+interrupt-controller;' "$W/x.dts" ||
 	fail "no interrupt-controller (no node has the interrupt-controller property)"
 grep -qF '"arm,gic-v3"' "$W/x.dts" || fail "no arm,gic-v3 interrupt controller"
 
-pass "$(wc -c <"$W/x.dtb") bytes, decompiles cleanly"
+# SDEI is offered by default (/firmware/sdei, arm,sdei-1.0, PSCI's conduit)
+# and --no-sdei takes the node away.
+grep -qF 'compatible = "arm,sdei-1.0";' "$W/x.dts" ||
+	fail "no /firmware/sdei node with arm,sdei-1.0"
+run_lkvm dump-nosdei run -k "$LAB/guests/smoke.img" --no-sdei \
+	--dump-dtb "$W/y.dtb"
+[ "$rc" = 0 ] || fail "lkvm run --no-sdei --dump-dtb exited $rc"
+dtc -I dtb -O dts -o "$W/y.dts" "$W/y.dtb" 2>/dev/null
+grep -q 'sdei' "$W/y.dts" && fail "--no-sdei still has an sdei node"
+
+pass "$(wc -c <"$W/x.dtb") bytes, decompiles cleanly, sdei node unless --no-sdei"

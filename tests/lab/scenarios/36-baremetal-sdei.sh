@@ -20,4 +20,10 @@ for mode in "-c 1" "-c 2" "-c 1 --nested" "-c 2 --nested"; do
 	[ "$rc" = 0 ] || fail "$mode: lkvm exited $rc"
 done
 checks=$(grep -a -o 'SDEI: PASS [0-9]* checks' "$W/sdei.out" | head -n 1)
+# --no-sdei: the calls are not forwarded, KVM answers NOT_SUPPORTED and the
+# guest reports failure at its first check.
+run_lkvm sdei-off run -k "$LAB/guests/sdei.img" --no-sdei
+[ "$rc" = 3 ] || fail "--no-sdei: lkvm exited $rc, expected 3"
+grep -aq 'SDEI: FAIL VERSION' "$W/sdei-off.out" ||
+	fail "--no-sdei: the guest did not see SDEI missing"
 pass "$checks at EL1 and EL2, 1 and 2 vCPUs"
