@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -32,6 +33,14 @@ int log_level_parse(const char *name)
 		if (!strcmp(name, level_names[i]))
 			return (int)i;
 	return -1;
+}
+
+double log_monotonic_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)

@@ -23,6 +23,12 @@ bool log_enabled(enum log_level level);
 /* Parses "error", "warning", "info" or "debug"; -1 if none of them. */
 int log_level_parse(const char *name);
 
+/*
+ * CLOCK_MONOTONIC in seconds, for log lines that scripts compare with
+ * /proc/uptime (the lab's teardown figure).
+ */
+double log_monotonic_seconds(void);
+
 void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

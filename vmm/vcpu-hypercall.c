@@ -104,14 +104,6 @@ static void vcpu_queue_cpu_on(struct vm *vm, const struct psci_action *act)
 	vcpu_kick(target);
 }
 
-static double monotonic_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Carries out what a PSCI call asked for; called with fw_lock held. */
 static void vcpu_psci_act(struct vcpu *vcpu, const struct psci_action *act)
 {
@@ -133,7 +125,7 @@ static void vcpu_psci_act(struct vcpu *vcpu, const struct psci_action *act)
 			vm_stop(vm, LKVM_EXIT_ERROR);
 		break;
 	case PSCI_ACT_SYSTEM_OFF:
-		pr_info("guest powered off (t=%.6f)", monotonic_seconds());
+		pr_info("guest powered off (t=%.6f)", log_monotonic_seconds());
 		vm_stop(vm, LKVM_EXIT_POWEROFF);
 		break;
 	case PSCI_ACT_SYSTEM_RESET:

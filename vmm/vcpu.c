@@ -91,21 +91,13 @@ reset:
 	return LKVM_EXIT_RESET;
 }
 
-static double monotonic_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void vcpu_handle_system_event(struct vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->kvm.run;
 
 	switch (run->system_event.type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
-		pr_info("guest powered off (t=%.6f)", monotonic_seconds());
+		pr_info("guest powered off (t=%.6f)", log_monotonic_seconds());
 		vm_stop(vcpu->vm, LKVM_EXIT_POWEROFF);
 		break;
 	case KVM_SYSTEM_EVENT_RESET:
