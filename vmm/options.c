@@ -245,6 +245,14 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		if (sdei_parse_event(arg, &r->sdei_events[r->nr_sdei_events],
 				     err, size))
 			return -EINVAL;
+		/* One declaration per number, caught before any VM exists. */
+		for (unsigned int i = 0; i < r->nr_sdei_events; i++)
+			if (r->sdei_events[i].num ==
+			    r->sdei_events[r->nr_sdei_events].num)
+				return fail(
+					err, size,
+					"--sdei-event: '%s': event %u is declared twice",
+					arg, r->sdei_events[i].num);
 		r->nr_sdei_events++;
 		break;
 	case OPT_DUMP_DTB:

@@ -221,6 +221,10 @@ START_TEST(test_options_sdei_event)
 		  "--sdei-event", NULL);
 	check_err(PARSE(&o, "run", "-k", "I", "--sdei-event"), "--sdei-event",
 		  NULL);
+	/* The same number twice, whatever the spelling. */
+	check_err(PARSE(&o, "run", "-k", "I", "--sdei-event", "9,shared",
+			"--sdei-event", "0x9"),
+		  "--sdei-event", "twice");
 	/* --no-sdei offers nothing, so declaring events with it is an error. */
 	RUN_OK(&o, "-k", "I", "--no-sdei");
 	ck_assert(o.run.no_sdei);
