@@ -20,8 +20,9 @@ for el in el1 el2; do
 		fail "$el: no 'BENCH-SDEI: DONE' (lkvm exit $rc): $(grep -a 'BENCH-SDEI: FAIL' "$W/bench-$el.out" | head -n 1)"
 	[ "$rc" = 0 ] || fail "$el: lkvm exited $rc"
 	grep -a '^BENCH: ' "$W/bench-$el.out" | tr -d '\r' |
-		while read -r _ name value unit; do
-			metric "${el}_$name" "$value" "$unit"
+		while read -r _ key value unit; do
+			# Not "name": lib.sh's metric prefixes the scenario's name.
+			metric "${el}_$key" "$value" "$unit"
 		done
 done
 ratio=$(grep -a '^BENCH: forwarded_vs_kernel_ratio' "$W/bench-el1.out" | tr -d '\r' | cut -d' ' -f3)
