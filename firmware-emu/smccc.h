@@ -16,14 +16,18 @@
 #define SMCCC_RET_SUCCESS 0ULL
 #define SMCCC_RET_NOT_SUPPORTED ((uint64_t)-1LL)
 
-#define SMCCC_NR_ARGS 7 /* x1..x7 */
+/*
+ * x1..x5: the most any service lkvm answers takes (SDEI EVENT_REGISTER);
+ * each argument costs the KVM layer a register read per call.
+ */
+#define SMCCC_NR_ARGS 5
 
 /* SMCCC_VERSION (DEN0028 7.2), answered by KVM itself. */
 #define SMCCC_VERSION_FID 0x80000000U
 
 struct smccc_call {
 	uint32_t fid; /* function ID, from x0 (KVM_EXIT_HYPERCALL nr) */
-	uint64_t arg[SMCCC_NR_ARGS]; /* x1..x7 */
+	uint64_t arg[SMCCC_NR_ARGS]; /* x1..x5 */
 	unsigned int vcpu; /* index of the calling vCPU */
 	bool smc; /* conduit: SMC (true) or HVC */
 };

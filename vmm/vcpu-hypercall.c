@@ -19,8 +19,7 @@
 static int regs_get(void *ctx, enum guest_reg reg, uint64_t *val)
 {
 	struct vcpu *vcpu = ctx;
-	uint64_t id = kvm_vcpu_firmware_reg_id(
-		reg, vcpu->vm->features.el2 && !vcpu->vm->features.e2h0);
+	uint64_t id = kvm_vcpu_firmware_reg_id(reg, vm_kernel_at_el2(vcpu->vm));
 
 	return id ? kvm_vcpu_get_reg(&vcpu->kvm, id, val) : -1;
 }
@@ -28,8 +27,7 @@ static int regs_get(void *ctx, enum guest_reg reg, uint64_t *val)
 static int regs_set(void *ctx, enum guest_reg reg, uint64_t val)
 {
 	struct vcpu *vcpu = ctx;
-	uint64_t id = kvm_vcpu_firmware_reg_id(
-		reg, vcpu->vm->features.el2 && !vcpu->vm->features.e2h0);
+	uint64_t id = kvm_vcpu_firmware_reg_id(reg, vm_kernel_at_el2(vcpu->vm));
 
 	return id ? kvm_vcpu_set_reg(&vcpu->kvm, id, val) : -1;
 }

@@ -279,15 +279,13 @@ static const struct {
 
 static int vm_create_sdei(struct vm *vm)
 {
-	/* A guest kernel at EL2 takes its events there, in VHE mode only. */
-	bool vhe = vm->features.el2 && !vm->features.e2h0;
 	struct sdei_config cfg = {
 		.nr_vcpus = vm->nr_vcpus,
 		.mpidr = vm->mpidr,
 		.events = vm->opts->sdei_events,
 		.nr_events = vm->opts->nr_sdei_events,
 		.nr_irqs = VM_NR_IRQS,
-		.client_el = vhe ? 2 : 1,
+		.client_el = vm_kernel_at_el2(vm) ? 2 : 1,
 	};
 	char err[256];
 

@@ -77,6 +77,15 @@ struct vm {
 };
 
 /*
+ * Whether the guest kernel runs at EL2 and so takes SDEI events there: with
+ * --nested in VHE mode (an nVHE kernel runs at EL1 and refuses SDEI).
+ */
+static inline bool vm_kernel_at_el2(const struct vm *vm)
+{
+	return vm->features.el2 && !vm->features.e2h0;
+}
+
+/*
  * Checks the options and files and plans guest RAM, without touching KVM.
  * Returns 0, or -1 after logging one line naming the problem.
  */

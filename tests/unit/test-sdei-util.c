@@ -100,7 +100,7 @@ uint64_t tvm_call(struct tvm *vm, unsigned int v, uint32_t fid,
 	struct guest_regs regs = regfile_regs(&vm->rf[v]);
 	unsigned int i;
 
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < SMCCC_NR_ARGS; i++)
 		call.arg[i] = a[i];
 	/* The guest put the ID and arguments in x0..x6 for the HVC. */
 	vm->rf[v].r[GUEST_REG_X0] = fid;
