@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sdei-internal.h"
+#include "sdei-state.h"
 
 static int fail(char *err, size_t size, const char *fmt, ...)
 {
@@ -234,12 +235,82 @@ unsigned int sdei_vcpu_by_mpidr(const struct sdei *s, uint64_t mpidr)
 	return SDEI_NONE;
 }
 
-bool sdei_intid_bindable(const struct sdei *s, uint32_t intid)
+static unsigned int bindable_index(const struct sdei *s, uint32_t intid)
 {
 	unsigned int i;
 
 	for (i = 0; i < s->nr_bindable; i++)
 		if (s->bindable[i] == intid)
-			return true;
-	return false;
+			return i;
+	return SDEI_NONE;
+}
+
+bool sdei_intid_bindable(const struct sdei *s, uint32_t intid)
+{
+	return bindable_index(s, intid) != SDEI_NONE;
+}
+
+/* The recorded level of intid on vcpu (checked by the caller), or NULL. */
+static bool *irq_level(const struct sdei *s, uint32_t intid, unsigned int vcpu)
+{
+	unsigned int i = bindable_index(s, intid);
+
+	if (i == SDEI_NONE)
+		return NULL;
+	return &s->levels[i * s->nr_vcpus +
+			  (intid >= SDEI_INTID_SPI_BASE ? 0 : vcpu)];
+}
+
+void sdei_irq_repend(struct sdei *s, unsigned int ev, unsigned int vcpu)
+{
+	const struct sdei_event *e = &s->events[ev];
+	struct sdei_entry *se = sdei_entry(s, ev, vcpu);
+	const bool *level;
+
+	if (e->kind != SDEI_KIND_BIND || !e->bound || !(se->state & SDEI_ST_G))
+		return;
+	level = irq_level(s, e->intid, vcpu);
+	if (level && *level)
+		sdei_set_pending(s, se, true);
+}
+
+/*
+ * A bound interrupt belongs to SDEI only while its event is registered
+ * (TF-A hands it to EL3 at REGISTER and back at UNREGISTER); otherwise it
+ * reaches the guest as a plain interrupt.
+ */
+bool sdei_irq_owned(const struct sdei *s, uint32_t intid, unsigned int vcpu)
+{
+	unsigned int ev = sdei_event_find_intid(s, intid);
+	const struct sdei_event *e;
+
+	if (ev == SDEI_NONE)
+		return false;
+	e = &s->events[ev];
+	if (!e->shared && vcpu >= s->nr_vcpus)
+		return false;
+	return sdei_entry_const(s, ev, e->shared ? 0 : vcpu)->state & SDEI_ST_G;
+}
+
+int sdei_irq_set_level(struct sdei *s, uint32_t intid, unsigned int vcpu,
+		       bool level)
+{
+	bool shared = intid >= SDEI_INTID_SPI_BASE;
+	unsigned int ev;
+	bool *slot;
+
+	if (!shared && vcpu >= s->nr_vcpus)
+		return -EINVAL;
+	slot = irq_level(s, intid, vcpu);
+	if (!slot)
+		return 0;
+	*slot = level;
+	if (!sdei_irq_owned(s, intid, vcpu))
+		return 0;
+	ev = sdei_event_find_intid(s, intid);
+	/* A rising line is one trigger; they coalesce while pending. */
+	if (level && !(sdei_entry(s, ev, vcpu)->state & SDEI_ST_R))
+		sdei_set_pending(s, sdei_entry(s, ev, vcpu), true);
+	sdei_update_kicks(s, SDEI_NONE);
+	return 1;
 }

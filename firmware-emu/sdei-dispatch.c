@@ -345,6 +345,8 @@ int sdei_event_complete(struct sdei *s, unsigned int vcpu,
 	*ret = 0;
 	sdei_state_apply(&se->state, act);
 	pe->depth--;
+	/* A level interrupt still asserted at completion fires again. */
+	sdei_irq_repend(s, f->event, vcpu);
 	for (i = 0; i < SDEI_NR_SAVED_REGS; i++)
 		if (reg_set(regs, GUEST_REG_X0 + i, f->x[i]))
 			err = -EIO;

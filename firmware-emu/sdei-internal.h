@@ -89,6 +89,11 @@ struct sdei {
 	unsigned int nr_shared_slots, nr_private_slots;
 	unsigned int nr_bindable;
 	uint32_t *bindable;
+	/*
+	 * The level lkvm's device drives on each bindable interrupt: index
+	 * i * nr_vcpus + v for bindable[i] on vCPU v (an SPI uses v = 0).
+	 */
+	bool *levels;
 	struct sdei_event *events;
 	struct sdei_entry *entries;
 	struct sdei_pe *pes;
@@ -104,6 +109,13 @@ unsigned int sdei_event_find_intid(const struct sdei *s, uint32_t intid);
 /* vCPU with this affinity (x5 or x2 from the guest), or SDEI_NONE. */
 unsigned int sdei_vcpu_by_mpidr(const struct sdei *s, uint64_t mpidr);
 bool sdei_intid_bindable(const struct sdei *s, uint32_t intid);
+/*
+ * A bound interrupt is level-sensitive: while its line is high and its
+ * event registered on vCPU v, the event is pending again whenever it is
+ * not running (after REGISTER, after each COMPLETE), as a GIC re-signals a
+ * level interrupt still asserted at EOI.
+ */
+void sdei_irq_repend(struct sdei *s, unsigned int ev, unsigned int vcpu);
 
 static inline struct sdei_entry *sdei_entry(struct sdei *s, unsigned int ev,
 					    unsigned int vcpu)

@@ -56,7 +56,9 @@ int sdei_create(struct sdei **out, const struct sdei_config *cfg, char *err,
 	s->events = calloc(nr_events, sizeof(*s->events));
 	s->pes = calloc(s->nr_vcpus, sizeof(*s->pes));
 	s->bindable = calloc(cfg->nr_bindable + 1, sizeof(*s->bindable));
-	if (!s->events || !s->pes || !s->bindable)
+	s->levels = calloc((size_t)(cfg->nr_bindable + 1) * s->nr_vcpus,
+			   sizeof(*s->levels));
+	if (!s->events || !s->pes || !s->bindable || !s->levels)
 		goto nomem;
 	if (cfg->nr_bindable)
 		memcpy(s->bindable, cfg->bindable,
@@ -95,6 +97,7 @@ void sdei_destroy(struct sdei *s)
 	free(s->events);
 	free(s->pes);
 	free(s->bindable);
+	free(s->levels);
 	free(s);
 }
 
@@ -138,7 +141,8 @@ static bool route_valid(const struct sdei *s, uint64_t flags, uint64_t aff)
  * affinity no PE has. Private events ignore flags and affinity (Linux
  * passes 0, 0). DENIED: not in the unregistered state, or a bind slot
  * with no interrupt bound. The entry point is a guest VA: not checked
- * further. Registering drops triggers that arrived before (stale).
+ * further. Registering drops triggers that arrived before (stale), but a
+ * bound interrupt whose line is high is pending from the start.
  */
 static int64_t event_register(struct sdei *s, unsigned int v, uint64_t num,
 			      uint64_t ep, uint64_t arg, uint64_t flags,
@@ -170,6 +174,8 @@ static int64_t event_register(struct sdei *s, unsigned int v, uint64_t num,
 	sdei_set_pending(s, se, false);
 	se->rm_pe = e->shared && flags == SDEI_RM_PE;
 	se->affinity = se->rm_pe ? aff & SDEI_MPIDR_AFF_MASK : 0;
+	/* A bound line already high is pending at once, as at a GIC. */
+	sdei_irq_repend(s, ev, v);
 out:
 	return ret;
 }
@@ -565,33 +571,6 @@ int sdei_trigger(struct sdei *s, uint32_t num, unsigned int vcpu)
 	}
 	sdei_set_pending(s, sdei_entry(s, ev, e->shared ? 0 : vcpu), true);
 	sdei_update_kicks(s, SDEI_NONE);
-out:
-	return ret;
-}
-
-/*
- * A bound interrupt belongs to SDEI only while its event is registered
- * (TF-A hands it to EL3 at REGISTER and back at UNREGISTER); otherwise it
- * reaches the guest as a plain interrupt.
- */
-int sdei_irq_trigger(struct sdei *s, uint32_t intid, unsigned int vcpu)
-{
-	unsigned int ev = sdei_event_find_intid(s, intid);
-	struct sdei_entry *se;
-	int ret = 0;
-
-	if (ev == SDEI_NONE)
-		goto out;
-	if (!s->events[ev].shared && vcpu >= s->nr_vcpus) {
-		ret = -EINVAL;
-		goto out;
-	}
-	se = sdei_entry(s, ev, s->events[ev].shared ? 0 : vcpu);
-	if (!(se->state & SDEI_ST_G))
-		goto out;
-	sdei_set_pending(s, se, true);
-	sdei_update_kicks(s, SDEI_NONE);
-	ret = 1;
 out:
 	return ret;
 }

@@ -34,7 +34,7 @@
  *   completed by a KVM_RUN with immediate_exit first):
  *     sdei_dispatch(s, v, regs), then drain sdei_next_kick().
  *   From another thread (control socket, device model):
- *     sdei_trigger() or sdei_irq_trigger(), then drain sdei_next_kick().
+ *     sdei_trigger() or sdei_irq_set_level(), then drain sdei_next_kick().
  *   From lkvm's PSCI: sdei_cpu_on() before the target vCPU first runs,
  *   sdei_cpu_off() when a vCPU turns itself off, sdei_system_reset() on
  *   SYSTEM_RESET/SYSTEM_RESET2 (and before a guest reboot); then drain.
@@ -250,14 +250,23 @@ int sdei_next_kick(struct sdei *s);
 int sdei_trigger(struct sdei *s, uint32_t event, unsigned int vcpu);
 
 /*
- * An interrupt lkvm would assert fires (vcpu: the target of a PPI, ignored
- * for an SPI). Returns 1 if the interrupt is bound to an event registered
- * there: it became a pending SDEI event and the line must NOT be asserted.
- * Returns 0 when it is not bound (or the event is not registered): assert
- * the line as usual. -EINVAL for a bad vcpu. Each call is one trigger;
- * triggers coalesce while pending (a GIC pending bit).
+ * A line lkvm drives on a bindable interrupt changes level (vcpu: the
+ * target of a PPI, ignored for an SPI). Returns 1 while the interrupt
+ * belongs to SDEI (bound, and its event registered there): the GIC line
+ * must then stay low, and a high level makes the event pending. Bound
+ * interrupts are level-sensitive: while the line stays high the event is
+ * pending again after each COMPLETE, and REGISTER finds it pending.
+ * Returns 0 when SDEI does not own it: drive the GIC line to level.
+ * -EINVAL for a bad vcpu.
  */
-int sdei_irq_trigger(struct sdei *s, uint32_t intid, unsigned int vcpu);
+int sdei_irq_set_level(struct sdei *s, uint32_t intid, unsigned int vcpu,
+		       bool level);
+/*
+ * Whether SDEI owns the interrupt now (see above). It changes with
+ * REGISTER, UNREGISTER, INTERRUPT_RELEASE, the resets and CPU_ON: after
+ * any of them, the caller drives each GIC line to level && !owned.
+ */
+bool sdei_irq_owned(const struct sdei *s, uint32_t intid, unsigned int vcpu);
 
 /* PSCI CPU_ON of vCPU v: masks it and wipes its private registrations. */
 void sdei_cpu_on(struct sdei *s, unsigned int vcpu);

@@ -659,29 +659,59 @@ START_TEST(host_trigger_errors)
 }
 END_TEST
 
-START_TEST(irq_trigger)
+START_TEST(irq_level)
 {
-	/* Not bound: the line is asserted as usual. */
-	ck_assert_int_eq(sdei_irq_trigger(vm.s, 33, 0), 0);
+	/* Not bound: the line is the guest's, asserted as usual. */
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 33, 0, true), 0);
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 33, 0, false), 0);
 	ck_assert_uint_eq(TCALL(&vm, 0, F_BIND, 33), BIND0);
 	/* Bound but not registered: still a plain interrupt. */
-	ck_assert_int_eq(sdei_irq_trigger(vm.s, 33, 0), 0);
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 33, 0, true), 0);
+	ck_assert(!sdei_irq_owned(vm.s, 33, 0));
 	ck_assert(!tvm_pending(&vm, BIND0, 0));
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 33, 0, false), 0);
 	TCALL(&vm, 0, F_REGISTER, BIND0, EP, 0, 0, 0);
-	ck_assert_int_eq(sdei_irq_trigger(vm.s, 33, 7), 1);
+	ck_assert(sdei_irq_owned(vm.s, 33, 0));
+	ck_assert(!tvm_pending(&vm, BIND0, 0));
+	/* An SPI ignores vcpu. */
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 33, 7, true), 1);
 	ck_assert(tvm_pending(&vm, BIND0, 0));
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 33, 0, false), 1);
+	/* Interrupts nobody may bind are never SDEI's. */
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 27, 0, true), 0);
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 40, 0, true), 0);
 	/* A private slot: per target vCPU. */
 	ck_assert_uint_eq(TCALL(&vm, 0, F_BIND, 23), BINDP);
 	TCALL(&vm, 1, F_REGISTER, BINDP, EP, 0);
-	ck_assert_int_eq(sdei_irq_trigger(vm.s, 23, 0), 0);
-	ck_assert_int_eq(sdei_irq_trigger(vm.s, 23, 1), 1);
-	ck_assert_int_eq(sdei_irq_trigger(vm.s, 23, 2), -EINVAL);
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 23, 0, true), 0);
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 23, 1, true), 1);
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 23, 2, true), -EINVAL);
 	ck_assert(tvm_pending(&vm, BINDP, 1));
 	ck_assert(!tvm_pending(&vm, BINDP, 0));
+	ck_assert(sdei_irq_owned(vm.s, 23, 1));
+	ck_assert(!sdei_irq_owned(vm.s, 23, 0));
+	ck_assert(!sdei_irq_owned(vm.s, 23, 2));
 	/* After release the interrupt is the guest's again. */
 	TCALL(&vm, 0, F_UNREGISTER, BIND0);
+	ck_assert(!sdei_irq_owned(vm.s, 33, 0));
 	ck_assert_uint_eq(TCALL(&vm, 0, F_RELEASE, BIND0), R_OK);
-	ck_assert_int_eq(sdei_irq_trigger(vm.s, 33, 0), 0);
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 33, 0, true), 0);
+}
+END_TEST
+
+/* REGISTER while the bound line is high: pending at once, as at a GIC. */
+START_TEST(irq_level_high_at_register)
+{
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 34, 0, true), 0);
+	ck_assert_uint_eq(TCALL(&vm, 0, F_BIND, 34), BIND0);
+	ck_assert(!tvm_pending(&vm, BIND0, 0));
+	TCALL(&vm, 0, F_REGISTER, BIND0, EP, 0, 0, 0);
+	ck_assert(tvm_pending(&vm, BIND0, 0));
+	/* A line that fell before REGISTER leaves nothing stale. */
+	TCALL(&vm, 0, F_UNREGISTER, BIND0);
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 34, 0, false), 0);
+	TCALL(&vm, 0, F_REGISTER, BIND0, EP, 0, 0, 0);
+	ck_assert(!tvm_pending(&vm, BIND0, 0));
 }
 END_TEST
 
@@ -858,7 +888,8 @@ Suite *sdei_calls_suite(void)
 	tcase_add_test(tc, catalogue);
 	tcase_add_test(tc, entry_status);
 	tcase_add_test(tc, host_trigger_errors);
-	tcase_add_test(tc, irq_trigger);
+	tcase_add_test(tc, irq_level);
+	tcase_add_test(tc, irq_level_high_at_register);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(tc4, setup4, teardown);

@@ -782,12 +782,43 @@ START_TEST(bound_interrupt_delivery)
 	TCALL(&vm, 0, SDEI_EVENT_REGISTER, SDEI_BIND_EVENT_BASE, EP, 0x33, 1,
 	      aff(1));
 	TCALL(&vm, 0, SDEI_EVENT_ENABLE, SDEI_BIND_EVENT_BASE);
-	ck_assert_int_eq(sdei_irq_trigger(vm.s, 33, 0), 1);
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 33, 0, true), 1);
 	ck_assert_uint_eq(tvm_drain_kicks(&vm), 0); /* vCPU 1 masked */
 	TCALL(&vm, 1, SDEI_PE_UNMASK);
 	ck_assert_int_eq(tvm_dispatch(&vm, 1), 1);
 	ck_assert_uint_eq(vm.rf[1].r[GUEST_REG_X0], SDEI_BIND_EVENT_BASE);
 	ck_assert_uint_eq(vm.rf[1].r[GUEST_REG_X0 + 1], 0x33);
+}
+END_TEST
+
+/*
+ * Level-sensitive: a line still high when the handler completes fires
+ * again; one the handler lowered (it served the device) does not, and
+ * the line rising while the handler runs is not a second delivery.
+ */
+START_TEST(bound_interrupt_level)
+{
+	ck_assert_uint_eq(TCALL(&vm, 0, SDEI_INTERRUPT_BIND, 33),
+			  SDEI_BIND_EVENT_BASE);
+	TCALL(&vm, 0, SDEI_EVENT_REGISTER, SDEI_BIND_EVENT_BASE, EP, 0, 1,
+	      aff(0));
+	TCALL(&vm, 0, SDEI_EVENT_ENABLE, SDEI_BIND_EVENT_BASE);
+	TCALL(&vm, 0, SDEI_PE_UNMASK);
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 33, 0, true), 1);
+	ck_assert_int_eq(tvm_dispatch(&vm, 0), 1);
+	ck_assert(!tvm_pending(&vm, SDEI_BIND_EVENT_BASE, 0));
+	/* Still asserted at COMPLETE: delivered again. */
+	TCALL(&vm, 0, SDEI_EVENT_COMPLETE, 0);
+	ck_assert(tvm_pending(&vm, SDEI_BIND_EVENT_BASE, 0));
+	ck_assert_int_eq(tvm_dispatch(&vm, 0), 1);
+	/* The handler lowers the line (and it bounces): no third run. */
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 33, 0, false), 1);
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 33, 0, true), 1);
+	ck_assert(!tvm_pending(&vm, SDEI_BIND_EVENT_BASE, 0));
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 33, 0, false), 1);
+	TCALL(&vm, 0, SDEI_EVENT_COMPLETE, 0);
+	ck_assert(!tvm_pending(&vm, SDEI_BIND_EVENT_BASE, 0));
+	ck_assert_int_eq(tvm_dispatch(&vm, 0), 0);
 }
 END_TEST
 
@@ -1123,8 +1154,9 @@ START_TEST(random_sequences)
 				sdei_trigger(vm.s, (uint32_t)PICK(r_nums),
 					     rnd() % 3 ? v : SDEI_ROUTED);
 			} else if (r < 92) {
-				sdei_irq_trigger(vm.s, (uint32_t)PICK(r_intids),
-						 v);
+				sdei_irq_set_level(vm.s,
+						   (uint32_t)PICK(r_intids), v,
+						   rnd() % 2);
 			} else if (r < 94 && rnd() % 4 == 0) {
 				sdei_cpu_off(vm.s, v);
 				sdei_cpu_on(vm.s, v);
@@ -1189,6 +1221,7 @@ Suite *sdei_dispatch_suite(void)
 	tcase_add_test(tc, system_reset);
 	tcase_add_test(tc, signal_kicks_the_target_once);
 	tcase_add_test(tc, bound_interrupt_delivery);
+	tcase_add_test(tc, bound_interrupt_level);
 	tcase_add_test(tc, deferred_above_client_el);
 	tcase_add_test(tc, register_failures);
 	tcase_add_test(tc, largest_vm);
