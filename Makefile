@@ -33,12 +33,13 @@ ARM64_LIBS := -lfdt
 
 # The pure core: no ioctls, no threads; builds and runs on any host.
 CORE_SRCS := arm64/image.c arm64/boot.c fdt/fdt.c devices/uart-8250.c \
-	vmm/options.c vmm/log.c vmm/mmio.c vmm/probe.c \
+	vmm/options.c vmm/log.c vmm/mmio.c vmm/probe.c vmm/control-proto.c \
 	firmware-emu/sdei-state.c firmware-emu/sdei-catalogue.c \
 	firmware-emu/sdei.c firmware-emu/sdei-dispatch.c firmware-emu/psci.c
 # The edge: KVM ioctls, threads, file descriptors.
 EDGE_SRCS := arm64/kvm-vm.c arm64/kvm-vcpu.c devices/serial.c vmm/vcpu.c \
-	vmm/vcpu-hypercall.c vmm/vm.c vmm/run.c vmm/main.c
+	vmm/vcpu-hypercall.c vmm/sdei-host.c vmm/control.c vmm/vm.c \
+	vmm/run.c vmm/main.c
 LKVM_SRCS := $(CORE_SRCS) $(EDGE_SRCS)
 LKVM_OBJS := $(LKVM_SRCS:%.c=$(BUILD)/arm64/%.o)
 

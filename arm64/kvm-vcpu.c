@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "kvm-compat.h"
 #include "kvm-vcpu.h"
@@ -31,6 +32,19 @@ int kvm_vcpu_create(struct kvm_vm *vm, unsigned int id, struct kvm_vcpu *vcpu)
 		return -1;
 	}
 	return 0;
+}
+
+void kvm_vcpu_destroy(struct kvm_vm *vm, struct kvm_vcpu *vcpu)
+{
+	/* No kvm_run: KVM_CREATE_VCPU never ran or failed, no fd to close. */
+	if (!vcpu->run)
+		return;
+	if (vcpu->run != MAP_FAILED)
+		munmap(vcpu->run, vm->vcpu_mmap_size);
+	if (vcpu->fd >= 0)
+		close(vcpu->fd);
+	vcpu->run = NULL;
+	vcpu->fd = -1;
 }
 
 int kvm_vcpu_init(struct kvm_vm *vm, struct kvm_vcpu *vcpu,

@@ -29,6 +29,9 @@ struct kvm_vcpu {
 /* Creates vCPU id and maps its kvm_run. */
 int kvm_vcpu_create(struct kvm_vm *vm, unsigned int id, struct kvm_vcpu *vcpu);
 
+/* Unmaps its kvm_run and closes it. */
+void kvm_vcpu_destroy(struct kvm_vm *vm, struct kvm_vcpu *vcpu);
+
 /*
  * KVM_ARM_VCPU_INIT with in-kernel PSCI 0.2+. Secondary vCPUs start
  * powered off, waiting for PSCI CPU_ON.

@@ -156,6 +156,18 @@ static int gic_set_attr(struct kvm_vm *vm, uint32_t group, uint64_t attr,
 	return 0;
 }
 
+void kvm_vm_destroy(struct kvm_vm *vm)
+{
+	if (vm->gic_fd >= 0)
+		close(vm->gic_fd);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->ram && vm->ram != MAP_FAILED)
+		munmap(vm->ram, vm->ram_size);
+	vm->gic_fd = vm->vm_fd = -1;
+	vm->ram = NULL;
+}
+
 int kvm_gic_create(struct kvm_vm *vm, uint64_t dist_base, uint64_t redist_base)
 {
 	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };

@@ -65,6 +65,9 @@ int kvm_gic_finalize(struct kvm_vm *vm, unsigned int nr_irqs,
  */
 int kvm_smccc_forward(struct kvm_vm *vm, uint32_t base, uint32_t nr);
 
+/* Closes the vGIC and the VM and unmaps guest RAM (after its vCPUs). */
+void kvm_vm_destroy(struct kvm_vm *vm);
+
 /* Drives an SPI (INTID >= 32) line to level. */
 int kvm_irq_line(struct kvm_vm *vm, unsigned int intid, bool level);
 

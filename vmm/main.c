@@ -66,6 +66,22 @@ static void report_memory(const struct vm *vm)
 		ram);
 }
 
+/* lkvm sdei: one request to a running guest; its reply on stdout. */
+static int cmd_sdei(const struct sdei_opts *opts)
+{
+	char reply[CONTROL_LINE_MAX];
+
+	if (control_request(opts->name, &opts->req, reply, sizeof(reply)))
+		return LKVM_EXIT_ERROR;
+	if (strncmp(reply, "ok", 2)) {
+		pr_err("%s: %s", opts->name,
+		       strncmp(reply, "error ", 6) ? reply : reply + 6);
+		return LKVM_EXIT_ERROR;
+	}
+	puts(reply);
+	return LKVM_EXIT_POWEROFF;
+}
+
 static int cmd_run(const struct run_opts *opts)
 {
 	static struct vm vm;
@@ -74,12 +90,27 @@ static int cmd_run(const struct run_opts *opts)
 	log_set_level(opts->loglevel);
 	if (vm_plan(&vm.plan, opts))
 		return LKVM_EXIT_ERROR;
-	kvm_fd = kvm_open();
-	if (kvm_fd < 0 || vm_create(&vm, opts, kvm_fd))
+	/* A name in use is the user's error too: refused before any VM. */
+	if (control_open(&vm.control, vm.plan.name, vm_control_handle, &vm))
 		return LKVM_EXIT_ERROR;
-	pr_info("guest %s: %u vCPUs, %llu MiB", vm.plan.name, vm.nr_vcpus,
-		(unsigned long long)opts->mem_mib);
-	code = vm_run(&vm);
+	kvm_fd = kvm_open();
+	for (unsigned int boot = 1;; boot++) {
+		if (kvm_fd < 0 || vm_create(&vm, opts, kvm_fd)) {
+			control_close(&vm.control);
+			return LKVM_EXIT_ERROR;
+		}
+		pr_info("guest %s: %u vCPUs, %llu MiB%s", vm.plan.name,
+			vm.nr_vcpus, (unsigned long long)opts->mem_mib,
+			boot > 1 ? ", booted again after a reset" : "");
+		code = vm_run(&vm);
+		if (code != LKVM_EXIT_RESET || !opts->reboot_restart)
+			break;
+		/* A new VM: nothing of the old one (SDEI, GIC, RAM) survives. */
+		pr_info("guest %s reset: restarting it (boot %u)", vm.plan.name,
+			boot + 1);
+		vm_destroy(&vm);
+	}
+	control_close(&vm.control);
 	if (log_enabled(LOG_INFO))
 		report_memory(&vm);
 	return code;
@@ -99,6 +130,8 @@ int main(int argc, char **argv)
 		return cmd_run(&opts.run);
 	case CMD_PROBE:
 		return cmd_probe(&opts.probe);
+	case CMD_SDEI:
+		return cmd_sdei(&opts.sdei);
 	case CMD_VERSION:
 		printf("lkvm %s\n", LKVM_VERSION);
 		return LKVM_EXIT_POWEROFF;

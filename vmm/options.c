@@ -29,8 +29,10 @@ enum opt_id {
 	OPT_E2H0,
 	OPT_SDEI_EVENT,
 	OPT_NO_SDEI,
+	OPT_REBOOT,
 	OPT_HELP,
 	OPT_JSON,
+	OPT_CPU,
 };
 
 struct opt_spec {
@@ -55,6 +57,7 @@ static const struct opt_spec run_specs[] = {
 	{ "e2h0", 0, false, OPT_E2H0 },
 	{ "sdei-event", 0, true, OPT_SDEI_EVENT },
 	{ "no-sdei", 0, false, OPT_NO_SDEI },
+	{ "reboot", 0, true, OPT_REBOOT },
 	{ "help", 'h', false, OPT_HELP },
 	{ NULL, 0, false, 0 },
 };
@@ -65,12 +68,20 @@ static const struct opt_spec probe_specs[] = {
 	{ NULL, 0, false, 0 },
 };
 
+static const struct opt_spec sdei_specs[] = {
+	{ "name", 'n', true, OPT_NAME },
+	{ "cpu", 0, true, OPT_CPU },
+	{ "help", 'h', false, OPT_HELP },
+	{ NULL, 0, false, 0 },
+};
+
 static const char usage_main[] =
 	"usage: lkvm <command> [<options>]\n"
 	"\n"
 	"commands:\n"
 	"  run      boot a guest kernel\n"
 	"  probe    show what this host's KVM offers lkvm\n"
+	"  sdei     raise an SDEI event in a running guest\n"
 	"  help     show this text, or `lkvm help <command>`\n"
 	"  version  show lkvm's version\n";
 
@@ -92,6 +103,9 @@ static const char usage_run[] =
 	"      --sdei-event NUM[,private|shared][,normal|critical]\n"
 	"                        declare a platform SDEI event (repeatable)\n"
 	"      --no-sdei         offer no SDEI (no DT node, calls not forwarded)\n"
+	"      --reboot exit|restart\n"
+	"                        a guest reset ends lkvm with status 2 (exit, the\n"
+	"                        default) or boots the guest again, afresh\n"
 	"  -h, --help            show this text\n"
 	"\n"
 	"exit status: 0 guest powered off, 1 lkvm error, 2 guest reset,\n"
@@ -102,6 +116,18 @@ static const char usage_probe[] =
 	"\n"
 	"  --json    print the facts as one JSON object\n";
 
+static const char usage_sdei[] =
+	"usage: lkvm sdei --name NAME signal EVENT [--cpu N]\n"
+	"\n"
+	"  -n, --name NAME  the guest (lkvm run --name NAME)\n"
+	"      --cpu N      the vCPU of a private event (0, 1, ...); a shared\n"
+	"                   event goes where its registration routes it\n"
+	"\n"
+	"EVENT is 0 or an event the guest was started with (--sdei-event).\n"
+	"Prints the guest's answer: \"ok pending\" or \"ok merged\" (it was\n"
+	"pending already), with \"held=unregistered|disabled|running|masked\"\n"
+	"when it cannot run yet; exits 0, or 1 with one line on an error.\n";
+
 const char *options_usage(enum lkvm_cmd cmd)
 {
 	switch (cmd) {
@@ -109,6 +135,8 @@ const char *options_usage(enum lkvm_cmd cmd)
 		return usage_run;
 	case CMD_PROBE:
 		return usage_probe;
+	case CMD_SDEI:
+		return usage_sdei;
 	default:
 		return usage_main;
 	}
@@ -237,6 +265,12 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 	case OPT_NO_SDEI:
 		r->no_sdei = true;
 		break;
+	case OPT_REBOOT:
+		if (strcmp(arg, "exit") && strcmp(arg, "restart"))
+			return fail(err, size,
+				    "--reboot: '%s': use exit or restart", arg);
+		r->reboot_restart = !strcmp(arg, "restart");
+		break;
 	case OPT_SDEI_EVENT:
 		if (r->nr_sdei_events == SDEI_MAX_PLATFORM_EVENTS)
 			return fail(err, size,
@@ -278,6 +312,63 @@ static int probe_apply(struct lkvm_opts *o, enum opt_id id)
 	if (id == OPT_JSON)
 		o->probe.json = true;
 	return 0;
+}
+
+static int sdei_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
+		      char *err, size_t size)
+{
+	struct sdei_opts *d = &o->sdei;
+	uint64_t v;
+
+	switch (id) {
+	case OPT_NAME:
+		if (!name_is_valid(arg))
+			return fail(
+				err, size,
+				"--name: '%s': use 1 to %d letters, digits, '-', '_' or '.'",
+				arg, OPT_NAME_MAX);
+		strcpy(d->name, arg);
+		break;
+	case OPT_CPU:
+		if (control_parse_number(arg, LKVM_MAX_CPUS - 1, &v))
+			return fail(
+				err, size,
+				"--cpu: '%s': must be a vCPU index from 0 to %d",
+				arg, LKVM_MAX_CPUS - 1);
+		d->req.cpu = (int)v;
+		break;
+	default:
+		return fail(err, size, "internal: option %d", id);
+	}
+	return 0;
+}
+
+/* The words of lkvm sdei: "signal EVENT". */
+static int sdei_word(struct lkvm_opts *o, unsigned int nth, const char *w,
+		     char *err, size_t size)
+{
+	uint64_t v;
+
+	if (nth == 0) {
+		if (strcmp(w, "signal"))
+			return fail(
+				err, size,
+				"sdei: unknown action '%s' (see lkvm sdei --help)",
+				w);
+		o->sdei.req.op = CONTROL_SDEI_SIGNAL;
+		return 0;
+	}
+	if (nth == 1) {
+		/* Event numbers are positive 32-bit integers (DEN0054B). */
+		if (control_parse_number(w, 0x7fffffff, &v))
+			return fail(
+				err, size,
+				"sdei signal: '%s': not an event number (0 to 0x7fffffff)",
+				w);
+		o->sdei.req.event = (uint32_t)v;
+		return 0;
+	}
+	return fail(err, size, "sdei: unexpected argument '%s'", w);
 }
 
 static const struct opt_spec *find_long(const struct opt_spec *specs,
@@ -358,11 +449,64 @@ static void run_defaults(struct run_opts *r)
 	r->loglevel = LOG_WARNING;
 }
 
+static const struct opt_spec *command_specs(enum lkvm_cmd cmd)
+{
+	switch (cmd) {
+	case CMD_RUN:
+		return run_specs;
+	case CMD_SDEI:
+		return sdei_specs;
+	default:
+		return probe_specs;
+	}
+}
+
+static int command_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
+			 char *err, size_t size)
+{
+	switch (o->cmd) {
+	case CMD_RUN:
+		return run_apply(o, id, arg, err, size);
+	case CMD_SDEI:
+		return sdei_apply(o, id, arg, err, size);
+	default:
+		return probe_apply(o, id);
+	}
+}
+
+/* What a command needs once all its arguments are in. */
+static int command_check(struct lkvm_opts *o, unsigned int words, char *err,
+			 size_t size)
+{
+	if (o->cmd == CMD_SDEI) {
+		if (!o->sdei.name[0])
+			return fail(err, size,
+				    "sdei: no guest given (use --name NAME)");
+		if (words < 2)
+			return fail(
+				err, size,
+				"sdei: usage: lkvm sdei --name NAME signal EVENT [--cpu N]");
+		return 0;
+	}
+	if (o->cmd != CMD_RUN)
+		return 0;
+	if (!o->run.kernel)
+		return fail(err, size, "run: no kernel given (use -k FILE)");
+	if (o->run.no_sdei && o->run.nr_sdei_events)
+		return fail(
+			err, size,
+			"--sdei-event: cannot declare events with --no-sdei");
+	/* KVM ignores E2H0 without EL2: refuse it rather than boot at EL1. */
+	if (o->run.e2h0 && !o->run.nested)
+		return fail(err, size, "--e2h0: only together with --nested");
+	return 0;
+}
+
 static int parse_command_args(struct lkvm_opts *o, const char *cmd, int argc,
 			      char *const argv[], char *err, size_t size)
 {
-	const struct opt_spec *specs = o->cmd == CMD_RUN ? run_specs :
-							   probe_specs;
+	const struct opt_spec *specs = command_specs(o->cmd);
+	unsigned int words = 0;
 
 	for (int i = 0; i < argc; i++) {
 		const struct opt_spec *s;
@@ -370,6 +514,11 @@ static int parse_command_args(struct lkvm_opts *o, const char *cmd, int argc,
 		int ret;
 
 		if (argv[i][0] != '-' || !argv[i][1]) {
+			if (o->cmd == CMD_SDEI) {
+				if (sdei_word(o, words++, argv[i], err, size))
+					return -EINVAL;
+				continue;
+			}
 			if (o->cmd == CMD_RUN && !o->run.kernel) {
 				o->run.kernel = argv[i];
 				continue;
@@ -388,21 +537,11 @@ static int parse_command_args(struct lkvm_opts *o, const char *cmd, int argc,
 			o->cmd = CMD_HELP;
 			return 0;
 		}
-		ret = o->cmd == CMD_RUN ? run_apply(o, s->id, arg, err, size) :
-					  probe_apply(o, s->id);
+		ret = command_apply(o, s->id, arg, err, size);
 		if (ret)
 			return ret;
 	}
-	if (o->cmd == CMD_RUN && !o->run.kernel)
-		return fail(err, size, "run: no kernel given (use -k FILE)");
-	if (o->cmd == CMD_RUN && o->run.no_sdei && o->run.nr_sdei_events)
-		return fail(
-			err, size,
-			"--sdei-event: cannot declare events with --no-sdei");
-	/* KVM ignores E2H0 without EL2: refuse it rather than boot at EL1. */
-	if (o->cmd == CMD_RUN && o->run.e2h0 && !o->run.nested)
-		return fail(err, size, "--e2h0: only together with --nested");
-	return 0;
+	return command_check(o, words, err, size);
 }
 
 int options_parse(int argc, char *const argv[], struct lkvm_opts *o, char *err,
@@ -422,12 +561,17 @@ int options_parse(int argc, char *const argv[], struct lkvm_opts *o, char *err,
 		o->cmd = CMD_RUN;
 	} else if (!strcmp(cmd, "probe")) {
 		o->cmd = CMD_PROBE;
+	} else if (!strcmp(cmd, "sdei")) {
+		o->cmd = CMD_SDEI;
+		o->sdei.req.cpu = CONTROL_CPU_ROUTED;
 	} else if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
 		   !strcmp(cmd, "-h")) {
 		if (argc > 2 && !strcmp(argv[2], "run"))
 			o->help_for = CMD_RUN;
 		else if (argc > 2 && !strcmp(argv[2], "probe"))
 			o->help_for = CMD_PROBE;
+		else if (argc > 2 && !strcmp(argv[2], "sdei"))
+			o->help_for = CMD_SDEI;
 		return 0;
 	} else if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		o->cmd = CMD_VERSION;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "control-proto.h"
 #include "log.h"
 #include "../firmware-emu/sdei.h"
 
@@ -18,6 +19,7 @@ enum lkvm_cmd {
 	CMD_PROBE,
 	CMD_HELP, /* lkvm help, lkvm --help, or --help of a subcommand */
 	CMD_VERSION,
+	CMD_SDEI, /* lkvm sdei --name NAME signal EVENT [--cpu N] */
 };
 
 enum console_kind {
@@ -45,6 +47,7 @@ struct run_opts {
 	struct sdei_event_desc sdei_events[SDEI_MAX_PLATFORM_EVENTS];
 	unsigned int nr_sdei_events;
 	bool no_sdei; /* no SDEI: no DT node, its calls stay KVM's */
+	bool reboot_restart; /* --reboot=restart: a guest reset boots again */
 	enum log_level loglevel;
 };
 
@@ -52,11 +55,18 @@ struct probe_opts {
 	bool json;
 };
 
+/* lkvm sdei: a request to a running guest's control socket. */
+struct sdei_opts {
+	char name[OPT_NAME_MAX + 1];
+	struct control_req req;
+};
+
 struct lkvm_opts {
 	enum lkvm_cmd cmd;
 	enum lkvm_cmd help_for; /* for CMD_HELP: which command's help */
 	struct run_opts run;
 	struct probe_opts probe;
+	struct sdei_opts sdei;
 };
 
 /*

@@ -34,6 +34,9 @@ static int install_stop_signals(void)
 {
 	struct sigaction sa;
 
+	/* Once per process: a restarted guest keeps the same pipe. */
+	if (signal_pipe[0] >= 0)
+		return 0;
 	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK)) {
 		pr_err("pipe: %s", strerror(errno));
 		return -1;
@@ -103,12 +106,16 @@ static void input_read(struct input_buf *in)
 		in->eof = true;
 }
 
+/* The stop eventfd, the signal pipe and stdin, then the control socket. */
+#define IO_FIXED_FDS 3
+#define IO_MAX_FDS (IO_FIXED_FDS + 1 + CONTROL_MAX_CLIENTS)
+
 static void io_loop(struct vm *vm)
 {
 	struct input_buf in = { .len = 0, .eof = false };
 
 	while (!atomic_load(&vm->stopping)) {
-		struct pollfd fds[3] = {
+		struct pollfd fds[IO_MAX_FDS] = {
 			{ .fd = vm->stop_fd, .events = POLLIN },
 			{ .fd = signal_pipe[0], .events = POLLIN },
 			/* Read stdin only when the held input is gone. */
@@ -117,9 +124,13 @@ static void io_loop(struct vm *vm)
 		};
 		/* Held input waits for the guest to drain the UART FIFO. */
 		int timeout = in.len ? 10 : -1;
+		unsigned int nctl;
 		unsigned char sig;
 
-		if (poll(fds, 3, timeout) < 0 && errno != EINTR) {
+		nctl = control_pollfds(&vm->control, fds + IO_FIXED_FDS,
+				       IO_MAX_FDS - IO_FIXED_FDS);
+		if (poll(fds, IO_FIXED_FDS + nctl, timeout) < 0 &&
+		    errno != EINTR) {
 			pr_err("poll: %s", strerror(errno));
 			vm_stop(vm, LKVM_EXIT_ERROR);
 			break;
@@ -133,6 +144,7 @@ static void io_loop(struct vm *vm)
 			input_read(&in);
 		if (in.len)
 			input_flush(vm, &in);
+		control_serve(&vm->control, fds + IO_FIXED_FDS, nctl);
 	}
 }
 

@@ -37,15 +37,6 @@ static const struct guest_regs_ops vcpu_regs_ops = {
 	.set = regs_set,
 };
 
-/* Kicks every vCPU SDEI wants stopped; called with fw_lock held. */
-static void vcpu_sdei_kicks(struct vm *vm)
-{
-	int w;
-
-	while ((w = sdei_next_kick(vm->sdei)) >= 0)
-		vcpu_kick(&vm->vcpus[w]);
-}
-
 /*
  * Enters a deliverable SDEI event's handler, at a clean stop of this vCPU:
  * called with fw_lock held, after any hypercall result was written (so the
@@ -59,7 +50,7 @@ static int vcpu_sdei_dispatch(struct vcpu *vcpu)
 	if (!vcpu->vm->sdei)
 		return 0;
 	ret = sdei_dispatch(vcpu->vm->sdei, vcpu->kvm.id, &regs);
-	vcpu_sdei_kicks(vcpu->vm);
+	vm_sdei_after(vcpu->vm);
 	/* -EAGAIN: the vCPU runs above the client's EL; a later stop. */
 	return ret == -EIO || ret == -EINVAL ? -1 : 0;
 }
@@ -94,7 +85,7 @@ static void vcpu_queue_cpu_on(struct vm *vm, const struct psci_action *act)
 	/* DEN0054 6.x: CPU_ON masks the PE and wipes its private events. */
 	if (vm->sdei) {
 		sdei_cpu_on(vm->sdei, act->target);
-		vcpu_sdei_kicks(vm);
+		vm_sdei_after(vm);
 	}
 	target->on.pending = true;
 	target->on.entry = act->entry;
@@ -116,7 +107,7 @@ static void vcpu_psci_act(struct vcpu *vcpu, const struct psci_action *act)
 	case PSCI_ACT_CPU_OFF:
 		if (vm->sdei) {
 			sdei_cpu_off(vm->sdei, vcpu->kvm.id);
-			vcpu_sdei_kicks(vm);
+			vm_sdei_after(vm);
 		}
 		/* Parks this vCPU in KVM_RUN until a CPU_ON kicks it. */
 		if (kvm_vcpu_set_mp_state(&vcpu->kvm, KVM_MP_STATE_STOPPED))
@@ -142,6 +133,33 @@ static void vcpu_psci_act(struct vcpu *vcpu, const struct psci_action *act)
 	}
 }
 
+/*
+ * --loglevel debug: every forwarded SDEI call with its first argument, and
+ * its result (an error by name: values are never negative).
+ */
+static void log_call(const struct vcpu *vcpu, const struct smccc_call *c,
+		     const struct smccc_result *res)
+{
+	const char *name = sdei_fid_name(c->fid);
+	const char *err = NULL;
+
+	if (!name || !vcpu->vm->sdei)
+		return;
+	if (res->nr && (int64_t)res->x[0] < 0)
+		err = sdei_ret_name(res->x[0]);
+	if (!res->nr)
+		pr_debug(
+			"vCPU %u: SDEI %s(0x%llx): back in the interrupted context",
+			vcpu->kvm.id, name, (unsigned long long)c->arg[0]);
+	else if (err)
+		pr_debug("vCPU %u: SDEI %s(0x%llx) = %s", vcpu->kvm.id, name,
+			 (unsigned long long)c->arg[0], err);
+	else
+		pr_debug("vCPU %u: SDEI %s(0x%llx) = 0x%llx", vcpu->kvm.id,
+			 name, (unsigned long long)c->arg[0],
+			 (unsigned long long)res->x[0]);
+}
+
 void vcpu_handle_hypercall(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
@@ -159,6 +177,8 @@ void vcpu_handle_hypercall(struct vcpu *vcpu)
 		psci_call(&vm->psci, &c, &res, &act);
 	else if (vm->sdei && c.fid >= SDEI_FID_BASE && c.fid <= SDEI_FID_LAST)
 		err = sdei_call(vm->sdei, &c, &regs, &res);
+	if (log_enabled(LOG_DEBUG))
+		log_call(vcpu, &c, &res);
 	/* The result first, then a dispatch: its saved x0 is the result. */
 	if (err || vcpu_write_result(vcpu, &res) || vcpu_sdei_dispatch(vcpu))
 		vm_stop(vm, LKVM_EXIT_ERROR);

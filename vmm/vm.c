@@ -197,9 +197,7 @@ static int vm_build_fdt(struct vm *vm)
 
 static void vm_serial_irq(void *ctx, bool level)
 {
-	struct vm *vm = ctx;
-
-	kvm_irq_line(&vm->kvm, LKVM_UART_INTID, level);
+	vm_irq_set(ctx, LKVM_UART_INTID, level);
 }
 
 static int vm_add_devices(struct vm *vm)
@@ -213,6 +211,8 @@ static int vm_add_devices(struct vm *vm)
 	};
 
 	serial_init(&vm->serial, STDOUT_FILENO, vm_serial_irq, vm);
+	vm->irq_lines[vm->nr_irq_lines++] =
+		(struct vm_irq_line){ .intid = LKVM_UART_INTID };
 	return mmio_bus_add(&vm->mmio, &uart);
 }
 
@@ -279,6 +279,7 @@ static const struct {
 
 static int vm_create_sdei(struct vm *vm)
 {
+	uint32_t bindable[VM_MAX_IRQ_LINES];
 	struct sdei_config cfg = {
 		.nr_vcpus = vm->nr_vcpus,
 		.mpidr = vm->mpidr,
@@ -286,8 +287,17 @@ static int vm_create_sdei(struct vm *vm)
 		.nr_events = vm->opts->nr_sdei_events,
 		.nr_irqs = VM_NR_IRQS,
 		.client_el = vm_kernel_at_el2(vm) ? 2 : 1,
+		.bindable = bindable,
 	};
 	char err[256];
+
+	/*
+	 * INTERRUPT_BIND takes the SPIs of lkvm's devices, one slot each:
+	 * those lkvm raises itself and so can deliver as events. No PPI is
+	 * lkvm's (the timers and the PMU are KVM's): no private slots.
+	 */
+	cfg.nr_bindable = vm_sdei_bindable(vm, bindable, VM_MAX_IRQ_LINES);
+	cfg.nr_shared_slots = cfg.nr_bindable;
 
 	if (sdei_create(&vm->sdei, &cfg, err, sizeof(err))) {
 		pr_err("--sdei-event: %s", err);
@@ -361,14 +371,15 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 	    kvm_gic_finalize(&vm->kvm, VM_NR_IRQS,
 			     opts->nested ? LKVM_GIC_MAINT_INTID : 0))
 		return -1;
+	/* Devices first: SDEI learns their interrupt lines. */
+	if (vm_add_devices(vm)) {
+		pr_err("internal: MMIO map");
+		return -1;
+	}
 	if (vm_setup_firmware(vm))
 		return -1;
 	if (opts->nr_sdei_events && !vm->sdei) {
 		pr_err("--sdei-event: this host's KVM cannot forward SDEI calls to lkvm (no SMCCC filter: Linux 6.4 or later)");
-		return -1;
-	}
-	if (vm_add_devices(vm)) {
-		pr_err("internal: MMIO map");
 		return -1;
 	}
 
@@ -390,6 +401,28 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 
 	boot_regs_compute(l, opts->nested ? BOOT_EL2 : BOOT_EL1, &regs);
 	return kvm_vcpu_set_boot_regs(&vm->vcpus[0].kvm, &regs);
+}
+
+void vm_destroy(struct vm *vm)
+{
+	for (unsigned int i = 0; vm->vcpus && i < vm->nr_vcpus; i++)
+		kvm_vcpu_destroy(&vm->kvm, &vm->vcpus[i].kvm);
+	free(vm->vcpus);
+	free(vm->mpidr);
+	vm->vcpus = NULL;
+	vm->mpidr = NULL;
+	sdei_destroy(vm->sdei);
+	vm->sdei = NULL;
+	vm->user_firmware = false;
+	kvm_vm_destroy(&vm->kvm);
+	close(vm->stop_fd);
+	vm->stop_fd = -1;
+	pthread_mutex_destroy(&vm->fw_lock);
+	pthread_mutex_destroy(&vm->serial.lock);
+	memset(&vm->mmio, 0, sizeof(vm->mmio));
+	memset(vm->irq_lines, 0, sizeof(vm->irq_lines));
+	vm->nr_irq_lines = 0;
+	atomic_store(&vm->unhandled_mmio, 0);
 }
 
 void vm_stop(struct vm *vm, int exit_code)

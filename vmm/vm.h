@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "control.h"
 #include "exit-codes.h"
 #include "mmio.h"
 #include "options.h"
@@ -39,6 +40,18 @@ struct vcpu {
 	bool mmio_pending;
 };
 
+/*
+ * An interrupt line of one of lkvm's devices: the level the device drives,
+ * and what the GIC sees (low while SDEI owns a bound line).
+ */
+struct vm_irq_line {
+	uint32_t intid;
+	bool level;
+	bool at_gic;
+};
+
+#define VM_MAX_IRQ_LINES 8
+
 /* What the user asked for, checked before any VM exists. */
 struct vm_plan {
 	int kernel_fd;
@@ -59,6 +72,9 @@ struct vm {
 	uint64_t *mpidr;
 	struct mmio_bus mmio;
 	struct serial serial;
+	struct vm_irq_line irq_lines[VM_MAX_IRQ_LINES]; /* under fw_lock */
+	unsigned int nr_irq_lines;
+	struct control control; /* the I/O thread's */
 	struct vcpu_features features;
 
 	/*
@@ -94,6 +110,13 @@ int vm_plan(struct vm_plan *plan, const struct run_opts *opts);
 /* Creates the VM from a plan; -1 after logging on failure. */
 int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd);
 
+/*
+ * Undoes vm_create (after vm_run returned): vCPUs, the VM, guest RAM,
+ * SDEI and the devices go; the plan and the control socket stay, so that
+ * vm_create can boot the same guest again (--reboot=restart).
+ */
+void vm_destroy(struct vm *vm);
+
 /* Runs the guest until it stops; returns the process exit code. */
 int vm_run(struct vm *vm);
 
@@ -102,6 +125,21 @@ int vm_run(struct vm *vm);
  * I/O thread stop. Safe from any thread.
  */
 void vm_stop(struct vm *vm, int exit_code);
+
+/* SDEI from the host's side (sdei-host.c). */
+/*
+ * After anything that changed SDEI state, with fw_lock held: kicks the
+ * vCPUs that must take an event, and moves device lines to or from SDEI.
+ */
+void vm_sdei_after(struct vm *vm);
+/* A device drives its interrupt line (to the GIC, or to a bound event). */
+void vm_irq_set(struct vm *vm, uint32_t intid, bool level);
+/* The INTIDs of lkvm's device lines, which INTERRUPT_BIND may take. */
+unsigned int vm_sdei_bindable(const struct vm *vm, uint32_t *intids,
+			      unsigned int max);
+/* The control socket's requests (a control_handler). */
+void vm_control_handle(void *ctx, const struct control_req *req, char *reply,
+		       size_t size);
 
 /* Hypercalls and queued requests of a vCPU (vcpu-hypercall.c). */
 void vcpu_handle_hypercall(struct vcpu *vcpu);

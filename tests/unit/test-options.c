@@ -449,6 +449,26 @@ static const struct {
 	{ { "frobnicate" }, "frobnicate", NULL },
 	{ { "--bogus" }, "--bogus", NULL },
 	{ { "Run", "-k", "I" }, "Run", NULL },
+	{ { "run", "-k", "I", "--reboot", "halt" }, "--reboot", NULL },
+	{ { "run", "-k", "I", "--reboot" }, "--reboot", NULL },
+	{ { "sdei", "signal", "5" }, "--name", NULL },
+	{ { "sdei", "--name", "g" }, "usage", NULL },
+	{ { "sdei", "--name", "g", "signal" }, "usage", NULL },
+	{ { "sdei", "--name", "g", "raise", "5" }, "raise", NULL },
+	{ { "sdei", "--name", "g", "signal", "-5" }, "-5", NULL },
+	{ { "sdei", "--name", "g", "signal", "0x80000000" },
+	  "0x80000000",
+	  NULL },
+	{ { "sdei", "--name", "g", "signal", "5x" }, "5x", NULL },
+	{ { "sdei", "--name", "g", "signal", "5", "6" }, "6", NULL },
+	{ { "sdei", "--name", "g", "signal", "5", "--cpu", "x" },
+	  "--cpu",
+	  NULL },
+	{ { "sdei", "--name", "g", "signal", "5", "--cpu", "4096" },
+	  "--cpu",
+	  NULL },
+	{ { "sdei", "--name", "a/b", "signal", "5" }, "--name", NULL },
+	{ { "sdei", "-k", "I" }, "-k", NULL },
 };
 
 START_TEST(test_options_bad)
@@ -607,6 +627,48 @@ START_TEST(test_options_usage)
 }
 END_TEST
 
+/* --reboot: exit (the default) or restart. */
+START_TEST(test_options_reboot)
+{
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "I");
+	ck_assert(!o.run.reboot_restart);
+	RUN_OK(&o, "-k", "I", "--reboot=restart");
+	ck_assert(o.run.reboot_restart);
+	RUN_OK(&o, "-k", "I", "--reboot", "restart", "--reboot", "exit");
+	ck_assert(!o.run.reboot_restart);
+}
+END_TEST
+
+/* lkvm sdei --name NAME signal EVENT [--cpu N], options in any place. */
+START_TEST(test_options_sdei_signal)
+{
+	struct lkvm_opts o;
+
+	ck_assert_int_eq(PARSE(&o, "sdei", "--name", "g1", "signal", "7"), 0);
+	ck_assert_int_eq(o.cmd, CMD_SDEI);
+	ck_assert_str_eq(o.sdei.name, "g1");
+	ck_assert_int_eq(o.sdei.req.op, CONTROL_SDEI_SIGNAL);
+	ck_assert_uint_eq(o.sdei.req.event, 7);
+	ck_assert_int_eq(o.sdei.req.cpu, CONTROL_CPU_ROUTED);
+	ck_assert_int_eq(PARSE(&o, "sdei", "signal", "0x7fffffff", "--cpu", "3",
+			       "-n", "x.y"),
+			 0);
+	ck_assert_str_eq(o.sdei.name, "x.y");
+	ck_assert_uint_eq(o.sdei.req.event, 0x7fffffff);
+	ck_assert_int_eq(o.sdei.req.cpu, 3);
+	ck_assert_int_eq(
+		PARSE(&o, "sdei", "--name=g", "signal", "0", "--cpu=0"), 0);
+	ck_assert_uint_eq(o.sdei.req.event, 0);
+	ck_assert_int_eq(o.sdei.req.cpu, 0);
+	ck_assert_int_eq(PARSE(&o, "sdei", "--help"), 0);
+	ck_assert_int_eq(o.cmd, CMD_HELP);
+	ck_assert_int_eq(o.help_for, CMD_SDEI);
+	ck_assert_ptr_nonnull(strstr(options_usage(CMD_SDEI), "--cpu"));
+}
+END_TEST
+
 Suite *options_suite(void)
 {
 	Suite *s = suite_create("options");
@@ -627,6 +689,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_options_name);
 	tcase_add_test(tc, test_options_console_loglevel);
 	tcase_add_test(tc, test_options_fresh_state);
+	tcase_add_test(tc, test_options_reboot);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
@@ -642,6 +705,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_options_version);
 	tcase_add_test(tc, test_options_probe);
 	tcase_add_test(tc, test_options_usage);
+	tcase_add_test(tc, test_options_sdei_signal);
 	suite_add_tcase(s, tc);
 	return s;
 }

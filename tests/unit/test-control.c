@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control socket's protocol (vmm/control-proto.c): request lines from
+ * an untrusted peer, the lines lkvm sdei sends, and where sockets live.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+#include "../../vmm/control-proto.h"
+
+static char err[128];
+
+static int parse(const char *line, struct control_req *req)
+{
+	memset(err, 0, sizeof(err));
+	return control_parse(line, req, err, sizeof(err));
+}
+
+START_TEST(test_control_signal)
+{
+	struct control_req r;
+
+	ck_assert_int_eq(parse("sdei signal 5", &r), 0);
+	ck_assert_int_eq(r.op, CONTROL_SDEI_SIGNAL);
+	ck_assert_uint_eq(r.event, 5);
+	ck_assert_int_eq(r.cpu, CONTROL_CPU_ROUTED);
+	ck_assert_int_eq(parse("  sdei   signal 0x7fffffff  3 ", &r), 0);
+	ck_assert_uint_eq(r.event, 0x7fffffff);
+	ck_assert_int_eq(r.cpu, 3);
+	ck_assert_int_eq(parse("sdei signal 0 4095", &r), 0);
+	ck_assert_uint_eq(r.event, 0);
+	ck_assert_int_eq(r.cpu, 4095);
+}
+END_TEST
+
+/* Each is refused with one line of reason, never crashes. */
+static const char *const bad_lines[] = {
+	"",
+	"   ",
+	"sdei",
+	"sdei signal",
+	"sdei signal 5 1 2",
+	"sdei signal -1",
+	"sdei signal 0x80000000",
+	"sdei signal 99999999999999999999999",
+	"sdei signal 5x",
+	"sdei signal 0x",
+	"sdei signal 5 -1",
+	"sdei signal 5 4096",
+	"sdei signal 5 cpu1",
+	"sdei raise 5",
+	"SDEI signal 5",
+	"stop now please",
+	"sdei\tsignal 5",
+	"sdei signal 5\x01",
+	"sdei signal \xff",
+	"a b c d e f g h i j",
+};
+
+START_TEST(test_control_bad)
+{
+	struct control_req r;
+
+	ck_assert_int_eq(parse(bad_lines[_i], &r), -EINVAL);
+	ck_assert_msg(err[0], "no reason for '%s'", bad_lines[_i]);
+	ck_assert_ptr_null(strchr(err, '\n'));
+}
+END_TEST
+
+/* A line longer than the protocol allows: refused, not truncated. */
+START_TEST(test_control_too_long)
+{
+	char line[CONTROL_LINE_MAX + 16];
+	struct control_req r;
+
+	memset(line, ' ', sizeof(line));
+	memcpy(line, "sdei signal 5", 13);
+	line[sizeof(line) - 1] = 0;
+	ck_assert_int_eq(parse(line, &r), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "too long"));
+}
+END_TEST
+
+/* Random bytes: always refused or parsed, and a parse is in range. */
+START_TEST(test_control_random)
+{
+	unsigned int seed = 12345;
+	char line[64];
+	struct control_req r;
+
+	for (unsigned int n = 0; n < 20000; n++) {
+		size_t len = rand_r(&seed) % (sizeof(line) - 1);
+
+		for (size_t i = 0; i < len; i++) {
+			/* Mostly the protocol's own characters. */
+			static const char alpha[] = "sdeignal 0123456789x";
+			int c = rand_r(&seed);
+
+			line[i] = c & 1 ? alpha[c % (sizeof(alpha) - 1)] :
+					  (char)(c >> 8);
+			if (!line[i])
+				line[i] = ' ';
+		}
+		line[len] = 0;
+		if (!parse(line, &r)) {
+			ck_assert_int_eq(r.op, CONTROL_SDEI_SIGNAL);
+			ck_assert_uint_le(r.event, 0x7fffffff);
+			ck_assert(r.cpu == CONTROL_CPU_ROUTED ||
+				  (r.cpu >= 0 && r.cpu <= 4095));
+		} else {
+			ck_assert(err[0]);
+		}
+	}
+}
+END_TEST
+
+/* What lkvm sdei sends parses back to the same request. */
+START_TEST(test_control_format)
+{
+	struct control_req in = { .op = CONTROL_SDEI_SIGNAL,
+				  .event = 300,
+				  .cpu = CONTROL_CPU_ROUTED };
+	struct control_req out;
+	char buf[CONTROL_LINE_MAX];
+	int n;
+
+	n = control_format(&in, buf, sizeof(buf));
+	ck_assert_int_eq(n, (int)strlen("sdei signal 300\n"));
+	ck_assert_str_eq(buf, "sdei signal 300\n");
+	buf[n - 1] = 0;
+	ck_assert_int_eq(parse(buf, &out), 0);
+	ck_assert_mem_eq(&in, &out, sizeof(in));
+	in.cpu = 1;
+	n = control_format(&in, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "sdei signal 300 1\n");
+	buf[n - 1] = 0;
+	ck_assert_int_eq(parse(buf, &out), 0);
+	ck_assert_mem_eq(&in, &out, sizeof(in));
+	ck_assert_int_eq(control_format(&in, buf, 8), -1);
+}
+END_TEST
+
+START_TEST(test_control_paths)
+{
+	char dir[CONTROL_PATH_MAX], path[CONTROL_PATH_MAX], long_dir[200];
+
+	ck_assert_int_eq(control_dir("/run/user/1000", "/home/u", dir,
+				     sizeof(dir), err, sizeof(err)),
+			 0);
+	ck_assert_str_eq(dir, "/run/user/1000/lkvm");
+	/* XDG_RUNTIME_DIR unset, empty or relative: ~/.lkvm. */
+	ck_assert_int_eq(control_dir(NULL, "/home/u", dir, sizeof(dir), err,
+				     sizeof(err)),
+			 0);
+	ck_assert_str_eq(dir, "/home/u/.lkvm");
+	ck_assert_int_eq(control_dir("", "/home/u", dir, sizeof(dir), err,
+				     sizeof(err)),
+			 0);
+	ck_assert_str_eq(dir, "/home/u/.lkvm");
+	ck_assert_int_eq(
+		control_dir("run", "/", dir, sizeof(dir), err, sizeof(err)), 0);
+	ck_assert_str_eq(dir, "/.lkvm");
+	ck_assert_int_eq(control_dir(NULL, NULL, dir, sizeof(dir), err,
+				     sizeof(err)),
+			 -ENOENT);
+	ck_assert_int_eq(control_dir(NULL, "relative", dir, sizeof(dir), err,
+				     sizeof(err)),
+			 -ENOENT);
+	ck_assert_int_eq(control_path("/run/user/1000/lkvm", "ci-7", path,
+				      sizeof(path), err, sizeof(err)),
+			 0);
+	ck_assert_str_eq(path, "/run/user/1000/lkvm/ci-7.sock");
+	/* sun_path holds 108 bytes: a longer path is refused, not cut. */
+	memset(long_dir, 'd', sizeof(long_dir));
+	long_dir[0] = '/';
+	long_dir[95] = 0;
+	ck_assert_int_eq(control_path(long_dir, "name-of-guest", path,
+				      sizeof(path), err, sizeof(err)),
+			 -ENAMETOOLONG);
+	ck_assert_ptr_nonnull(strstr(err, "too long"));
+	long_dir[95] = 'd';
+	long_dir[sizeof(long_dir) - 1] = 0;
+	ck_assert_int_eq(control_dir(long_dir, NULL, dir, sizeof(dir), err,
+				     sizeof(err)),
+			 -ENAMETOOLONG);
+}
+END_TEST
+
+Suite *control_suite(void)
+{
+	Suite *s = suite_create("control");
+	TCase *tc = tcase_create("protocol");
+
+	tcase_add_test(tc, test_control_signal);
+	tcase_add_loop_test(tc, test_control_bad, 0, ARRAY_SIZE(bad_lines));
+	tcase_add_test(tc, test_control_too_long);
+	tcase_add_test(tc, test_control_random);
+	tcase_add_test(tc, test_control_format);
+	tcase_add_test(tc, test_control_paths);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The control socket's protocol: request lines and socket paths. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control-proto.h"
+
+#define CONTROL_MAX_WORDS 8
+
+static int fail(char *err, size_t size, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t size, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, size, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int control_parse_number(const char *s, uint64_t max, uint64_t *v)
+{
+	int base = 10;
+	char *end;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!((*s >= '0' && *s <= '9') ||
+	      (base == 16 &&
+	       ((*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F')))))
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, base);
+	if (errno || *end || *v > max)
+		return -EINVAL;
+	return 0;
+}
+
+/* Splits line into at most max words, in place in buf. */
+static int split_words(const char *line, char *buf, size_t size, char **words,
+		       int max)
+{
+	int n = 0;
+	char *p;
+
+	if (strlen(line) >= size)
+		return -E2BIG;
+	strcpy(buf, line);
+	for (p = strtok(buf, " "); p; p = strtok(NULL, " ")) {
+		if (n == max)
+			return -E2BIG;
+		words[n++] = p;
+	}
+	return n;
+}
+
+static int parse_sdei_signal(char **w, int n, struct control_req *req,
+			     char *err, size_t size)
+{
+	uint64_t v;
+
+	if (n < 3 || n > 4)
+		return fail(err, size, -EINVAL,
+			    "usage: sdei signal EVENT [CPU]");
+	/* Event numbers are positive 32-bit integers (DEN0054B 4.1). */
+	if (control_parse_number(w[2], 0x7fffffff, &v))
+		return fail(err, size, -EINVAL,
+			    "'%s' is not an event number (0 to 0x7fffffff)",
+			    w[2]);
+	req->op = CONTROL_SDEI_SIGNAL;
+	req->event = (uint32_t)v;
+	req->cpu = CONTROL_CPU_ROUTED;
+	if (n == 4) {
+		if (control_parse_number(w[3], 4095, &v))
+			return fail(err, size, -EINVAL,
+				    "'%s' is not a vCPU index", w[3]);
+		req->cpu = (int)v;
+	}
+	return 0;
+}
+
+int control_parse(const char *line, struct control_req *req, char *err,
+		  size_t err_size)
+{
+	char buf[CONTROL_LINE_MAX];
+	char *w[CONTROL_MAX_WORDS];
+	int n;
+
+	memset(req, 0, sizeof(*req));
+	n = split_words(line, buf, sizeof(buf), w, CONTROL_MAX_WORDS);
+	if (n < 0)
+		return fail(err, err_size, -EINVAL, "request too long");
+	if (n == 0)
+		return fail(err, err_size, -EINVAL, "empty request");
+	for (const char *p = line; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			return fail(err, err_size, -EINVAL,
+				    "request is not printable text");
+	if (!strcmp(w[0], "sdei") && n > 1 && !strcmp(w[1], "signal"))
+		return parse_sdei_signal(w, n, req, err, err_size);
+	return fail(err, err_size, -EINVAL, "unknown request '%s%s%s'", w[0],
+		    n > 1 ? " " : "", n > 1 ? w[1] : "");
+}
+
+int control_format(const struct control_req *req, char *buf, size_t size)
+{
+	int n = -1;
+
+	switch (req->op) {
+	case CONTROL_SDEI_SIGNAL:
+		if (req->cpu == CONTROL_CPU_ROUTED)
+			n = snprintf(buf, size, "sdei signal %u\n", req->event);
+		else
+			n = snprintf(buf, size, "sdei signal %u %d\n",
+				     req->event, req->cpu);
+		break;
+	}
+	return n < 0 || (size_t)n >= size ? -1 : n;
+}
+
+/* The separator to put after dir: none when it ends with one ("/"). */
+static const char *slash(const char *dir)
+{
+	return dir[strlen(dir) - 1] == '/' ? "" : "/";
+}
+
+int control_dir(const char *xdg, const char *home, char *buf, size_t size,
+		char *err, size_t err_size)
+{
+	int n;
+
+	/* The XDG base directory spec: relative paths are to be ignored. */
+	if (xdg && xdg[0] == '/')
+		n = snprintf(buf, size, "%s%slkvm", xdg, slash(xdg));
+	else if (home && home[0] == '/')
+		n = snprintf(buf, size, "%s%s.lkvm", home, slash(home));
+	else
+		return fail(
+			err, err_size, -ENOENT,
+			"neither XDG_RUNTIME_DIR nor HOME is set: no place for the control socket");
+	if (n < 0 || (size_t)n >= size)
+		return fail(err, err_size, -ENAMETOOLONG,
+			    "control socket folder too long: %s", buf);
+	return 0;
+}
+
+int control_path(const char *dir, const char *name, char *buf, size_t size,
+		 char *err, size_t err_size)
+{
+	int n = snprintf(buf, size, "%s/%s.sock", dir, name);
+
+	if (n < 0 || (size_t)n >= size || (size_t)n >= CONTROL_PATH_MAX)
+		return fail(
+			err, err_size, -ENAMETOOLONG,
+			"control socket path too long (%d bytes, at most %d): %s/%s.sock",
+			n, CONTROL_PATH_MAX - 1, dir, name);
+	return 0;
+}

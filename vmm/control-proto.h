@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The control socket's protocol, pure: where a guest's socket lives, and
+ * the request and reply lines. One request per line, one reply line for
+ * each, in order:
+ *
+ *   request                   reply
+ *   sdei signal EVENT         ok pending | ok merged | error TEXT
+ *   sdei signal EVENT CPU     (the same; CPU is a vCPU index)
+ *
+ * "merged": the event was already pending there, and triggers coalesce
+ * until it is dispatched (DEN0054B: an event is pending or not). Words are
+ * separated by single or repeated spaces; numbers are decimal or 0x hex.
+ * A line longer than CONTROL_LINE_MAX (newline included) is refused and
+ * the connection closed.
+ */
+#ifndef LKVM_CONTROL_PROTO_H
+#define LKVM_CONTROL_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONTROL_LINE_MAX 256
+/* sun_path holds 108 bytes; the folder and the name must fit in it. */
+#define CONTROL_PATH_MAX 108
+
+/* No vCPU given: a shared event follows its route. */
+#define CONTROL_CPU_ROUTED (-1)
+
+enum control_op {
+	CONTROL_SDEI_SIGNAL,
+};
+
+struct control_req {
+	enum control_op op;
+	uint32_t event;
+	int cpu; /* CONTROL_CPU_ROUTED, or a vCPU index */
+};
+
+/*
+ * Parses one request line (without its newline). Returns 0, or -EINVAL
+ * with a one-line reason in err.
+ */
+int control_parse(const char *line, struct control_req *req, char *err,
+		  size_t err_size);
+
+/*
+ * A decimal or 0x-hex number up to max with nothing after it (no sign,
+ * no spaces): event numbers and vCPU indexes, on the socket and the
+ * command line alike. 0 or -EINVAL.
+ */
+int control_parse_number(const char *s, uint64_t max, uint64_t *v);
+
+/* Writes the request line for req, newline included; its length or -1. */
+int control_format(const struct control_req *req, char *buf, size_t size);
+
+/*
+ * The folder of lkvm's sockets: $XDG_RUNTIME_DIR/lkvm when that is set
+ * (and absolute), else $HOME/.lkvm. xdg and home may be NULL. Returns 0,
+ * or -ENAMETOOLONG / -ENOENT (neither variable usable) with err set.
+ */
+int control_dir(const char *xdg, const char *home, char *buf, size_t size,
+		char *err, size_t err_size);
+
+/* The socket of guest name in dir; 0 or -ENAMETOOLONG with err set. */
+int control_path(const char *dir, const char *name, char *buf, size_t size,
+		 char *err, size_t err_size);
+
+#endif

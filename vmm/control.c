@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control socket: its file, the I/O thread's side of the connections,
+ * and the client that `lkvm sdei` uses. Every byte from a connection is
+ * untrusted: lines are bounded, replies never block the I/O thread, and a
+ * misbehaving client is disconnected without disturbing the guest.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "log.h"
+
+/* How long `lkvm sdei` waits for the guest's reply. */
+#define CONTROL_REPLY_TIMEOUT_MS 10000
+
+static int socket_address(const char *path, struct sockaddr_un *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa->sun_path))
+		return -1;
+	strcpy(sa->sun_path, path);
+	return 0;
+}
+
+/* Whether control_dir() can name a folder in this environment. */
+static bool socket_dir_known(void)
+{
+	char dir[CONTROL_PATH_MAX], err[256];
+
+	return control_dir(getenv("XDG_RUNTIME_DIR"), getenv("HOME"), dir,
+			   sizeof(dir), err, sizeof(err)) != -ENOENT;
+}
+
+/* The socket path of guest name, its folder made when make_dir. */
+static int socket_path(const char *name, bool make_dir, char *path, size_t size)
+{
+	char dir[CONTROL_PATH_MAX], err[256];
+	struct stat st;
+
+	if (control_dir(getenv("XDG_RUNTIME_DIR"), getenv("HOME"), dir,
+			sizeof(dir), err, sizeof(err)) ||
+	    control_path(dir, name, path, size, err, sizeof(err))) {
+		pr_err("%s", err);
+		return -1;
+	}
+	if (!make_dir)
+		return 0;
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		pr_err("control socket folder %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	/* Nobody else may place or reach sockets there. */
+	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077)) {
+		pr_err("control socket folder %s: must be a folder of this user with mode 0700",
+		       dir);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A socket file already at path: a live guest answers connect(), a dead
+ * one's socket refuses it and is removed.
+ */
+static int claim_path(const char *path, const char *name)
+{
+	struct sockaddr_un sa;
+	struct stat st;
+	int fd, ret;
+
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISSOCK(st.st_mode)) {
+		pr_err("--name %s: %s exists and is not a socket", name, path);
+		return -1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || socket_address(path, &sa))
+		return -1;
+	ret = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	if (!ret) {
+		pr_err("--name %s: a guest of that name is running (socket %s)",
+		       name, path);
+		return -1;
+	}
+	if (errno != ECONNREFUSED) {
+		pr_err("--name %s: socket %s: %s", name, path, strerror(errno));
+		return -1;
+	}
+	pr_info("removing the stale socket %s of a guest that is gone", path);
+	return unlink(path) && errno != ENOENT ? -1 : 0;
+}
+
+int control_open(struct control *c, const char *name, control_handler handler,
+		 void *ctx)
+{
+	struct sockaddr_un sa;
+	mode_t old;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	c->listen_fd = -1;
+	for (unsigned int i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		c->clients[i].fd = -1;
+	c->handler = handler;
+	c->ctx = ctx;
+	if (!socket_dir_known()) {
+		pr_warn("neither XDG_RUNTIME_DIR nor HOME is set: guest %s runs without a control socket",
+			name);
+		return 0;
+	}
+	if (socket_path(name, true, c->path, sizeof(c->path)) ||
+	    claim_path(c->path, name) || socket_address(c->path, &sa))
+		goto fail;
+	c->listen_fd =
+		socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (c->listen_fd < 0)
+		goto fail_errno;
+	/* Only threads that do not create files exist yet: umask is safe. */
+	old = umask(0177);
+	ret = bind(c->listen_fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (ret) {
+		if (errno == EADDRINUSE)
+			pr_err("--name %s: a guest of that name is starting (socket %s)",
+			       name, c->path);
+		else
+			pr_err("control socket %s: %s", c->path,
+			       strerror(errno));
+		goto fail;
+	}
+	if (listen(c->listen_fd, CONTROL_MAX_CLIENTS)) {
+		unlink(c->path);
+		goto fail_errno;
+	}
+	pr_info("control socket %s", c->path);
+	return 0;
+fail_errno:
+	pr_err("control socket %s: %s", c->path, strerror(errno));
+fail:
+	if (c->listen_fd >= 0)
+		close(c->listen_fd);
+	c->listen_fd = -1;
+	c->path[0] = 0;
+	return -1;
+}
+
+static void client_drop(struct control_client *cl)
+{
+	if (cl->fd >= 0)
+		close(cl->fd);
+	cl->fd = -1;
+	cl->len = 0;
+}
+
+void control_close(struct control *c)
+{
+	for (unsigned int i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		client_drop(&c->clients[i]);
+	if (c->listen_fd < 0)
+		return;
+	close(c->listen_fd);
+	c->listen_fd = -1;
+	unlink(c->path);
+}
+
+unsigned int control_pollfds(const struct control *c, struct pollfd *fds,
+			     unsigned int max)
+{
+	unsigned int n = 0;
+
+	if (c->listen_fd < 0 || !max)
+		return 0;
+	fds[n++] = (struct pollfd){ .fd = c->listen_fd, .events = POLLIN };
+	for (unsigned int i = 0; i < CONTROL_MAX_CLIENTS && n < max; i++)
+		if (c->clients[i].fd >= 0)
+			fds[n++] = (struct pollfd){ .fd = c->clients[i].fd,
+						    .events = POLLIN };
+	return n;
+}
+
+/* A reply never blocks the I/O thread: a client that does not read is cut. */
+static int client_send(struct control_client *cl, const char *line)
+{
+	char buf[CONTROL_LINE_MAX + 2];
+	int n = snprintf(buf, sizeof(buf), "%s\n", line);
+
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	buf[n - 1] = '\n';
+	if (send(cl->fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) != n) {
+		client_drop(cl);
+		return -1;
+	}
+	return 0;
+}
+
+static int client_line(struct control *c, struct control_client *cl,
+		       const char *line)
+{
+	char reply[CONTROL_LINE_MAX], err[CONTROL_LINE_MAX - 8];
+	struct control_req req;
+
+	if (control_parse(line, &req, err, sizeof(err))) {
+		snprintf(reply, sizeof(reply), "error %s", err);
+		pr_debug("control socket: refused a request: %s", err);
+	} else {
+		c->handler(c->ctx, &req, reply, sizeof(reply));
+	}
+	return client_send(cl, reply);
+}
+
+/* Answers every complete line held; returns -1 if the client was cut. */
+static int client_lines(struct control *c, struct control_client *cl)
+{
+	char *nl;
+
+	while ((nl = memchr(cl->buf, '\n', cl->len))) {
+		size_t used = nl - cl->buf + 1;
+
+		*nl = 0;
+		if (nl > cl->buf && nl[-1] == '\r')
+			nl[-1] = 0;
+		if (client_line(c, cl, cl->buf))
+			return -1;
+		memmove(cl->buf, cl->buf + used, cl->len - used);
+		cl->len -= used;
+	}
+	if (cl->len == sizeof(cl->buf)) {
+		client_send(cl, "error request too long");
+		client_drop(cl);
+		return -1;
+	}
+	return 0;
+}
+
+static void client_read(struct control *c, struct control_client *cl)
+{
+	ssize_t n = read(cl->fd, cl->buf + cl->len, sizeof(cl->buf) - cl->len);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		/* The peer is done: a last line without newline counts. */
+		if (n == 0 && cl->len && cl->len < sizeof(cl->buf)) {
+			cl->buf[cl->len] = 0;
+			client_line(c, cl, cl->buf);
+		}
+		client_drop(cl);
+		return;
+	}
+	cl->len += n;
+	client_lines(c, cl);
+}
+
+/* Only this user (or root) may talk to the guest. */
+static bool peer_allowed(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
+		return false;
+	return cred.uid == geteuid() || cred.uid == 0;
+}
+
+static void control_accept(struct control *c)
+{
+	struct control_client tmp = { .len = 0 };
+	unsigned int i;
+
+	tmp.fd =
+		accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (tmp.fd < 0)
+		return;
+	if (!peer_allowed(tmp.fd)) {
+		client_send(&tmp, "error permission denied");
+		client_drop(&tmp);
+		return;
+	}
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		if (c->clients[i].fd < 0)
+			break;
+	if (i == CONTROL_MAX_CLIENTS) {
+		client_send(&tmp, "error too many connections");
+		client_drop(&tmp);
+		return;
+	}
+	c->clients[i] = tmp;
+}
+
+void control_serve(struct control *c, const struct pollfd *fds, unsigned int n)
+{
+	for (unsigned int i = 1; i < n; i++) {
+		if (!fds[i].revents)
+			continue;
+		for (unsigned int j = 0; j < CONTROL_MAX_CLIENTS; j++)
+			if (c->clients[j].fd == fds[i].fd) {
+				client_read(c, &c->clients[j]);
+				break;
+			}
+	}
+	if (n && fds[0].revents)
+		control_accept(c);
+}
+
+/* --- The client. */
+
+static int client_connect(const char *name)
+{
+	char path[CONTROL_PATH_MAX];
+	struct sockaddr_un sa;
+	int fd;
+
+	if (socket_path(name, false, path, sizeof(path)) ||
+	    socket_address(path, &sa))
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		pr_err("socket: %s", strerror(errno));
+		return -1;
+	}
+	if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return fd;
+	if (errno == ENOENT)
+		pr_err("--name %s: no such guest (no socket %s)", name, path);
+	else if (errno == ECONNREFUSED)
+		pr_err("--name %s: the guest is not running (stale socket %s)",
+		       name, path);
+	else
+		pr_err("--name %s: socket %s: %s", name, path, strerror(errno));
+	close(fd);
+	return -1;
+}
+
+/* Reads one reply line into reply, waiting at most the reply timeout. */
+static int client_reply(int fd, const char *name, char *reply, size_t size)
+{
+	size_t len = 0;
+
+	while (len + 1 < size) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+		char *nl;
+
+		if (poll(&p, 1, CONTROL_REPLY_TIMEOUT_MS) <= 0) {
+			pr_err("--name %s: no reply from the guest", name);
+			return -1;
+		}
+		n = read(fd, reply + len, size - 1 - len);
+		if (n <= 0) {
+			pr_err("--name %s: the guest closed the connection",
+			       name);
+			return -1;
+		}
+		len += n;
+		reply[len] = 0;
+		nl = strchr(reply, '\n');
+		if (nl) {
+			*nl = 0;
+			return 0;
+		}
+	}
+	pr_err("--name %s: reply too long", name);
+	return -1;
+}
+
+int control_request(const char *name, const struct control_req *req,
+		    char *reply, size_t size)
+{
+	char line[CONTROL_LINE_MAX];
+	int fd, n, ret = -1;
+
+	n = control_format(req, line, sizeof(line));
+	if (n < 0) {
+		pr_err("internal: request too long");
+		return -1;
+	}
+	fd = client_connect(name);
+	if (fd < 0)
+		return -1;
+	if (send(fd, line, n, MSG_NOSIGNAL) != n)
+		pr_err("--name %s: sending: %s", name, strerror(errno));
+	else
+		ret = client_reply(fd, name, reply, size);
+	close(fd);
+	return ret;
+}

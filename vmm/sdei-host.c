@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SDEI from the host's side: the interrupt lines of lkvm's own devices
+ * (which INTERRUPT_BIND can turn into SDEI events, DEN0054B 6.x "Bound
+ * interrupts"), the control socket's requests, and the kicks that make
+ * vCPUs stop and take their events. The decisions are firmware-emu's; this
+ * file holds the locks and issues the ioctls.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "vm.h"
+
+/* Called with fw_lock held. Drives a line to the GIC only when it changes. */
+static void irq_line_update(struct vm *vm, struct vm_irq_line *l)
+{
+	bool owned = vm->sdei && sdei_irq_owned(vm->sdei, l->intid, 0);
+	bool gic = l->level && !owned;
+
+	if (gic == l->at_gic)
+		return;
+	if (kvm_irq_line(&vm->kvm, l->intid, gic))
+		return;
+	l->at_gic = gic;
+}
+
+void vm_sdei_after(struct vm *vm)
+{
+	int w;
+
+	if (!vm->sdei)
+		return;
+	while ((w = sdei_next_kick(vm->sdei)) >= 0)
+		vcpu_kick(&vm->vcpus[w]);
+	/* REGISTER, UNREGISTER, RELEASE and resets move lines to or from SDEI. */
+	for (unsigned int i = 0; i < vm->nr_irq_lines; i++)
+		irq_line_update(vm, &vm->irq_lines[i]);
+}
+
+void vm_irq_set(struct vm *vm, uint32_t intid, bool level)
+{
+	struct vm_irq_line *l = NULL;
+
+	for (unsigned int i = 0; i < vm->nr_irq_lines; i++)
+		if (vm->irq_lines[i].intid == intid)
+			l = &vm->irq_lines[i];
+	if (!l) {
+		kvm_irq_line(&vm->kvm, intid, level);
+		return;
+	}
+	pthread_mutex_lock(&vm->fw_lock);
+	l->level = level;
+	/* A bound line becomes a pending event instead of a GIC interrupt. */
+	if (vm->sdei)
+		sdei_irq_set_level(vm->sdei, intid, 0, level);
+	irq_line_update(vm, l);
+	vm_sdei_after(vm);
+	pthread_mutex_unlock(&vm->fw_lock);
+}
+
+unsigned int vm_sdei_bindable(const struct vm *vm, uint32_t *intids,
+			      unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < vm->nr_irq_lines && n < max; i++)
+		intids[n++] = vm->irq_lines[i].intid;
+	return n;
+}
+
+/* Index of event num in the SDEI catalogue, or -1. */
+static int find_event(const struct sdei *s, uint32_t num,
+		      struct sdei_event_status *st)
+{
+	for (unsigned int i = 0; i < sdei_nr_events(s); i++)
+		if (!sdei_event_status(s, i, st) && st->num == num)
+			return i;
+	return -1;
+}
+
+/*
+ * Why a pending private event (or shared event with an RM_PE route)
+ * waits, for the reply: scripts learn at once that nothing will run.
+ */
+static const char *held_reason(const struct sdei *s, unsigned int i,
+			       const struct sdei_event_status *ev, int cpu)
+{
+	struct sdei_entry_status es;
+	struct sdei_pe_status ps;
+
+	if (sdei_entry_status(s, i, cpu < 0 ? 0 : cpu, &es))
+		return NULL;
+	if (!(es.state & SDEI_STATUS_REGISTERED))
+		return "unregistered";
+	if (!(es.state & SDEI_STATUS_ENABLED))
+		return "disabled";
+	if (es.state & SDEI_STATUS_RUNNING)
+		return "running";
+	if (ev->shared)
+		return NULL;
+	if (!sdei_pe_status(s, cpu, &ps) && ps.masked)
+		return "masked";
+	return NULL;
+}
+
+/* Whether req may signal catalogue event ev; 0, or -1 with reply set. */
+static int signal_check(const struct vm *vm, const struct control_req *req,
+			const struct sdei_event_status *ev, char *reply,
+			size_t size)
+{
+	if (ev->bind_slot)
+		snprintf(
+			reply, size,
+			"error event %u is an interrupt binding: its interrupt raises it",
+			req->event);
+	else if (ev->shared && req->cpu != CONTROL_CPU_ROUTED)
+		snprintf(
+			reply, size,
+			"error event %u is shared: it goes where its route says; name no vCPU",
+			req->event);
+	else if (!ev->shared && req->cpu == CONTROL_CPU_ROUTED)
+		snprintf(reply, size,
+			 "error event %u is private: name the vCPU to signal",
+			 req->event);
+	else if (req->cpu >= (int)vm->nr_vcpus)
+		snprintf(reply, size,
+			 "error vCPU %d does not exist (the guest has %u)",
+			 req->cpu, vm->nr_vcpus);
+	else
+		return 0;
+	return -1;
+}
+
+static void sdei_signal(struct vm *vm, const struct control_req *req,
+			char *reply, size_t size)
+{
+	struct sdei_event_status ev;
+	struct sdei_entry_status es;
+	unsigned int target;
+	const char *held;
+	int i;
+
+	if (!vm->sdei) {
+		snprintf(
+			reply, size,
+			"error this guest has no SDEI (--no-sdei, or no SMCCC filter on this host)");
+		return;
+	}
+	pthread_mutex_lock(&vm->fw_lock);
+	i = find_event(vm->sdei, req->event, &ev);
+	if (i < 0) {
+		snprintf(
+			reply, size,
+			"error event %u is not declared (lkvm run --sdei-event %u)",
+			req->event, req->event);
+		goto out;
+	}
+	if (signal_check(vm, req, &ev, reply, size))
+		goto out;
+	target = ev.shared ? SDEI_ROUTED : (unsigned int)req->cpu;
+	sdei_entry_status(vm->sdei, i, ev.shared ? 0 : target, &es);
+	sdei_trigger(vm->sdei, req->event, target);
+	held = held_reason(vm->sdei, i, &ev, req->cpu);
+	snprintf(reply, size, "ok %s%s%s", es.pending ? "merged" : "pending",
+		 held ? " held=" : "", held ? held : "");
+	vm_sdei_after(vm);
+	if (ev.shared)
+		pr_info("control: SDEI event %u signalled by its route: %s",
+			req->event, reply + 3);
+	else
+		pr_info("control: SDEI event %u signalled on vCPU %d: %s",
+			req->event, req->cpu, reply + 3);
+out:
+	pthread_mutex_unlock(&vm->fw_lock);
+}
+
+void vm_control_handle(void *ctx, const struct control_req *req, char *reply,
+		       size_t size)
+{
+	struct vm *vm = ctx;
+
+	switch (req->op) {
+	case CONTROL_SDEI_SIGNAL:
+		sdei_signal(vm, req, reply, size);
+		break;
+	default:
+		snprintf(reply, size, "error unknown request");
+		break;
+	}
+}
