@@ -32,23 +32,10 @@
  * or "BENCH-SDEI: FAIL <what>" and a failure with one of the codes of
  * enum bench_fail. Every wait is bounded on the generic timer.
  */
-#include "runtime.h"
-
-/* SMC64 function IDs: 0xC4000020 + n (DEN0054B). */
-#define SDEI_FN(n) (0xC4000020u + (n))
-#define SDEI_VERSION SDEI_FN(0x00)
-#define SDEI_EVENT_REGISTER SDEI_FN(0x01)
-#define SDEI_EVENT_ENABLE SDEI_FN(0x02)
-#define SDEI_EVENT_COMPLETE SDEI_FN(0x05)
-#define SDEI_PE_UNMASK SDEI_FN(0x0C)
-#define SDEI_EVENT_SIGNAL SDEI_FN(0x0F)
-#define SDEI_PRIVATE_RESET SDEI_FN(0x11)
-#define SDEI_SHARED_RESET SDEI_FN(0x12)
+#include "sdei-guest.h"
 
 /* SMCCC_VERSION (DEN0028): KVM answers it without exiting to lkvm. */
 #define SMCCC_VERSION_FN 0x80000000u
-
-#define SDEI_SUCCESS 0ULL
 
 #define ARG_CPU0 0xbe5d1e0000000a00ULL
 #define ARG_CPU1 0xbe5d1e0000000a01ULL
@@ -94,59 +81,10 @@ enum bench_fail {
 	BENCH_F_STRAY = 27, /* a handler ran on another CPU index */
 };
 
-/* ---- assembly: the handler's entry and the calls (as sdei-smp.c) ---- */
+/* ---- the handler's entry (sdei-guest.h) ---- */
 
-void bench_sdei_entry(void);
-/* One call (x0 = fid, x1 = a1, x2 = a2, x3 = 0) by the EL's conduit. */
-u64 bench_sdei_call(u32 fid, u64 a1, u64 a2);
-
-void bench_sdei_handler(u64 event, u64 arg);
-void bench_sdei_exit_returned(u64 ret) __noreturn;
-
-/*
- * bench_sdei_entry: SP is the interrupted SP, every register but x0..x3
- * the interrupted one; EVENT_COMPLETE gives back x0..x17, PC and PSTATE,
- * so only x18, x29 and x30 need saving around the C handler.
- */
-asm(".pushsection .text, \"ax\"\n"
-    "	.globl	bench_sdei_entry\n"
-    "	.type	bench_sdei_entry, %function\n"
-    "	.balign	4\n"
-    "bench_sdei_entry:\n"
-    "	stp	x29, x30, [sp, #-32]!\n"
-    "	str	x18, [sp, #16]\n"
-    "	mov	x29, sp\n"
-    "	bl	bench_sdei_handler\n"
-    "	ldr	x18, [sp, #16]\n"
-    "	ldp	x29, x30, [sp], #32\n"
-    "	movz	x0, #0x0025\n"
-    "	movk	x0, #0xc400, lsl #16\n"
-    "	mov	x1, #0\n"
-    "	mrs	x9, CurrentEL\n"
-    "	cmp	x9, #(2 << 2)\n"
-    "	b.eq	1f\n"
-    "	hvc	#0\n"
-    "	b	2f\n"
-    "1:	smc	#0\n"
-    "2:	bl	bench_sdei_exit_returned\n"
-    "	.size	bench_sdei_entry, . - bench_sdei_entry\n"
-    "\n"
-    "	.globl	bench_sdei_call\n"
-    "	.type	bench_sdei_call, %function\n"
-    "	.balign	4\n"
-    "bench_sdei_call:\n"
-    "	mov	x3, #0\n"
-    "	mrs	x9, CurrentEL\n"
-    "	cmp	x9, #(2 << 2)\n"
-    "	b.eq	1f\n"
-    "	hvc	#0\n"
-    "	ret\n"
-    "1:	smc	#0\n"
-    "	ret\n"
-    "	.size	bench_sdei_call, . - bench_sdei_call\n"
-    ".popsection\n");
-
-_Static_assert(SDEI_EVENT_COMPLETE == 0xc4000025u, "bench_sdei_entry's exit");
+void bench_sdei_handler(u64 event, u64 arg, u64 pc, u64 pstate);
+SDEI_HANDLER_ENTRY(bench_sdei_entry, bench_sdei_handler);
 
 /* ---- state shared by the CPUs ---- */
 
@@ -164,10 +102,13 @@ static u64 samples[MAX_ROUNDS];
 /* ---- the handler (C part) ---- */
 
 /* On the interrupted SP, DAIF masked: no FP, no lock, no printf. */
-__attribute__((target("general-regs-only"))) void bench_sdei_handler(u64 event,
-								     u64 arg)
+__attribute__((target("general-regs-only"))) void
+bench_sdei_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 {
 	u64 now;
+
+	(void)pc;
+	(void)pstate;
 	unsigned int cpu;
 
 	isb();
@@ -199,7 +140,7 @@ static void __noreturn __printf(2, 3) fail(int code, const char *fmt, ...)
 	test_fail(code);
 }
 
-void bench_sdei_exit_returned(u64 ret)
+void sdei_complete_returned(u64 ret)
 {
 	fail(BENCH_F_COMPLETE_RETURNED,
 	     "EVENT_COMPLETE in the handler returned %lld", (s64)ret);
@@ -284,7 +225,7 @@ static u64 time_calls(u32 fid, u64 n, u64 want, int code, const char *what)
 
 	t0 = now();
 	for (i = 0; i < n; i++) {
-		r = bench_sdei_call(fid, 0, 0);
+		r = sdei_call(fid, 0, 0);
 		if (r != want)
 			fail(code, "%s call %llu returned %#llx, want %#llx",
 			     what, i, r, want);
@@ -313,7 +254,7 @@ static u64 time_self_signals(u64 mpidr0, u64 n)
 
 	t0 = now();
 	for (i = 0; i < n; i++) {
-		r = bench_sdei_call(SDEI_EVENT_SIGNAL, 0, mpidr0);
+		r = sdei_call(SDEI_EVENT_SIGNAL, 0, mpidr0);
 		if (r != SDEI_SUCCESS)
 			fail(BENCH_F_SELF_SIGNAL,
 			     "EVENT_SIGNAL(0, self) %llu returned %#llx", i, r);
@@ -352,9 +293,9 @@ static int cpu1_run(void)
 	mpidr1 = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
 	if (sdei_register(ARG_CPU1) != SDEI_SUCCESS)
 		return BENCH_F_REGISTER1;
-	if (bench_sdei_call(SDEI_EVENT_ENABLE, 0, 0) != SDEI_SUCCESS)
+	if (sdei_call(SDEI_EVENT_ENABLE, 0, 0) != SDEI_SUCCESS)
 		return BENCH_F_ENABLE1;
-	if (bench_sdei_call(SDEI_PE_UNMASK, 0, 0) != SDEI_SUCCESS)
+	if (sdei_call(SDEI_PE_UNMASK, 0, 0) != SDEI_SUCCESS)
 		return BENCH_F_UNMASK1;
 	smp_mb();
 	cpu1_ready = 1;
@@ -389,7 +330,7 @@ static u64 cross_round(unsigned int i)
 	u64 before = h_count[1], own = h_count[0], t0, r;
 
 	t0 = now();
-	r = bench_sdei_call(SDEI_EVENT_SIGNAL, 0, mpidr1);
+	r = sdei_call(SDEI_EVENT_SIGNAL, 0, mpidr1);
 	if (r != SDEI_SUCCESS)
 		fail(BENCH_F_CROSS_SIGNAL,
 		     "EVENT_SIGNAL(0, cpu1) round %u returned %#llx", i, r);
@@ -426,18 +367,18 @@ int main(void *dtb)
 	       current_el() == 2 ? "SMC" : "HVC", freq);
 
 	/* The probe, as Linux does it, and event 0 on cpu0. */
-	v = bench_sdei_call(SDEI_VERSION, 0, 0);
+	v = sdei_call(SDEI_VERSION, 0, 0);
 	if ((s64)v < 0 || ((v >> 48) & 0x7fff) != 1)
 		fail(BENCH_F_VERSION, "SDEI_VERSION returned %#llx", v);
-	expect(bench_sdei_call(SDEI_PRIVATE_RESET, 0, 0), SDEI_SUCCESS,
+	expect(sdei_call(SDEI_PRIVATE_RESET, 0, 0), SDEI_SUCCESS,
 	       BENCH_F_PRIVATE_RESET, "PRIVATE_RESET");
-	expect(bench_sdei_call(SDEI_SHARED_RESET, 0, 0), SDEI_SUCCESS,
+	expect(sdei_call(SDEI_SHARED_RESET, 0, 0), SDEI_SUCCESS,
 	       BENCH_F_SHARED_RESET, "SHARED_RESET");
 
 	/* 1. Forwarded to lkvm against answered in the kernel. */
 	sdei_ns = bench_call(SDEI_VERSION, v, BENCH_F_VERSION_LOOP,
 			     "SDEI_VERSION");
-	v = bench_sdei_call(SMCCC_VERSION_FN, 0, 0);
+	v = sdei_call(SMCCC_VERSION_FN, 0, 0);
 	if ((s64)v < 0)
 		fail(BENCH_F_SMCCC_VERSION, "SMCCC_VERSION returned %#llx", v);
 	smccc_ns = bench_call(SMCCC_VERSION_FN, v, BENCH_F_SMCCC_LOOP,
@@ -449,10 +390,10 @@ int main(void *dtb)
 	/* 2. Self-signalled events on cpu0. */
 	expect(sdei_register(ARG_CPU0), SDEI_SUCCESS, BENCH_F_REGISTER0,
 	       "EVENT_REGISTER(0) on cpu0");
-	expect(bench_sdei_call(SDEI_EVENT_ENABLE, 0, 0), SDEI_SUCCESS,
+	expect(sdei_call(SDEI_EVENT_ENABLE, 0, 0), SDEI_SUCCESS,
 	       BENCH_F_ENABLE0, "EVENT_ENABLE(0) on cpu0");
-	expect(bench_sdei_call(SDEI_PE_UNMASK, 0, 0), SDEI_SUCCESS,
-	       BENCH_F_UNMASK0, "PE_UNMASK on cpu0");
+	expect(sdei_call(SDEI_PE_UNMASK, 0, 0), SDEI_SUCCESS, BENCH_F_UNMASK0,
+	       "PE_UNMASK on cpu0");
 	if (h_count[0] || h_count[1] || h_stray)
 		fail(BENCH_F_SPURIOUS, "handler ran before any signal");
 	n = scale_iters(time_self_signals(mpidr0, CALIB_ITERS), MAX_ITERS);

@@ -33,26 +33,7 @@
  * wait is bounded on the generic timer; an unexpected exception prints a
  * FAIL line and fails through the runtime (0xe000 + vector).
  */
-#include "runtime.h"
-
-/* SMC64 function IDs: 0xC4000020 + n (DEN0054B). */
-#define SDEI_FN(n) (0xC4000020u + (n))
-#define SDEI_VERSION SDEI_FN(0x00)
-#define SDEI_EVENT_REGISTER SDEI_FN(0x01)
-#define SDEI_EVENT_ENABLE SDEI_FN(0x02)
-#define SDEI_EVENT_COMPLETE SDEI_FN(0x05)
-#define SDEI_EVENT_STATUS SDEI_FN(0x08)
-#define SDEI_PE_MASK SDEI_FN(0x0B)
-#define SDEI_PE_UNMASK SDEI_FN(0x0C)
-#define SDEI_EVENT_SIGNAL SDEI_FN(0x0F)
-#define SDEI_PRIVATE_RESET SDEI_FN(0x11)
-#define SDEI_SHARED_RESET SDEI_FN(0x12)
-
-#define SDEI_SUCCESS 0ULL
-#define SDEI_INVALID_PARAMETERS ((u64)-2LL)
-
-#define SDEI_STATUS_REGISTERED 1
-#define SDEI_STATUS_ENABLED 2
+#include "sdei-guest.h"
 
 /* The registered arguments: x1 in the handler. */
 #define ARG_CPU0 0x5d1e5a0000000a00ULL
@@ -130,72 +111,10 @@ enum sdei_smp_fail {
 	SMP_F_WAIT_CPU0 = 90, /* 91..96: cpu1 waiting for cpu0 */
 };
 
-/* ---- assembly: the handler's entry and the calls ---- */
+/* ---- the handler's entry (sdei-guest.h) ---- */
 
-void sdei_smp_entry(void);
-/*
- * One SDEI call (x0 = fid, x1 = a1, x2 = a2, x3 = 0) through the EL's
- * conduit; returns x0. A handler it triggers interrupts it at
- * sdei_smp_hvc_ret or sdei_smp_smc_ret.
- */
-u64 sdei_smp_call(u32 fid, u64 a1, u64 a2);
-extern const char sdei_smp_hvc_ret[], sdei_smp_smc_ret[];
-
-void sdei_smp_handler(u64 event, u64 arg, u64 pc);
-void sdei_smp_exit_returned(u64 ret) __noreturn;
-
-/*
- * sdei_smp_entry: SP is the interrupted SP and every register but x0..x3
- * the interrupted one; EVENT_COMPLETE gives back x0..x17, PC and PSTATE,
- * so only x18, x29 and x30 (besides what C keeps) need saving. Calls
- * sdei_smp_handler(x0, x1, x2) and exits with EVENT_COMPLETE(handled).
- *
- * sdei_smp_call preserves x30 across its HVC/SMC (a handler entered there
- * gives it back), so it can return with a plain ret.
- */
-asm(".pushsection .text, \"ax\"\n"
-    "	.globl	sdei_smp_entry\n"
-    "	.type	sdei_smp_entry, %function\n"
-    "	.balign	4\n"
-    "sdei_smp_entry:\n"
-    "	stp	x29, x30, [sp, #-32]!\n"
-    "	str	x18, [sp, #16]\n"
-    "	mov	x29, sp\n"
-    "	bl	sdei_smp_handler\n"
-    "	ldr	x18, [sp, #16]\n"
-    "	ldp	x29, x30, [sp], #32\n"
-    "	movz	x0, #0x0025\n"
-    "	movk	x0, #0xc400, lsl #16\n"
-    "	mov	x1, #0\n"
-    "	mrs	x9, CurrentEL\n"
-    "	cmp	x9, #(2 << 2)\n"
-    "	b.eq	1f\n"
-    "	hvc	#0\n"
-    "	b	2f\n"
-    "1:	smc	#0\n"
-    "2:	bl	sdei_smp_exit_returned\n"
-    "	.size	sdei_smp_entry, . - sdei_smp_entry\n"
-    "\n"
-    "	.globl	sdei_smp_call\n"
-    "	.type	sdei_smp_call, %function\n"
-    "	.balign	4\n"
-    "sdei_smp_call:\n"
-    "	mov	x3, #0\n"
-    "	mrs	x9, CurrentEL\n"
-    "	cmp	x9, #(2 << 2)\n"
-    "	b.eq	1f\n"
-    "	hvc	#0\n"
-    "	.globl	sdei_smp_hvc_ret\n"
-    "sdei_smp_hvc_ret:\n"
-    "	ret\n"
-    "1:	smc	#0\n"
-    "	.globl	sdei_smp_smc_ret\n"
-    "sdei_smp_smc_ret:\n"
-    "	ret\n"
-    "	.size	sdei_smp_call, . - sdei_smp_call\n"
-    ".popsection\n");
-
-_Static_assert(SDEI_EVENT_COMPLETE == 0xc4000025u, "sdei_smp_entry's exit");
+void sdei_smp_handler(u64 event, u64 arg, u64 pc, u64 pstate);
+SDEI_HANDLER_ENTRY(sdei_smp_entry, sdei_smp_handler);
 
 /* ---- state shared by the CPUs ---- */
 
@@ -217,8 +136,9 @@ static volatile unsigned int checks1; /* cpu1's */
  * interrupted code may hold the console's).
  */
 __attribute__((target("general-regs-only"))) void
-sdei_smp_handler(u64 event, u64 arg, u64 pc)
+sdei_smp_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 {
+	(void)pstate;
 	unsigned int cpu = smp_processor_id();
 
 	if (cpu >= 2) {
@@ -248,7 +168,7 @@ static void __noreturn __printf(2, 3) fail(int code, const char *fmt, ...)
 	test_fail(code);
 }
 
-void sdei_smp_exit_returned(u64 ret)
+void sdei_complete_returned(u64 ret)
 {
 	fail(SMP_F_COMPLETE_RETURNED,
 	     "EVENT_COMPLETE in the handler returned %lld", (s64)ret);
@@ -279,7 +199,7 @@ static void expect(u64 got, u64 want, int code, const char *what)
 
 static u64 sdei(u32 fid, u64 a1, u64 a2)
 {
-	return sdei_smp_call(fid, a1, a2);
+	return sdei_call(fid, a1, a2);
 }
 
 static u64 sdei_register(u64 arg)
@@ -288,31 +208,6 @@ static u64 sdei_register(u64 arg)
 	return smccc_call7(SDEI_EVENT_REGISTER, 0, (u64)sdei_smp_entry, arg, 0,
 			   0, 0, 0)
 		.x0;
-}
-
-/*
- * Whether *p reaches want within ms milliseconds of the virtual counter.
- * The spin bound (at least 1 ns a round) only matters if the counter does
- * not tick.
- */
-static bool wait_reach(const volatile u64 *p, u64 want, unsigned int ms)
-{
-	u64 freq = read_sysreg(cntfrq_el0);
-	u64 span = freq / 1000 * ms;
-	u64 spins, max_spins = (u64)ms * 1000000;
-	u64 start;
-
-	isb();
-	start = read_sysreg(cntvct_el0);
-	for (spins = 0; spins < max_spins; spins++) {
-		if (*p >= want)
-			return true;
-		isb();
-		if (freq && read_sysreg(cntvct_el0) - start > span)
-			break;
-		cpu_relax();
-	}
-	return *p >= want;
 }
 
 static void set_stage(volatile u64 *stage, u64 n)
@@ -327,18 +222,17 @@ static void wait_stage(unsigned int n)
 {
 	bool cpu0 = smp_processor_id() == 0;
 
-	if (!wait_reach(cpu0 ? &stage1 : &stage0, n, STAGE_MS))
+	if (!sdei_wait_reach(cpu0 ? &stage1 : &stage0, n, STAGE_MS))
 		fail((cpu0 ? SMP_F_WAIT_CPU1 : SMP_F_WAIT_CPU0) + n,
 		     "cpu%u did not reach stage %u within %u ms (at %llu)",
 		     cpu0 ? 1 : 0, n, STAGE_MS, cpu0 ? stage1 : stage0);
 	smp_mb();
 }
 
-/* The PC after sdei_smp_call's HVC or SMC: x2 of a handler entered there. */
+/* The PC after sdei_call's HVC or SMC: x2 of a handler entered there. */
 static u64 call_return_pc(void)
 {
-	return current_el() == 2 ? (u64)sdei_smp_smc_ret :
-				   (u64)sdei_smp_hvc_ret;
+	return sdei_call_ret_pc();
 }
 
 /* The handler ran on cpu with this argument, as that CPU, for event 0. */
@@ -365,7 +259,7 @@ static void check_unmask_delivery(u64 ret, u64 count, u64 want, u64 arg,
 {
 	expect(ret, SDEI_SUCCESS, code_ret, what);
 	if (count < want) {
-		if (wait_reach(&h_count[1], want, DELIVERY_MS))
+		if (sdei_wait_reach(&h_count[1], want, DELIVERY_MS))
 			fail(code_late,
 			     "%s: the handler ran, but only after the call had returned",
 			     what);
@@ -494,7 +388,7 @@ static void signal_masked_cpu1(u64 count, int code_signal, int code_ran,
 {
 	expect(sdei(SDEI_EVENT_SIGNAL, 0, mpidr1), SDEI_SUCCESS, code_signal,
 	       what);
-	if (wait_reach(&h_count[1], count + 1, QUIET_MS))
+	if (sdei_wait_reach(&h_count[1], count + 1, QUIET_MS))
 		fail(code_ran,
 		     "%s: the handler ran on cpu1 while it was masked", what);
 	count_check();
@@ -555,7 +449,7 @@ int main(void *dtb)
 	/* 2. cpu0 -> cpu1, then cpu1 -> cpu0. */
 	expect(sdei(SDEI_EVENT_SIGNAL, 0, mpidr1), SDEI_SUCCESS,
 	       SMP_F_SIGNAL_0TO1, "EVENT_SIGNAL(0, cpu1) from cpu0");
-	if (!wait_reach(&h_count[1], 1, DELIVERY_MS))
+	if (!sdei_wait_reach(&h_count[1], 1, DELIVERY_MS))
 		fail(SMP_F_NOT_DELIVERED_1,
 		     "EVENT_SIGNAL(0, cpu1): cpu1's handler did not run within %u ms (cpu0's ran %llu times)",
 		     DELIVERY_MS, h_count[0]);
@@ -571,7 +465,7 @@ int main(void *dtb)
 	       h_arg[1]);
 
 	set_stage(&stage0, 2);
-	if (!wait_reach(&h_count[0], 1, DELIVERY_MS))
+	if (!sdei_wait_reach(&h_count[0], 1, DELIVERY_MS))
 		fail(SMP_F_NOT_DELIVERED_0,
 		     "EVENT_SIGNAL(0, cpu0) from cpu1: cpu0's handler did not run within %u ms",
 		     DELIVERY_MS);
@@ -626,7 +520,7 @@ int main(void *dtb)
 	expect(sdei(SDEI_EVENT_SIGNAL, 12345, mpidr0), SDEI_INVALID_PARAMETERS,
 	       SMP_F_BAD_EVENT_BIG, "EVENT_SIGNAL(12345, cpu0)");
 
-	r = wait_reach(&h_count[0], 2, QUIET_MS);
+	r = sdei_wait_reach(&h_count[0], 2, QUIET_MS);
 	if (r || h_count[0] != 1 || h_count[1] != 3 || h_stray)
 		fail(SMP_F_FINAL_COUNT,
 		     "handler runs: cpu0 %llu, cpu1 %llu, other %llu; want 1, 3, 0",

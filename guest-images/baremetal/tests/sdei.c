@@ -35,26 +35,8 @@
  */
 #include <stddef.h>
 
-#include "runtime.h"
+#include "sdei-guest.h"
 
-/* SMC64 function IDs: 0xC4000020 + n (DEN0054B). */
-#define SDEI_FN(n) (0xC4000020u + (n))
-#define SDEI_VERSION SDEI_FN(0x00)
-#define SDEI_EVENT_REGISTER SDEI_FN(0x01)
-#define SDEI_EVENT_ENABLE SDEI_FN(0x02)
-#define SDEI_EVENT_DISABLE SDEI_FN(0x03)
-#define SDEI_EVENT_CONTEXT SDEI_FN(0x04)
-#define SDEI_EVENT_COMPLETE SDEI_FN(0x05)
-#define SDEI_EVENT_COMPLETE_AND_RESUME SDEI_FN(0x06)
-#define SDEI_EVENT_UNREGISTER SDEI_FN(0x07)
-#define SDEI_EVENT_STATUS SDEI_FN(0x08)
-#define SDEI_EVENT_GET_INFO SDEI_FN(0x09)
-#define SDEI_PE_MASK SDEI_FN(0x0B)
-#define SDEI_PE_UNMASK SDEI_FN(0x0C)
-#define SDEI_EVENT_SIGNAL SDEI_FN(0x0F)
-#define SDEI_FEATURES SDEI_FN(0x10)
-#define SDEI_PRIVATE_RESET SDEI_FN(0x11)
-#define SDEI_SHARED_RESET SDEI_FN(0x12)
 /*
  * In SDEI's range (0xC4000020..0xC400003F), defined by no version.
  * 0xC4000030 is FEATURES (0x20 + 0x10), not an undefined ID.
@@ -63,21 +45,6 @@
 #define SDEI_LAST_FN SDEI_FN(0x1f)
 /* SDEI's IDs with the SMC32 bit: no implementation uses them. */
 #define SDEI_VERSION_SMC32 0x84000020u
-
-/* Return codes, sign-extended to 64 bits. */
-#define SDEI_SUCCESS 0ULL
-#define SDEI_NOT_SUPPORTED ((u64)-1LL)
-#define SDEI_INVALID_PARAMETERS ((u64)-2LL)
-#define SDEI_DENIED ((u64)-3LL)
-
-#define SDEI_STATUS_REGISTERED 1
-#define SDEI_STATUS_ENABLED 2
-#define SDEI_STATUS_RUNNING 4
-
-#define SDEI_INFO_TYPE 0
-#define SDEI_INFO_SIGNALED 1
-#define SDEI_INFO_PRIORITY 2
-#define SDEI_INFO_ROUTING_MODE 3
 
 /* The registered argument: x1 in the handler. */
 #define SDEI_TEST_ARG 0x5d1ea4a5c0ffee01ULL
@@ -457,28 +424,6 @@ static void expect(u64 got, u64 want, int code, const char *what)
 	checks++;
 }
 
-/* Whether the handler has run want times within ms milliseconds. */
-static bool count_reaches(u64 want, unsigned int ms)
-{
-	u64 freq = read_sysreg(cntfrq_el0);
-	u64 span = freq / 1000 * ms;
-	u64 start;
-	unsigned long spins;
-
-	isb();
-	start = read_sysreg(cntvct_el0);
-	/* The spin bound holds even if the counter does not tick. */
-	for (spins = 0; spins < 200000000UL; spins++) {
-		if (sdei_count >= want)
-			return true;
-		isb();
-		if (freq && read_sysreg(cntvct_el0) - start > span)
-			break;
-		cpu_relax();
-	}
-	return sdei_count >= want;
-}
-
 /* The address of the instruction after sdei_ccall's HVC or SMC. */
 static u64 ccall_return_pc(void)
 {
@@ -529,7 +474,7 @@ static void check_delivery(const char *what, u64 ret, int ret_code, u64 want,
 		fail(SDEI_F_EXTRA, "%s: the handler ran %llu times, want %llu",
 		     what, count, want);
 	if (count < want) {
-		if (count_reaches(want, 1000))
+		if (sdei_wait_reach(&sdei_count, want, 1000))
 			fail(SDEI_F_LATE,
 			     "%s: the handler ran, but only after the call had returned",
 			     what);
@@ -676,7 +621,7 @@ int main(void *dtb)
 
 	/* 4. Masked PE: the signal stays pending until PE_UNMASK. */
 	r = sdei_ccall(SDEI_EVENT_SIGNAL, 0, mpidr, &out);
-	if (sdei_count || count_reaches(1, 10))
+	if (sdei_count || sdei_wait_reach(&sdei_count, 1, 10))
 		fail(SDEI_F_RAN_MASKED,
 		     "the handler ran for EVENT_SIGNAL on a masked PE");
 	checks++;
