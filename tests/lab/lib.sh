@@ -96,6 +96,45 @@ run_lkvm() {
 	echo "lab: $name: exit $rc after ${wall}s"
 }
 
+# start_lkvm TAG ARGS...: run_lkvm in the background, for scenarios that
+# talk to the running guest, with stdin from $LKVM_STDIN (default
+# /dev/null; a FIFO lets the scenario type on the guest's console). Sets
+# lkvm_pid, t0 and last; wait_lkvm collects rc, t1 and wall.
+start_lkvm() {
+	_tag=$1
+	shift
+	echo "lab: $name: lkvm $* &"
+	t0=$(now)
+	"$LKVM" "$@" <"${LKVM_STDIN:-/dev/null}" >"$W/$_tag.out" 2>"$W/$_tag.err" &
+	lkvm_pid=$!
+	last=$_tag
+}
+
+wait_lkvm() {
+	wait "$lkvm_pid"
+	rc=$?
+	t1=$(now)
+	wall=$(calc "$t1 - $t0")
+	echo "lab: $name: exit $rc after ${wall}s"
+}
+
+# wait_out TAG TEXT [SECONDS] [COUNT]: waits until run TAG's stdout holds
+# COUNT (default 1) lines with TEXT, for at most SECONDS (default 60).
+# Fails (returns 1) at the limit, or when the lkvm started by start_lkvm
+# has exited without printing them.
+wait_out() {
+	_n=$(( ${3:-60} * 10 ))
+	while [ "$(grep -acF -- "$2" "$W/$1.out")" -lt "${4:-1}" ]; do
+		if ! kill -0 "$lkvm_pid" 2>/dev/null; then
+			[ "$(grep -acF -- "$2" "$W/$1.out")" -ge "${4:-1}" ]
+			return
+		fi
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
 # Shows the end of a run's output in the log, for diagnosing a failure.
 show() { # TAG [lines]
 	for _f in "$W/$1.out" "$W/$1.err"; do
