@@ -12,14 +12,6 @@
 #include "unit.h"
 #include "test-sdei.h"
 
-/* DEN0054B return codes, as x0 must hold them. */
-#define R_OK 0x0ULL
-#define R_NOT_SUPPORTED 0xffffffffffffffffULL
-#define R_INVALID 0xfffffffffffffffeULL
-#define R_DENIED 0xfffffffffffffffdULL
-#define R_PENDING 0xfffffffffffffffbULL
-#define R_NO_RESOURCE 0xfffffffffffffff6ULL
-
 /* Function IDs written out: 0xC4000020 + n (DEN0054B). */
 #define F(n) (0xC4000020u + (n))
 #define F_VERSION F(0x00)
@@ -42,7 +34,6 @@
 #define F_PRIVATE_RESET F(0x11)
 #define F_SHARED_RESET F(0x12)
 
-#define EP 0xffff800010abc000ULL
 #define BIND0 0x40000000u /* first shared bind slot */
 #define BINDP 0x40000040u /* first private bind slot */
 
@@ -68,26 +59,7 @@ static const struct sdei_config plat = {
 
 static struct tvm vm;
 
-static void setup2(void)
-{
-	tvm_init(&vm, 2, &plat);
-}
-
-static void setup4(void)
-{
-	tvm_init(&vm, 4, &plat);
-}
-
-static void teardown(void)
-{
-	tvm_fini(&vm);
-}
-
-/* The affinity of vCPU v as the spec's MPIDR argument, bit 31 clear. */
-static uint64_t aff(unsigned int v)
-{
-	return vm.mpidr[v] & 0xff00ffffffULL;
-}
+TVM_FIXTURES(vm, plat);
 
 /* --- Version, IDs, conduit and caller checks. */
 

@@ -13,12 +13,6 @@
 #include "test-sdei.h"
 #include "../../firmware-emu/sdei-internal.h"
 
-#define R_OK 0x0ULL
-#define R_INVALID 0xfffffffffffffffeULL
-#define R_DENIED 0xfffffffffffffffdULL
-#define R_PENDING 0xfffffffffffffffbULL
-
-#define EP 0xffff800010abc000ULL
 #define RESUME_AT 0xffff800008010480ULL /* VBAR + 0x480, say */
 
 /* SCTLR_ELx: SPAN is bit 23, DSSBS bit 44. */
@@ -46,25 +40,7 @@ static struct sdei_config plat = {
 
 static struct tvm vm;
 
-static void setup2(void)
-{
-	tvm_init(&vm, 2, &plat);
-}
-
-static void setup4(void)
-{
-	tvm_init(&vm, 4, &plat);
-}
-
-static void teardown(void)
-{
-	tvm_fini(&vm);
-}
-
-static uint64_t aff(unsigned int v)
-{
-	return vm.mpidr[v] & 0xff00ffffffULL;
-}
+TVM_FIXTURES(vm, plat);
 
 /* --- The entry PSTATE, worked out bit by bit from AArch64.TakeException. */
 

@@ -19,6 +19,17 @@
 #define T_EL0T 0x0ULL
 #define T_DAIF 0x3c0ULL
 
+/* DEN0054B return codes as x0 must hold them, written out by hand. */
+#define R_OK 0x0ULL
+#define R_NOT_SUPPORTED 0xffffffffffffffffULL
+#define R_INVALID 0xfffffffffffffffeULL
+#define R_DENIED 0xfffffffffffffffdULL
+#define R_PENDING 0xfffffffffffffffbULL
+#define R_NO_RESOURCE 0xfffffffffffffff6ULL
+
+/* A handler entry point: a kernel VA, as Linux registers. */
+#define EP 0xffff800010abc000ULL
+
 struct regfile {
 	uint64_t r[GUEST_NR_REGS];
 	unsigned int reads, writes;
@@ -58,6 +69,29 @@ struct tvm {
  */
 void tvm_init(struct tvm *vm, unsigned int nr, const struct sdei_config *tpl);
 void tvm_fini(struct tvm *vm);
+
+/*
+ * The fixtures of a suite whose harness is `vm` and whose platform is
+ * `plat`: setup2 and setup4 (2 or 4 vCPUs), teardown, and aff(v), vCPU v's
+ * affinity as a guest passes it.
+ */
+#define TVM_FIXTURES(vm, plat)                                      \
+	static void setup2(void)                                    \
+	{                                                           \
+		tvm_init(&(vm), 2, &(plat));                        \
+	}                                                           \
+	static void setup4(void)                                    \
+	{                                                           \
+		tvm_init(&(vm), 4, &(plat));                        \
+	}                                                           \
+	static void teardown(void)                                  \
+	{                                                           \
+		tvm_fini(&(vm));                                    \
+	}                                                           \
+	static __attribute__((unused)) uint64_t aff(unsigned int v) \
+	{                                                           \
+		return (vm).mpidr[v] & 0xff00ffffffULL;             \
+	}
 
 /*
  * One SDEI call from vCPU v as the KVM layer makes it: sdei_call(), then

@@ -28,6 +28,10 @@
  *  route-pe1, route-pe0, route-any  the shared event 300, registered
  *           RM_PE to cpu1: runs on cpu1 only; ROUTING_SET to cpu0: on
  *           cpu0; RM_ANY: once, on either.
+ *           Bad ROUTING_SETs (enabled, private, no such PE, bad flags) and
+ *           GET_INFO(ROUTING_MODE) of a private event are refused.
+ *  unregister  300 again: its handler UNREGISTERs it (PENDING, status
+ *           running only); after COMPLETE it is unregistered.
  *  masked   cpu1 PE_MASKs; event 100 to cpu1 from the host stays pending
  *           (the scenario checks lkvm's "held=masked" reply; its next
  *           signal, event 100 to cpu0, says it is done) until cpu1's
@@ -87,6 +91,9 @@ enum host_fail {
 	HOST_F_ROUTE_PE0 = 32,
 	HOST_F_ROUTE_ANY = 33,
 	HOST_F_ROUTE_SET = 34, /* ROUTING_SET failed */
+	HOST_F_ROUTE_ERRORS = 35, /* a bad ROUTING_SET was not refused */
+	HOST_F_UNREG_PENDING = 36, /* UNREGISTER in the handler: not PENDING */
+	HOST_F_UNREG_DONE = 37, /* still registered after its COMPLETE */
 	/* masked */
 	HOST_F_MASKED_RAN = 40, /* ran on cpu1 while it was masked */
 	HOST_F_MASKED_UNMASK = 41, /* not run at PE_UNMASK's completion */
@@ -102,6 +109,7 @@ static unsigned int checks;
 
 /* Handler runs: per event kind and CPU. */
 static volatile u64 n_normal[2], n_critical[2], n_shared[2], n_ev0[2];
+static volatile u64 n_shared_any; /* shared handler runs on any CPU */
 static volatile u64 shared_arg_bad;
 
 /* ---- helpers ---- */
@@ -400,6 +408,9 @@ static void stage_regs(void)
 static volatile bool nesting_test; /* the normal handler waits for 200 */
 static volatile u64 crit_pc, crit_status_normal, crit_status_crit;
 static volatile u64 ev0_during_normal;
+/* The shared handler UNREGISTERs its own event, and records the answers. */
+static volatile bool unregister_test;
+static volatile u64 unreg_ret, unreg_status;
 
 /*
  * host_spin_until(p, n, deadline): spins until *p >= n or CNTVCT reaches
@@ -496,7 +507,12 @@ host_shared_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 	(void)pstate;
 	if (event != EV_SHARED || arg != ARG_SHARED)
 		shared_arg_bad = shared_arg_bad + 1;
+	if (unregister_test) {
+		unreg_ret = sdei_call(SDEI_EVENT_UNREGISTER, EV_SHARED, 0);
+		unreg_status = sdei_call(SDEI_EVENT_STATUS, EV_SHARED, 0);
+	}
 	n_shared[cpu] = n_shared[cpu] + 1;
+	n_shared_any = n_shared_any + 1;
 	dsb(sy);
 }
 
@@ -635,6 +651,31 @@ static void stage_routing(void)
 	       "GET_INFO(300, ROUTING_MODE)");
 	expect(routed(SDEI_INFO_ROUTING_AFF), mpidr1, HOST_F_ROUTE_INFO,
 	       "GET_INFO(300, ROUTING_AFF)");
+	/* DEN0054B EVENT_ROUTING_SET: shared, registered and disabled only. */
+	expect(smccc_call7(SDEI_EVENT_ROUTING_SET, EV_SHARED, SDEI_RM_ANY, 0, 0,
+			   0, 0, 0)
+		       .x0,
+	       SDEI_DENIED, HOST_F_ROUTE_ERRORS, "ROUTING_SET while enabled");
+	expect(smccc_call7(SDEI_EVENT_ROUTING_SET, EV_NORMAL, SDEI_RM_ANY, 0, 0,
+			   0, 0, 0)
+		       .x0,
+	       SDEI_INVALID_PARAMETERS, HOST_F_ROUTE_ERRORS,
+	       "ROUTING_SET of a private event");
+	expect(sdei_call(SDEI_EVENT_GET_INFO, EV_NORMAL,
+			 SDEI_INFO_ROUTING_MODE),
+	       SDEI_INVALID_PARAMETERS, HOST_F_ROUTE_ERRORS,
+	       "GET_INFO(ROUTING_MODE) of a private event");
+	setup_call(sdei_call(SDEI_EVENT_DISABLE, EV_SHARED, 0), "DISABLE(300)");
+	expect(smccc_call7(SDEI_EVENT_ROUTING_SET, EV_SHARED, SDEI_RM_PE, 0xff,
+			   0, 0, 0, 0)
+		       .x0,
+	       SDEI_INVALID_PARAMETERS, HOST_F_ROUTE_ERRORS,
+	       "ROUTING_SET RM_PE to an MPIDR of no vCPU");
+	expect(smccc_call7(SDEI_EVENT_ROUTING_SET, EV_SHARED, 2, 0, 0, 0, 0, 0)
+		       .x0,
+	       SDEI_INVALID_PARAMETERS, HOST_F_ROUTE_ERRORS,
+	       "ROUTING_SET with flags 2");
+	setup_call(sdei_call(SDEI_EVENT_ENABLE, EV_SHARED, 0), "ENABLE(300)");
 	wait_host("route-pe1", &n_shared[1], 1);
 	if (n_shared[0])
 		fail(HOST_F_ROUTE_PE1, "RM_PE to cpu1 also ran on cpu0");
@@ -663,6 +704,32 @@ static void stage_routing(void)
 	checks++;
 	if (shared_arg_bad)
 		fail(HOST_F_ROUTE_ANY, "a handler saw a wrong event or arg");
+}
+
+/*
+ * UNREGISTER from inside the running handler answers PENDING (the
+ * registration ends at its COMPLETE); the status then says running only.
+ */
+static void stage_unregister(void)
+{
+	u64 status = ~0ULL;
+
+	unregister_test = true;
+	dsb(sy);
+	wait_host("unregister", &n_shared_any, n_shared_any + 1);
+	unregister_test = false;
+	expect(unreg_ret, SDEI_PENDING, HOST_F_UNREG_PENDING,
+	       "UNREGISTER(300) in its running handler");
+	expect(unreg_status, SDEI_STATUS_RUNNING, HOST_F_UNREG_PENDING,
+	       "EVENT_STATUS(300) after that UNREGISTER");
+	/* The handler may run on cpu1: its COMPLETE comes a little later. */
+	for (unsigned int i = 0; i < STAGE_MS / 10 && status; i++) {
+		status = sdei_call(SDEI_EVENT_STATUS, EV_SHARED, 0);
+		if (status)
+			sdei_delay_ms(10);
+	}
+	expect(status, 0, HOST_F_UNREG_DONE,
+	       "EVENT_STATUS(300) after the handler completed");
 }
 
 /*
@@ -715,6 +782,7 @@ int main(void *dtb)
 	stage_regs();
 	stage_nesting();
 	stage_routing();
+	stage_unregister();
 	stage_masked();
 	stage_unmask();
 	printf("SDEI-HOST: PASS %u checks\n", checks);

@@ -14,6 +14,7 @@
 #   critical    200 on cpu0: preempts the running normal handler
 #   route-pe1, route-pe0, route-any   300 by its route (RM_PE cpu1, RM_PE
 #               cpu0, RM_ANY): the guest checks where it ran
+#   unregister  300, whose handler unregisters it (PENDING until COMPLETE)
 #   masked      100 on masked cpu1 (lkvm answers "held=masked"), then 100
 #               on cpu0 as the go-ahead; cpu1's PE_UNMASK delivers it
 # Before the first stage, the control socket's refusals: an undeclared
@@ -89,6 +90,7 @@ for mode in el1 el2; do
 	stage route-pe1 "ok pending" 300
 	stage route-pe0 "ok pending" 300
 	stage route-any "ok pending" 300
+	stage unregister "ok pending" 300
 	stage masked "ok pending held=masked" 100 --cpu 1
 	sig 100 --cpu 0
 	[ "$src" = 0 ] || fail "$mode: the go-ahead signal failed: $reply"
