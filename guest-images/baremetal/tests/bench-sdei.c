@@ -32,6 +32,7 @@
  * or "BENCH-SDEI: FAIL <what>" and a failure with one of the codes of
  * enum bench_fail. Every wait is bounded on the generic timer.
  */
+#define SDEI_TEST "BENCH-SDEI"
 #include "sdei-guest.h"
 
 /* SMCCC_VERSION (DEN0028): KVM answers it without exiting to lkvm. */
@@ -128,29 +129,10 @@ bench_sdei_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 
 /* ---- helpers ---- */
 
-static void __noreturn __printf(2, 3) fail(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("BENCH-SDEI: FAIL cpu%u: ", smp_processor_id());
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(" (code %d)\n", code);
-	test_fail(code);
-}
-
 void sdei_complete_returned(u64 ret)
 {
 	fail(BENCH_F_COMPLETE_RETURNED,
 	     "EVENT_COMPLETE in the handler returned %lld", (s64)ret);
-}
-
-static bool unexpected_exception(struct exception_frame *f, unsigned int v)
-{
-	printf("BENCH-SDEI: FAIL cpu%u: unexpected exception: vector %u, ESR %#llx, ELR %#llx\n",
-	       smp_processor_id(), v, f->esr, f->elr);
-	return false;
 }
 
 static void expect(u64 got, u64 want, int code, const char *what)
@@ -357,8 +339,7 @@ int main(void *dtb)
 	int ret;
 
 	(void)dtb;
-	for (i = 0; i < VECTOR_COUNT; i++)
-		install_exception_handler(i, unexpected_exception);
+	sdei_catch_exceptions();
 	freq = read_sysreg(cntfrq_el0);
 	if (!freq)
 		fail(BENCH_F_NO_TIMER, "CNTFRQ_EL0 reads 0");

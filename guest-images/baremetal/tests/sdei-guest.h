@@ -170,4 +170,44 @@ void sdei_complete_returned(u64 ret) __noreturn;
 
 _Static_assert(SDEI_EVENT_COMPLETE == 0xc4000025u, "SDEI_HANDLER_ENTRY's exit");
 
+#ifdef SDEI_TEST
+/*
+ * A test that defines SDEI_TEST (its name in output lines, "SDEI-HOST")
+ * before including this gets fail(), which prints
+ * "<SDEI_TEST>: FAIL cpu<n>: <what> (code <code>)" and fails the test with
+ * that code, and sdei_catch_exceptions(), after which any exception the
+ * test did not expect fails it with such a line. SDEI_TEST_BEFORE_FAIL(),
+ * when defined, runs first (to quiet a device before printing).
+ */
+static void __noreturn __printf(2, 3) fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+#ifdef SDEI_TEST_BEFORE_FAIL
+	SDEI_TEST_BEFORE_FAIL();
+#endif
+	printf(SDEI_TEST ": FAIL cpu%u: ", smp_processor_id());
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" (code %d)\n", code);
+	test_fail(code);
+}
+
+static bool sdei_unexpected_exception(struct exception_frame *f,
+				      unsigned int v)
+{
+	printf(SDEI_TEST
+	       ": FAIL cpu%u: unexpected exception: vector %u, ESR %#llx, ELR %#llx, FAR %#llx\n",
+	       smp_processor_id(), v, f->esr, f->elr, f->far);
+	return false;
+}
+
+static inline void sdei_catch_exceptions(void)
+{
+	for (unsigned int i = 0; i < VECTOR_COUNT; i++)
+		install_exception_handler(i, sdei_unexpected_exception);
+}
+#endif
+
 #endif

@@ -43,6 +43,7 @@
  */
 #include <stddef.h>
 
+#define SDEI_TEST "SDEI-HOST"
 #include "sdei-guest.h"
 
 #define EV_NORMAL 100
@@ -114,29 +115,10 @@ static volatile u64 shared_arg_bad;
 
 /* ---- helpers ---- */
 
-static void __noreturn __printf(2, 3) fail(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("SDEI-HOST: FAIL cpu%u: ", smp_processor_id());
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(" (code %d)\n", code);
-	test_fail(code);
-}
-
 void sdei_complete_returned(u64 ret)
 {
 	fail(HOST_F_COMPLETE_RETURNED,
 	     "EVENT_COMPLETE in the handler returned %lld", (s64)ret);
-}
-
-static bool unexpected_exception(struct exception_frame *f, unsigned int v)
-{
-	printf("SDEI-HOST: FAIL cpu%u: unexpected exception: vector %u, ESR %#llx, ELR %#llx, FAR %#llx\n",
-	       smp_processor_id(), v, f->esr, f->elr, f->far);
-	return false;
 }
 
 static void expect(u64 got, u64 want, int code, const char *what)
@@ -764,8 +746,7 @@ int main(void *dtb)
 	u64 v;
 
 	(void)dtb;
-	for (unsigned int i = 0; i < VECTOR_COUNT; i++)
-		install_exception_handler(i, unexpected_exception);
+	sdei_catch_exceptions();
 	mpidr0 = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
 	mpidr1 = kvm_vcpu_mpidr(1);
 	printf("SDEI-HOST: at EL%u, cpu0 MPIDR %#llx\n", current_el(), mpidr0);

@@ -33,6 +33,7 @@
  * wait is bounded on the generic timer; an unexpected exception prints a
  * FAIL line and fails through the runtime (0xe000 + vector).
  */
+#define SDEI_TEST "SDEI-SMP"
 #include "sdei-guest.h"
 
 /* The registered arguments: x1 in the handler. */
@@ -156,29 +157,10 @@ sdei_smp_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 
 /* ---- helpers ---- */
 
-static void __noreturn __printf(2, 3) fail(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("SDEI-SMP: FAIL cpu%u: ", smp_processor_id());
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(" (code %d)\n", code);
-	test_fail(code);
-}
-
 void sdei_complete_returned(u64 ret)
 {
 	fail(SMP_F_COMPLETE_RETURNED,
 	     "EVENT_COMPLETE in the handler returned %lld", (s64)ret);
-}
-
-static bool unexpected_exception(struct exception_frame *f, unsigned int v)
-{
-	printf("SDEI-SMP: FAIL cpu%u: unexpected exception: vector %u, ESR %#llx, ELR %#llx, FAR %#llx\n",
-	       smp_processor_id(), v, f->esr, f->elr, f->far);
-	return false;
 }
 
 static void count_check(void)
@@ -398,11 +380,9 @@ int main(void *dtb)
 {
 	u64 v, r;
 	int ret;
-	unsigned int i;
 
 	(void)dtb;
-	for (i = 0; i < VECTOR_COUNT; i++)
-		install_exception_handler(i, unexpected_exception);
+	sdei_catch_exceptions();
 	mpidr0 = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
 	printf("SDEI-SMP: at EL%u, conduit %s, cpu0 MPIDR %#llx\n",
 	       current_el(), current_el() == 2 ? "SMC" : "HVC", mpidr0);
