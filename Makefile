@@ -5,6 +5,7 @@
 # make unit-san   the same under AddressSanitizer and UBSan
 # make check      everything CI runs: set-up, build, unit tests, the lab
 # make demo       boot a Linux guest with lkvm under real KVM (in the lab)
+# make bench      the benchmarks: figures from one lab run (bench/run)
 # make format     clang-format the C sources
 
 BUILD ?= build
@@ -50,7 +51,7 @@ HOST_LIBS := $(shell pkg-config --libs check 2>/dev/null) -lfdt
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
-.PHONY: all lkvm unit unit-san check demo format format-check clean deps
+.PHONY: all lkvm unit unit-san check demo bench format format-check clean deps
 all: lkvm guests
 
 lkvm: $(BUILD)/lkvm
@@ -89,6 +90,9 @@ check:
 
 demo: deps all
 	tests/lab/run --demo
+
+bench: deps all
+	bench/run
 
 FORMAT_SRCS = $(LKVM_SRCS) $(wildcard */*.h tests/unit/*.[ch]) \
 	$(wildcard guest-images/baremetal/*.[ch] guest-images/baremetal/tests/*.c)
