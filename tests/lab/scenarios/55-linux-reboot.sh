@@ -3,7 +3,9 @@
 # lab-timeout: 300
 #
 # A reboot inside the Linux guest with --reboot=restart, 2 vCPUs, at EL1
-# and at EL2 (--nested, VHE). The guest's init (lkvm.wait-cmd) reads a
+# and at EL2 (--nested, VHE). Each boot takes cpu1 offline and online again
+# (lkvm.hotplug: SDEI's hotplug callbacks PE_MASK and PE_UNMASK it). The
+# guest's init (lkvm.wait-cmd) then reads a
 # command from the console, which this scenario types through a FIFO:
 # "reboot" on the first boot, "poweroff" on the second. Checks: the first
 # kernel's SDEI client probes ("sdei: SDEIv1.1 (0x0) detected in
@@ -36,7 +38,7 @@ for mode in el1 el2; do
 	# shellcheck disable=SC2086
 	LKVM_STDIN=$W/console start_lkvm "$tag" run -k "$LAB/l2/Image" \
 		-i "$LAB/l2/initrd.cpio.gz" -m 256 -c 2 $flags --reboot=restart \
-		--loglevel debug -p "quiet lkvm.wait-cmd"
+		--loglevel debug -p "quiet lkvm.hotplug lkvm.wait-cmd"
 	wait_out "$tag" LKVM-GUEST-READY 120 ||
 		fail "$mode: the first boot never asked for a command"
 	echo reboot >&3
@@ -60,6 +62,13 @@ for mode in el1 el2; do
 		grep -vF 'detected in firmware' >"$W/sdei-bad"; then
 		fail "$mode: the guest says: $(head -n 1 "$W/sdei-bad" | tr -d '\r')"
 	fi
+	# cpu1 offline and online again in each boot, through SDEI's hotplug
+	# callbacks: PE_MASK on the way down, PE_UNMASK on the way up.
+	n=$(grep -ac '^LKVM-GUEST-HOTPLUG PASS ' "$W/$tag.out")
+	[ "$n" = 2 ] || fail "$mode: cpu1 off/on passed in $n boots, expected 2: $(grep -a '^LKVM-GUEST-HOTPLUG' "$W/$tag.out" | head -n 1 | tr -d '\r')"
+	[ "$(count "$tag" 'vCPU 1: SDEI PE_MASK' 1)" -ge 1 ] &&
+		[ "$(count "$tag" 'vCPU 1: SDEI PE_UNMASK' 1)" -ge 2 ] ||
+		fail "$mode: no PE_MASK and PE_UNMASK of vCPU 1 around its hotplug"
 	# Probe (one per vCPU, one shared) and reboot notifier: twice that.
 	p1=$(count "$tag" 'SDEI PRIVATE_RESET' 1)
 	s1=$(count "$tag" 'SDEI SHARED_RESET' 1)
