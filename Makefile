@@ -6,6 +6,7 @@
 # make check      everything CI runs: set-up, build, unit tests, the lab
 # make demo       boot a Linux guest with lkvm under real KVM (in the lab)
 # make bench      the benchmarks: figures from one lab run (bench/run)
+# make install    build/lkvm and man/lkvm.1 under PREFIX (default /usr/local)
 # make format     clang-format the C sources
 
 BUILD ?= build
@@ -34,12 +35,15 @@ ARM64_LIBS := -lfdt
 
 # The pure core: no ioctls, no threads; builds and runs on any host.
 CORE_SRCS := arm64/image.c arm64/boot.c fdt/fdt.c devices/uart-8250.c \
+	devices/pvpanic.c devices/console-watch.c vmm/console-escape.c \
 	vmm/options.c vmm/log.c vmm/mmio.c vmm/probe.c vmm/control-proto.c \
+	vmm/control-status.c \
 	firmware-emu/sdei-state.c firmware-emu/sdei-catalogue.c \
 	firmware-emu/sdei.c firmware-emu/sdei-dispatch.c firmware-emu/psci.c
 # The edge: KVM ioctls, threads, file descriptors.
 EDGE_SRCS := arm64/kvm-vm.c arm64/kvm-vcpu.c devices/serial.c vmm/vcpu.c \
-	vmm/vcpu-hypercall.c vmm/sdei-host.c vmm/control.c vmm/vm.c \
+	vmm/vcpu-hypercall.c vmm/sdei-host.c vmm/control.c vmm/vm-control.c \
+	vmm/vm.c \
 	vmm/run.c vmm/main.c
 LKVM_SRCS := $(CORE_SRCS) $(EDGE_SRCS)
 LKVM_OBJS := $(LKVM_SRCS:%.c=$(BUILD)/arm64/%.o)
@@ -51,8 +55,9 @@ HOST_LIBS := $(shell pkg-config --libs check 2>/dev/null) -lfdt
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
-.PHONY: all lkvm unit unit-san check demo bench format format-check clean deps
-all: lkvm guests
+.PHONY: all lkvm lab-tools unit unit-san check demo bench format format-check \
+	clean deps install
+all: lkvm guests lab-tools
 
 lkvm: $(BUILD)/lkvm
 
@@ -66,6 +71,14 @@ $(BUILD)/arm64/%.o: %.c $(SYSROOT_STAMP)
 
 $(BUILD)/lkvm: $(LKVM_OBJS)
 	$(ARM64_CC) $(ARM64_LDFLAGS) -o $@ $^ $(ARM64_LIBS)
+
+# Tools the lab runs in L1 beside lkvm (hostile control-socket peers).
+LAB_TOOLS := $(BUILD)/lab-tools/ctl-junk $(BUILD)/lab-tools/sig-latency
+lab-tools: $(LAB_TOOLS)
+
+$(BUILD)/lab-tools/%: tests/lab/tools/%.c $(SYSROOT_STAMP)
+	@mkdir -p $(dir $@)
+	$(ARM64_CC) $(ARM64_CFLAGS) -static -o $@ $<
 
 # Unit tests: the pure core compiled natively, plain and with sanitizers.
 $(BUILD)/host/unit-tests: $(UNIT_SRCS) $(CORE_SRCS) $(wildcard */*.h tests/unit/*.h)
@@ -95,13 +108,21 @@ bench: deps all
 	bench/run
 
 FORMAT_SRCS = $(LKVM_SRCS) $(wildcard */*.h tests/unit/*.[ch]) \
-	$(wildcard guest-images/baremetal/*.[ch] guest-images/baremetal/tests/*.c)
+	$(wildcard guest-images/baremetal/*.[ch] guest-images/baremetal/tests/*.[ch]) \
+	$(wildcard tests/lab/tools/*.c)
 
 format:
 	clang-format -i $(FORMAT_SRCS)
 
 format-check:
 	clang-format --dry-run -Werror $(FORMAT_SRCS)
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+install: $(BUILD)/lkvm
+	install -D -m 755 $(BUILD)/lkvm $(DESTDIR)$(PREFIX)/bin/lkvm
+	install -D -m 644 man/lkvm.1 $(DESTDIR)$(PREFIX)/share/man/man1/lkvm.1
 
 clean:
 	rm -rf $(BUILD)

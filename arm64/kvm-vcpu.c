@@ -168,3 +168,23 @@ int kvm_vcpu_set_boot_regs(struct kvm_vcpu *vcpu, const struct boot_regs *r)
 			return -1;
 	return 0;
 }
+
+static uint64_t host_cntvct(void)
+{
+	uint64_t v;
+
+	asm volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v)::"memory");
+	return v;
+}
+
+int kvm_vcpu_counter_offset(struct kvm_vcpu *vcpu, uint64_t *offset)
+{
+	uint64_t before, guest, after;
+
+	before = host_cntvct();
+	if (kvm_vcpu_get_reg(vcpu, KVM_REG_ARM_TIMER_CNT, &guest))
+		return -1;
+	after = host_cntvct();
+	*offset = before + (after - before) / 2 - guest;
+	return 0;
+}

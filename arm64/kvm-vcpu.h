@@ -60,6 +60,14 @@ uint64_t kvm_vcpu_firmware_reg_id(unsigned int reg, bool el2);
 
 int kvm_vcpu_get_mpidr(struct kvm_vcpu *vcpu, uint64_t *mpidr);
 
+/*
+ * The offset between this host's virtual counter (CNTVCT_EL0 read here)
+ * and the vCPU's: guest counter = host counter - *offset, to within the
+ * time a ONE_REG read takes. Lets the lab set guest and host times side
+ * by side.
+ */
+int kvm_vcpu_counter_offset(struct kvm_vcpu *vcpu, uint64_t *offset);
+
 /* Writes PC, PSTATE and x0..x3. */
 int kvm_vcpu_set_boot_regs(struct kvm_vcpu *vcpu, const struct boot_regs *r);
 

@@ -7,7 +7,9 @@
  *               | (unmapped: kvmtool's ioports)|
  *   0x0100_0000 +------------------------------+ LKVM_UART_BASE
  *               | 8250 UART (8 byte registers) |
- *   0x0100_1000 +------------------------------+
+ *   0x0100_1000 +------------------------------+ LKVM_PVPANIC_BASE
+ *               | pvpanic (qemu,pvpanic-mmio)  |
+ *   0x0100_2000 +------------------------------+
  *               | (reserved for more MMIO      |
  *               |  devices, virtio-mmio)       |
  *               +------------------------------+ LKVM_GIC_REDIST_BASE(n)
@@ -31,6 +33,9 @@
 
 #define LKVM_UART_BASE 0x01000000ULL
 #define LKVM_UART_SIZE 0x8ULL
+/* bindings/misc/qemu,pvpanic-mmio: one event register, 2 bytes of space. */
+#define LKVM_PVPANIC_BASE 0x01001000ULL
+#define LKVM_PVPANIC_SIZE 0x2ULL
 /* 1.8432 MHz: the classic 8250 input clock, as kvmtool's device tree says. */
 #define LKVM_UART_CLOCK 1843200
 

@@ -5,15 +5,20 @@
 
 #include "serial.h"
 
-void serial_init(struct serial *s, int out_fd,
-		 void (*set_irq)(void *ctx, bool level), void *irq_ctx)
+void serial_init(struct serial *s, int out_fd, int log_fd,
+		 void (*set_irq)(void *ctx, bool level), void *irq_ctx,
+		 serial_watch_fn on_watch, void *watch_ctx)
 {
 	pthread_mutex_init(&s->lock, NULL);
 	uart8250_init(&s->uart);
 	s->out_fd = out_fd;
+	s->log_fd = log_fd;
 	s->irq_level = false;
 	s->set_irq = set_irq;
 	s->irq_ctx = irq_ctx;
+	console_watch_init(&s->watch);
+	s->on_watch = on_watch;
+	s->watch_ctx = watch_ctx;
 }
 
 /* Called with the lock held: drives the line only when its level changes. */
@@ -27,14 +32,30 @@ static void serial_update_irq(struct serial *s)
 	}
 }
 
-static void serial_output(struct serial *s, uint8_t c)
+static void write_byte(int fd, uint8_t c)
 {
 	ssize_t n;
 
 	/* A closed or full stdout must not stop the guest: drop the byte. */
 	do {
-		n = write(s->out_fd, &c, 1);
+		n = write(fd, &c, 1);
 	} while (n < 0 && errno == EINTR);
+}
+
+static void serial_output(struct serial *s, uint8_t c)
+{
+	write_byte(s->out_fd, c);
+	if (s->log_fd >= 0)
+		write_byte(s->log_fd, c);
+}
+
+/* Called with the lock held: the watcher sees bytes in their order. */
+static void serial_watch(struct serial *s, uint8_t c)
+{
+	enum console_event ev = console_watch_byte(&s->watch, c);
+
+	if (ev != CONSOLE_NONE && s->on_watch)
+		s->on_watch(s->watch_ctx, ev, s->watch.why);
 }
 
 void serial_mmio(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
@@ -47,6 +68,8 @@ void serial_mmio(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
 	if (is_write) {
 		/* Wider accesses write their low byte, as on a byte-wide bus. */
 		tx = uart8250_write(&s->uart, offset, data[0]);
+		if (tx >= 0)
+			serial_watch(s, tx);
 	} else {
 		memset(data, 0, len);
 		data[0] = uart8250_read(&s->uart, offset);

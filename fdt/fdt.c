@@ -184,6 +184,17 @@ static int fdt_add_uart(void *fdt, const struct vm_desc *d)
 	return fdt_end_node(fdt);
 }
 
+/* bindings/misc/qemu,pvpanic-mmio.txt: a guest reports its panic here. */
+static int fdt_add_pvpanic(void *fdt, const struct vm_desc *d)
+{
+	if (!d->pvpanic_size)
+		return 0;
+	TRY(begin_node_at(fdt, "pvpanic", d->pvpanic_base));
+	TRY(fdt_property_string(fdt, "compatible", "qemu,pvpanic-mmio"));
+	TRY(prop_reg(fdt, d->pvpanic_base, d->pvpanic_size));
+	return fdt_end_node(fdt);
+}
+
 static int fdt_add_root(void *fdt, const struct vm_desc *d)
 {
 	TRY(fdt_begin_node(fdt, ""));
@@ -201,6 +212,7 @@ static int fdt_add_root(void *fdt, const struct vm_desc *d)
 	TRY(fdt_add_gic(fdt, d));
 	TRY(fdt_add_timer(fdt, d));
 	TRY(fdt_add_uart(fdt, d));
+	TRY(fdt_add_pvpanic(fdt, d));
 	return fdt_end_node(fdt);
 }
 

@@ -32,6 +32,8 @@ struct vm_desc {
 	unsigned int uart_intid;
 	uint32_t uart_clock;
 
+	uint64_t pvpanic_base, pvpanic_size; /* size 0: no pvpanic node */
+
 	const char *psci_method; /* "hvc" or "smc" */
 
 	/*

@@ -86,6 +86,17 @@ static int parse_sdei_signal(char **w, int n, struct control_req *req,
 	return 0;
 }
 
+/* The requests of one word. */
+static const struct {
+	const char *word;
+	enum control_op op;
+} plain[] = {
+	{ "info", CONTROL_INFO },
+	{ "stop", CONTROL_STOP },
+	{ "pause", CONTROL_PAUSE },
+	{ "resume", CONTROL_RESUME },
+};
+
 int control_parse(const char *line, struct control_req *req, char *err,
 		  size_t err_size)
 {
@@ -105,6 +116,23 @@ int control_parse(const char *line, struct control_req *req, char *err,
 				    "request is not printable text");
 	if (!strcmp(w[0], "sdei") && n > 1 && !strcmp(w[1], "signal"))
 		return parse_sdei_signal(w, n, req, err, err_size);
+	if (!strcmp(w[0], "sdei") && n > 1 && !strcmp(w[1], "status")) {
+		if (n > 3 || (n == 3 && strcmp(w[2], "json")))
+			return fail(err, err_size, -EINVAL,
+				    "usage: sdei status [json]");
+		req->op = CONTROL_SDEI_STATUS;
+		req->json = n == 3;
+		return 0;
+	}
+	for (unsigned int i = 0; i < sizeof(plain) / sizeof(*plain); i++) {
+		if (strcmp(w[0], plain[i].word))
+			continue;
+		if (n > 1)
+			return fail(err, err_size, -EINVAL,
+				    "'%s' takes no arguments", w[0]);
+		req->op = plain[i].op;
+		return 0;
+	}
 	return fail(err, err_size, -EINVAL, "unknown request '%s%s%s'", w[0],
 		    n > 1 ? " " : "", n > 1 ? w[1] : "");
 }
@@ -120,6 +148,16 @@ int control_format(const struct control_req *req, char *buf, size_t size)
 		else
 			n = snprintf(buf, size, "sdei signal %u %d\n",
 				     req->event, req->cpu);
+		break;
+	case CONTROL_SDEI_STATUS:
+		n = snprintf(buf, size, "sdei status%s\n",
+			     req->json ? " json" : "");
+		break;
+	default:
+		for (unsigned int i = 0; i < sizeof(plain) / sizeof(*plain);
+		     i++)
+			if (plain[i].op == req->op)
+				n = snprintf(buf, size, "%s\n", plain[i].word);
 		break;
 	}
 	return n < 0 || (size_t)n >= size ? -1 : n;

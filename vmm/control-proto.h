@@ -5,8 +5,16 @@
  * each, in order:
  *
  *   request                   reply
+ *   info                      ok name=N pid=P vcpus=V mem=MIB state=S
+ *                             (S: running, paused)
+ *   stop                      ok stopping (lkvm then exits with 6)
+ *   pause                     ok paused: no vCPU runs until resume
+ *   resume                    ok running
  *   sdei signal EVENT         ok pending | ok merged | error TEXT
  *   sdei signal EVENT CPU     (the same; CPU is a vCPU index)
+ *   sdei status               ok N, then N lines: tables of the PEs and
+ *                             events (control-status.h)
+ *   sdei status json          ok 1, then one line: the same as JSON
  *
  * "merged": the event was already pending there, and triggers coalesce
  * until it is dispatched (DEN0054B: an event is pending or not). Words are
@@ -28,15 +36,30 @@
 /* No vCPU given: a shared event follows its route. */
 #define CONTROL_CPU_ROUTED (-1)
 
+/* Room for the longest reply: the status of a guest with many vCPUs. */
+#define CONTROL_REPLY_MAX 65536
+
 enum control_op {
 	CONTROL_SDEI_SIGNAL,
+	CONTROL_INFO,
+	CONTROL_STOP,
+	CONTROL_PAUSE,
+	CONTROL_RESUME,
+	CONTROL_SDEI_STATUS,
 };
 
 struct control_req {
 	enum control_op op;
 	uint32_t event;
 	int cpu; /* CONTROL_CPU_ROUTED, or a vCPU index */
+	bool json; /* sdei status json */
 };
+
+/* Whether the reply to req has a body: "ok N" and N more lines. */
+static inline bool control_reply_has_body(const struct control_req *req)
+{
+	return req->op == CONTROL_SDEI_STATUS;
+}
 
 /*
  * Parses one request line (without its newline). Returns 0, or -EINVAL

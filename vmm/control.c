@@ -5,6 +5,7 @@
  * untrusted: lines are bounded, replies never block the I/O thread, and a
  * misbehaving client is disconnected without disturbing the guest.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -102,13 +104,53 @@ static int claim_path(const char *path, const char *name)
 	return unlink(path) && errno != ENOENT ? -1 : 0;
 }
 
-int control_open(struct control *c, const char *name, control_handler handler,
-		 void *ctx)
+/*
+ * Binds and listens on a private name first, then links it to the guest's
+ * path: a socket at that path always has a listener (lkvm list removes the
+ * ones that refuse connections), and link() fails if another lkvm took
+ * the name meanwhile.
+ */
+static int listen_at(struct control *c, const char *name)
 {
+	char tmp[CONTROL_PATH_MAX + 16];
 	struct sockaddr_un sa;
 	mode_t old;
 	int ret;
 
+	snprintf(tmp, sizeof(tmp), "%s.%d", c->path, (int)getpid());
+	if (socket_address(tmp, &sa)) {
+		pr_err("control socket %s: path too long", tmp);
+		return -1;
+	}
+	unlink(tmp);
+	c->listen_fd =
+		socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (c->listen_fd < 0) {
+		pr_err("control socket: %s", strerror(errno));
+		return -1;
+	}
+	/* Only threads that do not create files exist yet: umask is safe. */
+	old = umask(0177);
+	ret = bind(c->listen_fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (ret || listen(c->listen_fd, CONTROL_MAX_CLIENTS)) {
+		pr_err("control socket %s: %s", tmp, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	ret = link(tmp, c->path);
+	if (ret && errno == EEXIST)
+		pr_err("--name %s: a guest of that name is starting (socket %s)",
+		       name, c->path);
+	else if (ret)
+		pr_err("control socket %s: %s", c->path, strerror(errno));
+	unlink(tmp);
+	return ret ? -1 : 0;
+}
+
+int control_open(struct control *c, const char *name, control_handler handler,
+		 void *ctx)
+{
 	memset(c, 0, sizeof(*c));
 	c->listen_fd = -1;
 	for (unsigned int i = 0; i < CONTROL_MAX_CLIENTS; i++)
@@ -121,39 +163,15 @@ int control_open(struct control *c, const char *name, control_handler handler,
 		return 0;
 	}
 	if (socket_path(name, true, c->path, sizeof(c->path)) ||
-	    claim_path(c->path, name) || socket_address(c->path, &sa))
-		goto fail;
-	c->listen_fd =
-		socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (c->listen_fd < 0)
-		goto fail_errno;
-	/* Only threads that do not create files exist yet: umask is safe. */
-	old = umask(0177);
-	ret = bind(c->listen_fd, (struct sockaddr *)&sa, sizeof(sa));
-	umask(old);
-	if (ret) {
-		if (errno == EADDRINUSE)
-			pr_err("--name %s: a guest of that name is starting (socket %s)",
-			       name, c->path);
-		else
-			pr_err("control socket %s: %s", c->path,
-			       strerror(errno));
-		goto fail;
-	}
-	if (listen(c->listen_fd, CONTROL_MAX_CLIENTS)) {
-		unlink(c->path);
-		goto fail_errno;
+	    claim_path(c->path, name) || listen_at(c, name)) {
+		if (c->listen_fd >= 0)
+			close(c->listen_fd);
+		c->listen_fd = -1;
+		c->path[0] = 0;
+		return -1;
 	}
 	pr_info("control socket %s", c->path);
 	return 0;
-fail_errno:
-	pr_err("control socket %s: %s", c->path, strerror(errno));
-fail:
-	if (c->listen_fd >= 0)
-		close(c->listen_fd);
-	c->listen_fd = -1;
-	c->path[0] = 0;
-	return -1;
 }
 
 static void client_drop(struct control_client *cl)
@@ -191,15 +209,17 @@ unsigned int control_pollfds(const struct control *c, struct pollfd *fds,
 }
 
 /* A reply never blocks the I/O thread: a client that does not read is cut. */
-static int client_send(struct control_client *cl, const char *line)
+static int client_send(struct control_client *cl, const char *reply)
 {
-	char buf[CONTROL_LINE_MAX + 2];
-	int n = snprintf(buf, sizeof(buf), "%s\n", line);
+	size_t len = strlen(reply);
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)reply, .iov_len = len },
+		{ .iov_base = "\n", .iov_len = 1 },
+	};
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
 
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	buf[n - 1] = '\n';
-	if (send(cl->fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) != n) {
+	if (sendmsg(cl->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) !=
+	    (ssize_t)len + 1) {
 		client_drop(cl);
 		return -1;
 	}
@@ -209,7 +229,9 @@ static int client_send(struct control_client *cl, const char *line)
 static int client_line(struct control *c, struct control_client *cl,
 		       const char *line)
 {
-	char reply[CONTROL_LINE_MAX], err[CONTROL_LINE_MAX - 8];
+	/* The I/O thread is the only caller: one buffer serves every reply. */
+	static char reply[CONTROL_REPLY_MAX];
+	char err[CONTROL_LINE_MAX];
 	struct control_req req;
 
 	if (control_parse(line, &req, err, sizeof(err))) {
@@ -344,16 +366,24 @@ static int client_connect(const char *name)
 	return -1;
 }
 
-/* Reads one reply line into reply, waiting at most the reply timeout. */
-static int client_reply(int fd, const char *name, char *reply, size_t size)
+/*
+ * Reads until reply holds `want` lines (0: the first line decides: "ok N"
+ * asks for N more), waiting at most the reply timeout for each read.
+ */
+static int client_reply(int fd, const char *name, bool body, char *reply,
+			size_t size)
 {
+	unsigned int want = 1, have = 0, n_body;
 	size_t len = 0;
 
-	while (len + 1 < size) {
+	while (have < want) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t n;
-		char *nl;
 
+		if (len + 1 >= size) {
+			pr_err("--name %s: reply too long", name);
+			return -1;
+		}
 		if (poll(&p, 1, CONTROL_REPLY_TIMEOUT_MS) <= 0) {
 			pr_err("--name %s: no reply from the guest", name);
 			return -1;
@@ -364,16 +394,20 @@ static int client_reply(int fd, const char *name, char *reply, size_t size)
 			       name);
 			return -1;
 		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (reply[len + i] != '\n')
+				continue;
+			if (++have == 1 && body &&
+			    sscanf(reply, "ok %u", &n_body) == 1)
+				want += n_body;
+		}
 		len += n;
 		reply[len] = 0;
-		nl = strchr(reply, '\n');
-		if (nl) {
-			*nl = 0;
-			return 0;
-		}
 	}
-	pr_err("--name %s: reply too long", name);
-	return -1;
+	/* The last newline ends the reply; a body keeps its inner ones. */
+	if (len && reply[len - 1] == '\n')
+		reply[len - 1] = 0;
+	return 0;
 }
 
 int control_request(const char *name, const struct control_req *req,
@@ -393,7 +427,89 @@ int control_request(const char *name, const struct control_req *req,
 	if (send(fd, line, n, MSG_NOSIGNAL) != n)
 		pr_err("--name %s: sending: %s", name, strerror(errno));
 	else
-		ret = client_reply(fd, name, reply, size);
+		ret = client_reply(fd, name, control_reply_has_body(req), reply,
+				   size);
 	close(fd);
 	return ret;
+}
+
+/* Parses "ok name=N pid=P vcpus=V mem=M state=S". */
+static int parse_info(const char *reply, struct control_guest *g)
+{
+	char name[CONTROL_PATH_MAX];
+
+	memset(g, 0, sizeof(*g));
+	if (sscanf(reply, "ok name=%107s pid=%d vcpus=%u mem=%llu state=%15s",
+		   name, &g->pid, &g->vcpus, &g->mem_mib, g->state) != 5)
+		return -1;
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	return 0;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* Asks the guest of socket file `file` (NAME.sock) in dir for its info. */
+static int list_one(const char *dir, const char *file, struct control_guest *g)
+{
+	const struct control_req req = { .op = CONTROL_INFO };
+	char name[CONTROL_PATH_MAX], path[CONTROL_PATH_MAX * 2], line[64];
+	char reply[CONTROL_LINE_MAX];
+	struct sockaddr_un sa;
+	int fd, n, ret = -1;
+
+	snprintf(name, sizeof(name), "%.*s", (int)(strlen(file) - 5), file);
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || socket_address(path, &sa)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		/* Nobody listens: the guest is gone, its socket stale. */
+		if (errno == ECONNREFUSED && !unlink(path))
+			pr_info("removed the stale socket %s", path);
+		close(fd);
+		return -1;
+	}
+	n = control_format(&req, line, sizeof(line));
+	if (n > 0 && send(fd, line, n, MSG_NOSIGNAL) == n &&
+	    !client_reply(fd, name, false, reply, sizeof(reply)))
+		ret = parse_info(reply, g);
+	close(fd);
+	return ret;
+}
+
+int control_list(void (*fn)(void *ctx, const struct control_guest *g),
+		 void *ctx)
+{
+	char dir[CONTROL_PATH_MAX], err[256];
+	struct dirent **names;
+	int n, found = 0;
+
+	if (control_dir(getenv("XDG_RUNTIME_DIR"), getenv("HOME"), dir,
+			sizeof(dir), err, sizeof(err))) {
+		pr_err("%s", err);
+		return -1;
+	}
+	n = scandir(dir, &names, NULL, by_name);
+	if (n < 0)
+		return errno == ENOENT ? 0 : -1;
+	for (int i = 0; i < n; i++) {
+		const char *f = names[i]->d_name;
+		size_t len = strlen(f);
+		struct control_guest g;
+
+		if (len > 5 && !strcmp(f + len - 5, ".sock") &&
+		    !list_one(dir, f, &g)) {
+			fn(ctx, &g);
+			found++;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return found;
 }

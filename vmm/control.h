@@ -58,4 +58,21 @@ void control_serve(struct control *c, const struct pollfd *fds, unsigned int n);
 int control_request(const char *name, const struct control_req *req,
 		    char *reply, size_t size);
 
+/* One running guest, as its "info" request tells (lkvm list). */
+struct control_guest {
+	char name[CONTROL_PATH_MAX];
+	int pid;
+	unsigned int vcpus;
+	unsigned long long mem_mib;
+	char state[16];
+};
+
+/*
+ * Calls fn for every guest of this user that answers on its socket, in
+ * name order; removes the sockets of guests that are gone. Returns the
+ * number of guests, or -1 after logging (no socket folder is 0 guests).
+ */
+int control_list(void (*fn)(void *ctx, const struct control_guest *g),
+		 void *ctx);
+
 #endif

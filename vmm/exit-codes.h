@@ -11,6 +11,9 @@ enum lkvm_exit {
 	LKVM_EXIT_ERROR = 1, /* lkvm's own error: options, files, KVM */
 	LKVM_EXIT_RESET = 2, /* guest reset (SYSTEM_RESET, SYSTEM_RESET2) */
 	LKVM_EXIT_GUEST_FAILURE = 3, /* guest reported failure (see below) */
+	LKVM_EXIT_PANIC = 4, /* guest panicked (pvpanic, or its console) */
+	LKVM_EXIT_TIMEOUT = 5, /* --timeout expired */
+	LKVM_EXIT_STOPPED = 6, /* stopped from outside: lkvm stop, Ctrl-A x */
 };
 
 /*

@@ -66,10 +66,14 @@ static void report_memory(const struct vm *vm)
 		ram);
 }
 
-/* lkvm sdei: one request to a running guest; its reply on stdout. */
-static int cmd_sdei(const struct sdei_opts *opts)
+/*
+ * lkvm sdei, stop, pause, resume: one request to a running guest; its
+ * reply on stdout (a body without its "ok N" line), an error on stderr.
+ */
+static int cmd_request(const struct sdei_opts *opts)
 {
-	char reply[CONTROL_LINE_MAX];
+	static char reply[CONTROL_REPLY_MAX];
+	const char *nl;
 
 	if (control_request(opts->name, &opts->req, reply, sizeof(reply)))
 		return LKVM_EXIT_ERROR;
@@ -78,8 +82,43 @@ static int cmd_sdei(const struct sdei_opts *opts)
 		       strncmp(reply, "error ", 6) ? reply : reply + 6);
 		return LKVM_EXIT_ERROR;
 	}
-	puts(reply);
+	nl = strchr(reply, '\n');
+	puts(control_reply_has_body(&opts->req) && nl ? nl + 1 : reply);
 	return LKVM_EXIT_POWEROFF;
+}
+
+static void list_text(void *ctx, const struct control_guest *g)
+{
+	(void)ctx;
+	printf("%-24s %8d %5u %8llu %s\n", g->name, g->pid, g->vcpus,
+	       g->mem_mib, g->state);
+}
+
+/* Guest names are letters, digits, '-', '_' and '.': no JSON escapes. */
+static void list_json(void *ctx, const struct control_guest *g)
+{
+	int *n = ctx;
+
+	printf("%s{\"name\":\"%s\",\"pid\":%d,\"vcpus\":%u,\"mem_mib\":%llu,\"state\":\"%s\"}",
+	       (*n)++ ? "," : "", g->name, g->pid, g->vcpus, g->mem_mib,
+	       g->state);
+}
+
+static int cmd_list(const struct sdei_opts *opts)
+{
+	int n = 0;
+
+	if (opts->json) {
+		putchar('[');
+		if (control_list(list_json, &n) < 0)
+			return LKVM_EXIT_ERROR;
+		puts("]");
+		return LKVM_EXIT_POWEROFF;
+	}
+	printf("%-24s %8s %5s %8s %s\n", "NAME", "PID", "VCPUS", "MEM_MIB",
+	       "STATE");
+	return control_list(list_text, NULL) < 0 ? LKVM_EXIT_ERROR :
+						   LKVM_EXIT_POWEROFF;
 }
 
 static int cmd_run(const struct run_opts *opts)
@@ -131,7 +170,12 @@ int main(int argc, char **argv)
 	case CMD_PROBE:
 		return cmd_probe(&opts.probe);
 	case CMD_SDEI:
-		return cmd_sdei(&opts.sdei);
+	case CMD_STOP:
+	case CMD_PAUSE:
+	case CMD_RESUME:
+		return cmd_request(&opts.sdei);
+	case CMD_LIST:
+		return cmd_list(&opts.sdei);
 	case CMD_VERSION:
 		printf("lkvm %s\n", LKVM_VERSION);
 		return LKVM_EXIT_POWEROFF;

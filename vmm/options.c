@@ -30,6 +30,8 @@ enum opt_id {
 	OPT_SDEI_EVENT,
 	OPT_NO_SDEI,
 	OPT_REBOOT,
+	OPT_TIMEOUT,
+	OPT_CONSOLE_LOG,
 	OPT_HELP,
 	OPT_JSON,
 	OPT_CPU,
@@ -58,6 +60,8 @@ static const struct opt_spec run_specs[] = {
 	{ "sdei-event", 0, true, OPT_SDEI_EVENT },
 	{ "no-sdei", 0, false, OPT_NO_SDEI },
 	{ "reboot", 0, true, OPT_REBOOT },
+	{ "timeout", 0, true, OPT_TIMEOUT },
+	{ "console-log", 0, true, OPT_CONSOLE_LOG },
 	{ "help", 'h', false, OPT_HELP },
 	{ NULL, 0, false, 0 },
 };
@@ -69,8 +73,14 @@ static const struct opt_spec probe_specs[] = {
 };
 
 static const struct opt_spec sdei_specs[] = {
+	{ "name", 'n', true, OPT_NAME }, { "cpu", 0, true, OPT_CPU },
+	{ "json", 0, false, OPT_JSON },	 { "help", 'h', false, OPT_HELP },
+	{ NULL, 0, false, 0 },
+};
+
+/* lkvm stop, pause and resume. */
+static const struct opt_spec guest_specs[] = {
 	{ "name", 'n', true, OPT_NAME },
-	{ "cpu", 0, true, OPT_CPU },
 	{ "help", 'h', false, OPT_HELP },
 	{ NULL, 0, false, 0 },
 };
@@ -81,7 +91,11 @@ static const char usage_main[] =
 	"commands:\n"
 	"  run      boot a guest kernel\n"
 	"  probe    show what this host's KVM offers lkvm\n"
-	"  sdei     raise an SDEI event in a running guest\n"
+	"  list     the running guests: name, pid, vCPUs, memory, state\n"
+	"  stop     stop a running guest (lkvm stop --name NAME)\n"
+	"  pause    pause a running guest's vCPUs\n"
+	"  resume   let a paused guest run again\n"
+	"  sdei     raise an SDEI event in a running guest, or show SDEI state\n"
 	"  help     show this text, or `lkvm help <command>`\n"
 	"  version  show lkvm's version\n";
 
@@ -95,6 +109,7 @@ static const char usage_run[] =
 	"  -m, --mem SIZE        guest RAM in MiB, or with a M/G suffix (default 256)\n"
 	"  -n, --name NAME       guest name (default guest-<pid>)\n"
 	"      --console serial  console device (8250 UART on stdin/stdout)\n"
+	"      --console-log FILE  keep a copy of the guest's console output\n"
 	"      --nodefaults      no default kernel parameters (console=ttyS0)\n"
 	"      --dump-dtb FILE   write the guest's device tree blob to FILE\n"
 	"      --loglevel LEVEL  error, warning (default), info or debug\n"
@@ -106,10 +121,14 @@ static const char usage_run[] =
 	"      --reboot exit|restart\n"
 	"                        a guest reset ends lkvm with status 2 (exit, the\n"
 	"                        default) or boots the guest again, afresh\n"
+	"      --timeout SECONDS stop the guest after SECONDS (exit status 5)\n"
 	"  -h, --help            show this text\n"
 	"\n"
 	"exit status: 0 guest powered off, 1 lkvm error, 2 guest reset,\n"
-	"             3 guest reported failure\n";
+	"             3 guest reported failure, 4 guest panic, 5 timeout,\n"
+	"             6 stopped (lkvm stop, Ctrl-A x), 128+N signal N\n"
+	"\n"
+	"On a terminal the console is raw: keys go to the guest, Ctrl-A x quits.\n";
 
 static const char usage_probe[] =
 	"usage: lkvm probe [--json]\n"
@@ -118,15 +137,35 @@ static const char usage_probe[] =
 
 static const char usage_sdei[] =
 	"usage: lkvm sdei --name NAME signal EVENT [--cpu N]\n"
+	"       lkvm sdei --name NAME status [--json]\n"
 	"\n"
 	"  -n, --name NAME  the guest (lkvm run --name NAME)\n"
 	"      --cpu N      the vCPU of a private event (0, 1, ...); a shared\n"
 	"                   event goes where its registration routes it\n"
+	"      --json       status as one JSON object\n"
+	"\n"
+	"status shows each vCPU's mask and running handlers and each event's\n"
+	"type, priority, route and state (per vCPU for private events).\n"
 	"\n"
 	"EVENT is 0 or an event the guest was started with (--sdei-event).\n"
 	"Prints the guest's answer: \"ok pending\" or \"ok merged\" (it was\n"
 	"pending already), with \"held=unregistered|disabled|running|masked\"\n"
 	"when it cannot run yet; exits 0, or 1 with one line on an error.\n";
+
+static const char usage_list[] =
+	"usage: lkvm list [--json]\n"
+	"\n"
+	"The guests running as this user: name, pid, vCPUs, memory in MiB and\n"
+	"state (running, paused). Sockets of guests that are gone are removed.\n"
+	"  --json    one JSON array\n";
+
+static const char usage_guest[] =
+	"usage: lkvm stop|pause|resume --name NAME\n"
+	"\n"
+	"  stop      stop the guest: its lkvm exits with status 6\n"
+	"  pause     stop every vCPU until resume (the console and the\n"
+	"            control socket keep working)\n"
+	"  resume    let a paused guest run again\n";
 
 const char *options_usage(enum lkvm_cmd cmd)
 {
@@ -137,6 +176,12 @@ const char *options_usage(enum lkvm_cmd cmd)
 		return usage_probe;
 	case CMD_SDEI:
 		return usage_sdei;
+	case CMD_LIST:
+		return usage_list;
+	case CMD_STOP:
+	case CMD_PAUSE:
+	case CMD_RESUME:
+		return usage_guest;
 	default:
 		return usage_main;
 	}
@@ -265,6 +310,17 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 	case OPT_NO_SDEI:
 		r->no_sdei = true;
 		break;
+	case OPT_TIMEOUT:
+		if (control_parse_number(arg, OPT_TIMEOUT_MAX, &v) || !v)
+			return fail(
+				err, size,
+				"--timeout: '%s': must be a number of seconds from 1 to %u",
+				arg, OPT_TIMEOUT_MAX);
+		r->timeout_s = (unsigned int)v;
+		break;
+	case OPT_CONSOLE_LOG:
+		r->console_log = arg;
+		break;
 	case OPT_REBOOT:
 		if (strcmp(arg, "exit") && strcmp(arg, "restart"))
 			return fail(err, size,
@@ -329,6 +385,9 @@ static int sdei_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 				arg, OPT_NAME_MAX);
 		strcpy(d->name, arg);
 		break;
+	case OPT_JSON:
+		d->json = true;
+		break;
 	case OPT_CPU:
 		if (control_parse_number(arg, LKVM_MAX_CPUS - 1, &v))
 			return fail(
@@ -350,15 +409,18 @@ static int sdei_word(struct lkvm_opts *o, unsigned int nth, const char *w,
 	uint64_t v;
 
 	if (nth == 0) {
-		if (strcmp(w, "signal"))
+		if (!strcmp(w, "signal"))
+			o->sdei.req.op = CONTROL_SDEI_SIGNAL;
+		else if (!strcmp(w, "status"))
+			o->sdei.req.op = CONTROL_SDEI_STATUS;
+		else
 			return fail(
 				err, size,
 				"sdei: unknown action '%s' (see lkvm sdei --help)",
 				w);
-		o->sdei.req.op = CONTROL_SDEI_SIGNAL;
 		return 0;
 	}
-	if (nth == 1) {
+	if (nth == 1 && o->sdei.req.op == CONTROL_SDEI_SIGNAL) {
 		/* Event numbers are positive 32-bit integers (DEN0054B). */
 		if (control_parse_number(w, 0x7fffffff, &v))
 			return fail(
@@ -456,6 +518,10 @@ static const struct opt_spec *command_specs(enum lkvm_cmd cmd)
 		return run_specs;
 	case CMD_SDEI:
 		return sdei_specs;
+	case CMD_STOP:
+	case CMD_PAUSE:
+	case CMD_RESUME:
+		return guest_specs;
 	default:
 		return probe_specs;
 	}
@@ -468,7 +534,13 @@ static int command_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 	case CMD_RUN:
 		return run_apply(o, id, arg, err, size);
 	case CMD_SDEI:
+	case CMD_STOP:
+	case CMD_PAUSE:
+	case CMD_RESUME:
 		return sdei_apply(o, id, arg, err, size);
+	case CMD_LIST:
+		o->sdei.json = true;
+		return 0;
 	default:
 		return probe_apply(o, id);
 	}
@@ -482,10 +554,36 @@ static int command_check(struct lkvm_opts *o, unsigned int words, char *err,
 		if (!o->sdei.name[0])
 			return fail(err, size,
 				    "sdei: no guest given (use --name NAME)");
+		if (o->sdei.req.op == CONTROL_SDEI_STATUS && words) {
+			if (o->sdei.req.cpu != CONTROL_CPU_ROUTED)
+				return fail(err, size,
+					    "sdei status: --cpu is for signal");
+			o->sdei.req.json = o->sdei.json;
+			return 0;
+		}
 		if (words < 2)
 			return fail(
 				err, size,
-				"sdei: usage: lkvm sdei --name NAME signal EVENT [--cpu N]");
+				"sdei: usage: lkvm sdei --name NAME signal EVENT [--cpu N] | status [--json]");
+		if (o->sdei.json)
+			return fail(err, size,
+				    "sdei signal: --json is for status");
+		return 0;
+	}
+	if (o->cmd == CMD_STOP || o->cmd == CMD_PAUSE || o->cmd == CMD_RESUME) {
+		static const char *const names[] = {
+			[CMD_STOP] = "stop",
+			[CMD_PAUSE] = "pause",
+			[CMD_RESUME] = "resume",
+		};
+
+		if (!o->sdei.name[0])
+			return fail(err, size,
+				    "%s: no guest given (use --name NAME)",
+				    names[o->cmd]);
+		o->sdei.req.op = o->cmd == CMD_STOP  ? CONTROL_STOP :
+				 o->cmd == CMD_PAUSE ? CONTROL_PAUSE :
+						       CONTROL_RESUME;
 		return 0;
 	}
 	if (o->cmd != CMD_RUN)
@@ -564,6 +662,14 @@ int options_parse(int argc, char *const argv[], struct lkvm_opts *o, char *err,
 	} else if (!strcmp(cmd, "sdei")) {
 		o->cmd = CMD_SDEI;
 		o->sdei.req.cpu = CONTROL_CPU_ROUTED;
+	} else if (!strcmp(cmd, "list")) {
+		o->cmd = CMD_LIST;
+	} else if (!strcmp(cmd, "stop") || !strcmp(cmd, "pause") ||
+		   !strcmp(cmd, "resume")) {
+		o->cmd = !strcmp(cmd, "stop")  ? CMD_STOP :
+			 !strcmp(cmd, "pause") ? CMD_PAUSE :
+						 CMD_RESUME;
+		o->sdei.req.cpu = CONTROL_CPU_ROUTED;
 	} else if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
 		   !strcmp(cmd, "-h")) {
 		if (argc > 2 && !strcmp(argv[2], "run"))
@@ -572,6 +678,12 @@ int options_parse(int argc, char *const argv[], struct lkvm_opts *o, char *err,
 			o->help_for = CMD_PROBE;
 		else if (argc > 2 && !strcmp(argv[2], "sdei"))
 			o->help_for = CMD_SDEI;
+		else if (argc > 2 && !strcmp(argv[2], "list"))
+			o->help_for = CMD_LIST;
+		else if (argc > 2 && (!strcmp(argv[2], "stop") ||
+				      !strcmp(argv[2], "pause") ||
+				      !strcmp(argv[2], "resume")))
+			o->help_for = CMD_STOP;
 		return 0;
 	} else if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		o->cmd = CMD_VERSION;

@@ -19,7 +19,11 @@ enum lkvm_cmd {
 	CMD_PROBE,
 	CMD_HELP, /* lkvm help, lkvm --help, or --help of a subcommand */
 	CMD_VERSION,
-	CMD_SDEI, /* lkvm sdei --name NAME signal EVENT [--cpu N] */
+	CMD_SDEI, /* lkvm sdei --name NAME signal EVENT [--cpu N] | status */
+	CMD_LIST, /* lkvm list [--json] */
+	CMD_STOP, /* lkvm stop --name NAME; pause, resume alike */
+	CMD_PAUSE,
+	CMD_RESUME,
 };
 
 enum console_kind {
@@ -30,6 +34,7 @@ enum console_kind {
 #define OPT_MEM_MIN_MIB 8
 #define OPT_MEM_MAX_MIB (1024ULL * 1024) /* 1 TiB */
 #define OPT_NAME_MAX 64
+#define OPT_TIMEOUT_MAX (7U * 24 * 3600) /* a week */
 
 struct run_opts {
 	const char *kernel;
@@ -48,6 +53,8 @@ struct run_opts {
 	unsigned int nr_sdei_events;
 	bool no_sdei; /* no SDEI: no DT node, its calls stay KVM's */
 	bool reboot_restart; /* --reboot=restart: a guest reset boots again */
+	unsigned int timeout_s; /* --timeout: stop after this long; 0: never */
+	const char *console_log; /* --console-log FILE: a copy of the output */
 	enum log_level loglevel;
 };
 
@@ -55,10 +62,11 @@ struct probe_opts {
 	bool json;
 };
 
-/* lkvm sdei: a request to a running guest's control socket. */
+/* lkvm sdei, stop, pause, resume: a request to a guest's control socket. */
 struct sdei_opts {
 	char name[OPT_NAME_MAX + 1];
 	struct control_req req;
+	bool json; /* lkvm sdei status --json, lkvm list --json */
 };
 
 struct lkvm_opts {

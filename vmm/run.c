@@ -13,8 +13,15 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "console-escape.h"
 #include "log.h"
 #include "vm.h"
+
+/*
+ * After the first line of a panic on the console, how long the report may
+ * take to end ("---[ end Kernel panic") before lkvm stops the guest anyway.
+ */
+#define IO_PANIC_GRACE_S 2.0
 
 /* The write end of a pipe the signal handler uses to wake the I/O loop. */
 static int signal_pipe[2] = { -1, -1 };
@@ -55,8 +62,10 @@ static struct termios saved_termios;
 static bool termios_saved;
 
 /*
- * An interactive console passes keys through as they are typed, without the
- * host's echo; Ctrl-C still reaches lkvm as SIGINT and ends the guest.
+ * An interactive console is raw: keys reach the guest as they are typed,
+ * Ctrl-C included, without the host's echo; Ctrl-A x quits (the escape
+ * key, console-escape.h). Without a terminal, input passes through as it
+ * comes.
  */
 static void console_enter(void)
 {
@@ -66,11 +75,13 @@ static void console_enter(void)
 		return;
 	termios_saved = true;
 	t = saved_termios;
-	t.c_lflag &= ~(ICANON | ECHO | ECHONL | IEXTEN);
-	t.c_iflag &= ~(ICRNL | IXON);
+	t.c_lflag &= ~(ICANON | ECHO | ECHONL | IEXTEN | ISIG);
+	t.c_iflag &= ~(ICRNL | IXON | INLCR | IGNCR | BRKINT | ISTRIP);
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
 	tcsetattr(STDIN_FILENO, TCSANOW, &t);
+	fprintf(stderr, "lkvm: console on this terminal: %s\r\n",
+		CONSOLE_ESCAPE_HELP);
 }
 
 static void console_leave(void)
@@ -84,6 +95,7 @@ struct input_buf {
 	uint8_t data[256];
 	size_t len;
 	bool eof;
+	struct console_escape escape;
 };
 
 /* Moves what the UART can take; keeps the rest for the next round. */
@@ -95,15 +107,89 @@ static void input_flush(struct vm *vm, struct input_buf *in)
 	in->len -= n;
 }
 
-static void input_read(struct input_buf *in)
+/* On a terminal, the escape key's commands never reach the guest. */
+static void input_escape(struct vm *vm, struct input_buf *in, uint8_t *raw,
+			 size_t n)
 {
-	ssize_t n = read(STDIN_FILENO, in->data + in->len,
-			 sizeof(in->data) - in->len);
+	while (n) {
+		size_t out, used;
+		enum console_action act;
 
-	if (n > 0)
-		in->len += n;
-	else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+		act = console_escape_filter(&in->escape, raw, n,
+					    in->data + in->len, &out, &used);
+		in->len += out;
+		raw += used;
+		n -= used;
+		if (act == CONSOLE_QUIT) {
+			fprintf(stderr, "\r\n");
+			pr_info("Ctrl-A x: stopping the guest");
+			vm_stop(vm, LKVM_EXIT_STOPPED);
+			return;
+		}
+		if (act == CONSOLE_HELP)
+			fprintf(stderr, "\r\nlkvm: %s\r\n",
+				CONSOLE_ESCAPE_HELP);
+	}
+}
+
+static void input_read(struct vm *vm, struct input_buf *in)
+{
+	uint8_t raw[sizeof(in->data)];
+	ssize_t n = read(STDIN_FILENO, raw, sizeof(raw) - in->len);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
 		in->eof = true;
+		return;
+	}
+	if (!termios_saved) {
+		memcpy(in->data + in->len, raw, n);
+		in->len += n;
+		return;
+	}
+	input_escape(vm, in, raw, n);
+}
+
+/* Milliseconds to wait for until `at` (CLOCK_MONOTONIC seconds), at least 0. */
+static int ms_until(double at, double now)
+{
+	return at <= now ? 0 : (int)((at - now) * 1000) + 1;
+}
+
+/*
+ * What the I/O thread waits for besides its descriptors: held input, the
+ * --timeout, the grace after a panic's first console line. Stops the VM
+ * when one of the deadlines has passed; returns the poll timeout.
+ */
+static int io_deadlines(struct vm *vm, const struct input_buf *in,
+			double *panic_at)
+{
+	double now = log_monotonic_seconds();
+	int timeout = in->len ? 10 : -1;
+
+	if (atomic_load(&vm->panic_seen) && !*panic_at)
+		*panic_at = now + IO_PANIC_GRACE_S;
+	if (vm->plan.timeout_at && now >= vm->plan.timeout_at) {
+		pr_err("--timeout %u: the guest ran for %u s: stopping it",
+		       vm->opts->timeout_s, vm->opts->timeout_s);
+		vm_stop(vm, LKVM_EXIT_TIMEOUT);
+	}
+	if (*panic_at && now >= *panic_at) {
+		pr_info("the guest's panic report did not end: stopping it");
+		vm_stop(vm, LKVM_EXIT_PANIC);
+	}
+	if (vm->plan.timeout_at) {
+		int t = ms_until(vm->plan.timeout_at, now);
+
+		timeout = timeout < 0 || t < timeout ? t : timeout;
+	}
+	if (*panic_at) {
+		int t = ms_until(*panic_at, now);
+
+		timeout = timeout < 0 || t < timeout ? t : timeout;
+	}
+	return timeout;
 }
 
 /* The stop eventfd, the signal pipe and stdin, then the control socket. */
@@ -113,6 +199,7 @@ static void input_read(struct input_buf *in)
 static void io_loop(struct vm *vm)
 {
 	struct input_buf in = { .len = 0, .eof = false };
+	double panic_at = 0;
 
 	while (!atomic_load(&vm->stopping)) {
 		struct pollfd fds[IO_MAX_FDS] = {
@@ -122,11 +209,13 @@ static void io_loop(struct vm *vm)
 			{ .fd = (in.eof || in.len) ? -1 : STDIN_FILENO,
 			  .events = POLLIN },
 		};
-		/* Held input waits for the guest to drain the UART FIFO. */
-		int timeout = in.len ? 10 : -1;
+		int timeout = io_deadlines(vm, &in, &panic_at);
 		unsigned int nctl;
 		unsigned char sig;
+		uint64_t wakes;
 
+		if (atomic_load(&vm->stopping))
+			break;
 		nctl = control_pollfds(&vm->control, fds + IO_FIXED_FDS,
 				       IO_MAX_FDS - IO_FIXED_FDS);
 		if (poll(fds, IO_FIXED_FDS + nctl, timeout) < 0 &&
@@ -135,13 +224,16 @@ static void io_loop(struct vm *vm)
 			vm_stop(vm, LKVM_EXIT_ERROR);
 			break;
 		}
+		if (fds[0].revents &&
+		    read(vm->stop_fd, &wakes, sizeof(wakes)) < 0)
+			pr_debug("wake eventfd: %s", strerror(errno));
 		if (fds[1].revents && read(signal_pipe[0], &sig, 1) == 1) {
 			pr_info("stopping the guest on signal %d", sig);
 			vm_stop(vm, 128 + sig);
 			break;
 		}
 		if (fds[2].revents)
-			input_read(&in);
+			input_read(vm, &in);
 		if (in.len)
 			input_flush(vm, &in);
 		control_serve(&vm->control, fds + IO_FIXED_FDS, nctl);

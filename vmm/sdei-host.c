@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "control-status.h"
 #include "log.h"
 #include "vm.h"
 
@@ -132,8 +133,8 @@ static int signal_check(const struct vm *vm, const struct control_req *req,
 	return -1;
 }
 
-static void sdei_signal(struct vm *vm, const struct control_req *req,
-			char *reply, size_t size)
+void vm_sdei_signal(struct vm *vm, const struct control_req *req, char *reply,
+		    size_t size)
 {
 	struct sdei_event_status ev;
 	struct sdei_entry_status es;
@@ -175,17 +176,30 @@ out:
 	pthread_mutex_unlock(&vm->fw_lock);
 }
 
-void vm_control_handle(void *ctx, const struct control_req *req, char *reply,
-		       size_t size)
+void vm_sdei_status(struct vm *vm, const struct control_req *req, char *reply,
+		    size_t size)
 {
-	struct vm *vm = ctx;
+	unsigned int lines;
+	int n;
 
-	switch (req->op) {
-	case CONTROL_SDEI_SIGNAL:
-		sdei_signal(vm, req, reply, size);
-		break;
-	default:
-		snprintf(reply, size, "error unknown request");
-		break;
+	if (!vm->sdei) {
+		snprintf(
+			reply, size,
+			"error this guest has no SDEI (--no-sdei, or no SMCCC filter on this host)");
+		return;
 	}
+	/* The body follows the "ok N" line, which is written last. */
+	n = snprintf(reply, size, "ok %-8u\n", 0u);
+	pthread_mutex_lock(&vm->fw_lock);
+	if (control_sdei_status(vm->sdei, req->json, reply + n, size - n,
+				&lines)) {
+		pthread_mutex_unlock(&vm->fw_lock);
+		snprintf(reply, size, "error the status does not fit a reply");
+		return;
+	}
+	pthread_mutex_unlock(&vm->fw_lock);
+	/* No newline after the body's last line: the socket adds one. */
+	reply[strlen(reply) - 1] = 0;
+	snprintf(reply, n, "ok %-8u", lines);
+	reply[n - 1] = '\n';
 }

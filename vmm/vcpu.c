@@ -164,6 +164,7 @@ static void *vcpu_thread(void *arg)
 	int ret;
 
 	while (!atomic_load(&vm->stopping)) {
+		vcpu_park(vcpu);
 		if (vcpu_apply_requests(vcpu)) {
 			vm_stop(vm, LKVM_EXIT_ERROR);
 			break;

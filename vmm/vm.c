@@ -21,6 +21,7 @@
 #include "log.h"
 #include "vm.h"
 #include "../arm64/layout.h"
+#include "../devices/pvpanic.h"
 #include "../fdt/fdt.h"
 
 /* kvmtool's default console parameter; --nodefaults drops it. */
@@ -113,6 +114,19 @@ int vm_plan(struct vm_plan *plan, const struct run_opts *opts)
 		pr_err("out of memory");
 		return -1;
 	}
+	plan->console_log_fd = -1;
+	if (opts->console_log) {
+		plan->console_log_fd =
+			open(opts->console_log,
+			     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (plan->console_log_fd < 0) {
+			pr_err("--console-log %s: %s", opts->console_log,
+			       strerror(errno));
+			return -1;
+		}
+	}
+	if (opts->timeout_s)
+		plan->timeout_at = log_monotonic_seconds() + opts->timeout_s;
 	return 0;
 }
 
@@ -161,6 +175,8 @@ static int vm_build_fdt(struct vm *vm)
 		.uart_size = LKVM_UART_SIZE,
 		.uart_intid = LKVM_UART_INTID,
 		.uart_clock = LKVM_UART_CLOCK,
+		.pvpanic_base = LKVM_PVPANIC_BASE,
+		.pvpanic_size = LKVM_PVPANIC_SIZE,
 		/* An EL2 guest's HVCs go to its own vectors: firmware is SMC. */
 		.psci_method = vm->opts->nested ? "smc" : "hvc",
 		.el2 = vm->opts->nested,
@@ -200,6 +216,39 @@ static void vm_serial_irq(void *ctx, bool level)
 	vm_irq_set(ctx, LKVM_UART_INTID, level);
 }
 
+/*
+ * A Linux guest without a pvpanic driver panics on its console: stop once
+ * the report has ended, or (the I/O thread's grace period) soon after its
+ * first line.
+ */
+static void vm_console_panic(void *ctx, enum console_event ev, const char *why)
+{
+	struct vm *vm = ctx;
+
+	if (!atomic_exchange(&vm->panic_seen, true))
+		pr_err("guest panic, seen on its console: Kernel panic - not syncing: %s",
+		       why);
+	if (ev == CONSOLE_PANIC_END)
+		vm_stop(vm, LKVM_EXIT_PANIC);
+	else
+		vm_wake_io(vm);
+}
+
+/* The pvpanic register: the guest's own panic notifier writes it. */
+static void vm_pvpanic_mmio(void *opaque, uint64_t off, uint8_t *data,
+			    unsigned int len, bool is_write)
+{
+	struct vm *vm = opaque;
+	unsigned int ev = pvpanic_access(off, data, len, is_write);
+
+	if (ev & PVPANIC_PANICKED) {
+		pr_err("guest panic, reported by its pvpanic device");
+		vm_stop(vm, LKVM_EXIT_PANIC);
+	} else if (ev & PVPANIC_CRASH_LOADED) {
+		pr_warn("guest panicked and starts its crash kernel (pvpanic)");
+	}
+}
+
 static int vm_add_devices(struct vm *vm)
 {
 	struct mmio_region uart = {
@@ -209,11 +258,20 @@ static int vm_add_devices(struct vm *vm)
 		.opaque = &vm->serial,
 		.name = "8250 UART",
 	};
+	struct mmio_region pvpanic = {
+		.base = LKVM_PVPANIC_BASE,
+		.size = LKVM_PVPANIC_SIZE,
+		.handler = vm_pvpanic_mmio,
+		.opaque = vm,
+		.name = "pvpanic",
+	};
 
-	serial_init(&vm->serial, STDOUT_FILENO, vm_serial_irq, vm);
+	serial_init(&vm->serial, STDOUT_FILENO, vm->plan.console_log_fd,
+		    vm_serial_irq, vm, vm_console_panic, vm);
 	vm->irq_lines[vm->nr_irq_lines++] =
 		(struct vm_irq_line){ .intid = LKVM_UART_INTID };
-	return mmio_bus_add(&vm->mmio, &uart);
+	return mmio_bus_add(&vm->mmio, &uart) ||
+	       mmio_bus_add(&vm->mmio, &pvpanic);
 }
 
 static int vm_create_vcpus(struct vm *vm)
@@ -344,6 +402,7 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 	const struct boot_layout *l = &vm->plan.layout;
 	struct boot_regs regs;
 	unsigned int ipa_bits;
+	uint64_t offset;
 
 	vm->opts = opts;
 	vm->nr_vcpus = opts->nr_cpus;
@@ -353,6 +412,11 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 	};
 	atomic_init(&vm->stopping, false);
 	atomic_init(&vm->exit_code, -1);
+	atomic_init(&vm->panic_seen, false);
+	pthread_mutex_init(&vm->pause_lock, NULL);
+	pthread_cond_init(&vm->pause_cond, NULL);
+	vm->paused = false;
+	vm->parked = 0;
 	vm->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->stop_fd < 0) {
 		pr_err("eventfd: %s", strerror(errno));
@@ -400,7 +464,13 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 		(unsigned long long)l->fdt_addr);
 
 	boot_regs_compute(l, opts->nested ? BOOT_EL2 : BOOT_EL1, &regs);
-	return kvm_vcpu_set_boot_regs(&vm->vcpus[0].kvm, &regs);
+	if (kvm_vcpu_set_boot_regs(&vm->vcpus[0].kvm, &regs))
+		return -1;
+	if (log_enabled(LOG_INFO) &&
+	    !kvm_vcpu_counter_offset(&vm->vcpus[0].kvm, &offset))
+		pr_info("guest counter = host CNTVCT - %llu",
+			(unsigned long long)offset);
+	return 0;
 }
 
 void vm_destroy(struct vm *vm)
@@ -418,6 +488,8 @@ void vm_destroy(struct vm *vm)
 	close(vm->stop_fd);
 	vm->stop_fd = -1;
 	pthread_mutex_destroy(&vm->fw_lock);
+	pthread_mutex_destroy(&vm->pause_lock);
+	pthread_cond_destroy(&vm->pause_cond);
 	pthread_mutex_destroy(&vm->serial.lock);
 	memset(&vm->mmio, 0, sizeof(vm->mmio));
 	memset(vm->irq_lines, 0, sizeof(vm->irq_lines));
@@ -425,16 +497,26 @@ void vm_destroy(struct vm *vm)
 	atomic_store(&vm->unhandled_mmio, 0);
 }
 
+void vm_wake_io(struct vm *vm)
+{
+	uint64_t one = 1;
+
+	if (write(vm->stop_fd, &one, sizeof(one)) < 0)
+		pr_debug("wake eventfd: %s", strerror(errno));
+}
+
 void vm_stop(struct vm *vm, int exit_code)
 {
 	int expected = -1;
-	uint64_t one = 1;
 
 	atomic_compare_exchange_strong(&vm->exit_code, &expected, exit_code);
 	if (atomic_exchange(&vm->stopping, true))
 		return;
+	/* Parked vCPUs (lkvm pause) wake up to see the stop. */
+	pthread_mutex_lock(&vm->pause_lock);
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
-	if (write(vm->stop_fd, &one, sizeof(one)) < 0)
-		pr_debug("stop eventfd: %s", strerror(errno));
+	vm_wake_io(vm);
 }

@@ -61,6 +61,8 @@ struct vm_plan {
 	uint64_t ram_size;
 	char name[OPT_NAME_MAX + 1];
 	char *bootargs;
+	int console_log_fd; /* --console-log, or -1 */
+	double timeout_at; /* CLOCK_MONOTONIC seconds; 0: no --timeout */
 };
 
 struct vm {
@@ -88,7 +90,15 @@ struct vm {
 
 	atomic_bool stopping;
 	atomic_int exit_code; /* -1 while the guest runs */
-	int stop_fd; /* eventfd: wakes the I/O thread when the VM stops */
+	int stop_fd; /* eventfd: wakes the I/O thread (stop, panic) */
+	/* The console showed a panic's first line: its report is coming. */
+	atomic_bool panic_seen;
+
+	/* lkvm pause: the vCPU threads wait on pause_cond. */
+	pthread_mutex_t pause_lock;
+	pthread_cond_t pause_cond;
+	bool paused; /* under pause_lock */
+	unsigned int parked; /* threads waiting, under pause_lock */
 	atomic_uint unhandled_mmio;
 };
 
@@ -126,6 +136,9 @@ int vm_run(struct vm *vm);
  */
 void vm_stop(struct vm *vm, int exit_code);
 
+/* Wakes the I/O thread to look at the VM's state again. */
+void vm_wake_io(struct vm *vm);
+
 /* SDEI from the host's side (sdei-host.c). */
 /*
  * After anything that changed SDEI state, with fw_lock held: kicks the
@@ -137,9 +150,24 @@ void vm_irq_set(struct vm *vm, uint32_t intid, bool level);
 /* The INTIDs of lkvm's device lines, which INTERRUPT_BIND may take. */
 unsigned int vm_sdei_bindable(const struct vm *vm, uint32_t *intids,
 			      unsigned int max);
-/* The control socket's requests (a control_handler). */
+/* The control socket's SDEI requests (with fw_lock not held). */
+void vm_sdei_signal(struct vm *vm, const struct control_req *req, char *reply,
+		    size_t size);
+void vm_sdei_status(struct vm *vm, const struct control_req *req, char *reply,
+		    size_t size);
+
+/* The control socket's requests, a control_handler (vm-control.c). */
 void vm_control_handle(void *ctx, const struct control_req *req, char *reply,
 		       size_t size);
+
+/*
+ * lkvm pause / resume: every vCPU thread parks at its next clean stop
+ * (vcpu_park) until resume or the VM stops. vm_pause returns 0 once all
+ * have parked, -1 if they did not within a few seconds.
+ */
+int vm_pause(struct vm *vm);
+void vm_resume(struct vm *vm);
+void vcpu_park(struct vcpu *vcpu);
 
 /* Hypercalls and queued requests of a vCPU (vcpu-hypercall.c). */
 void vcpu_handle_hypercall(struct vcpu *vcpu);

@@ -23,6 +23,7 @@ int main(void)
 	srunner_add_suite(sr, sdei_dispatch_suite());
 	srunner_add_suite(sr, psci_suite());
 	srunner_add_suite(sr, control_suite());
+	srunner_add_suite(sr, console_suite());
 
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -9,6 +9,7 @@
 
 #include "unit.h"
 #include "../../vmm/control-proto.h"
+#include "../../vmm/control-status.h"
 
 static char err[128];
 
@@ -35,6 +36,41 @@ START_TEST(test_control_signal)
 }
 END_TEST
 
+/* The one-word requests and sdei status. */
+START_TEST(test_control_requests)
+{
+	static const struct {
+		const char *line;
+		enum control_op op;
+		bool json;
+	} ok[] = {
+		{ "info", CONTROL_INFO, false },
+		{ "stop", CONTROL_STOP, false },
+		{ " pause ", CONTROL_PAUSE, false },
+		{ "resume", CONTROL_RESUME, false },
+		{ "sdei status", CONTROL_SDEI_STATUS, false },
+		{ "sdei status json", CONTROL_SDEI_STATUS, true },
+	};
+	struct control_req r, back;
+	char buf[64];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(ok); i++) {
+		ck_assert_msg(!parse(ok[i].line, &r), "%s: %s", ok[i].line,
+			      err);
+		ck_assert_int_eq(r.op, ok[i].op);
+		ck_assert_int_eq(r.json, ok[i].json);
+		ck_assert_int_eq(control_reply_has_body(&r),
+				 ok[i].op == CONTROL_SDEI_STATUS);
+		/* What lkvm's own client sends parses back the same. */
+		ck_assert_int_gt(control_format(&r, buf, sizeof(buf)), 0);
+		buf[strlen(buf) - 1] = 0;
+		ck_assert_int_eq(parse(buf, &back), 0);
+		ck_assert_int_eq(back.op, r.op);
+		ck_assert_int_eq(back.json, r.json);
+	}
+}
+END_TEST
+
 /* Each is refused with one line of reason, never crashes. */
 static const char *const bad_lines[] = {
 	"",
@@ -57,6 +93,11 @@ static const char *const bad_lines[] = {
 	"sdei signal 5\x01",
 	"sdei signal \xff",
 	"a b c d e f g h i j",
+	"info now",
+	"stop 1",
+	"pause pause",
+	"sdei status yaml",
+	"sdei status json json",
 };
 
 START_TEST(test_control_bad)
@@ -104,13 +145,12 @@ START_TEST(test_control_random)
 				line[i] = ' ';
 		}
 		line[len] = 0;
-		if (!parse(line, &r)) {
-			ck_assert_int_eq(r.op, CONTROL_SDEI_SIGNAL);
+		if (parse(line, &r)) {
+			ck_assert(err[0]);
+		} else if (r.op == CONTROL_SDEI_SIGNAL) {
 			ck_assert_uint_le(r.event, 0x7fffffff);
 			ck_assert(r.cpu == CONTROL_CPU_ROUTED ||
 				  (r.cpu >= 0 && r.cpu <= 4095));
-		} else {
-			ck_assert(err[0]);
 		}
 	}
 }
@@ -188,17 +228,70 @@ START_TEST(test_control_paths)
 }
 END_TEST
 
+/* The status tables and JSON of a small SDEI state (sdei-host's events). */
+START_TEST(test_control_status)
+{
+	static const uint64_t mpidr[2] = { 0, 1 };
+	static const struct sdei_event_desc ev[] = {
+		{ .num = 100 },
+		{ .num = 300, .shared = true, .critical = true },
+	};
+	struct sdei_config cfg = { .nr_vcpus = 2,
+				   .mpidr = mpidr,
+				   .events = ev,
+				   .nr_events = 2,
+				   .client_el = 1 };
+	static char buf[8192];
+	unsigned int lines;
+	struct sdei *s;
+
+	ck_assert_int_eq(sdei_create(&s, &cfg, err, sizeof(err)), 0);
+	ck_assert_int_eq(sdei_trigger(s, 100, 1), 0);
+	ck_assert_int_eq(
+		control_sdei_status(s, false, buf, sizeof(buf), &lines), 0);
+	/* 2 PEs and 2 events x 2 vCPUs + 1 shared, with the headers. */
+	ck_assert_uint_eq(lines, 1 + 2 + 1 + 2 + 2 + 1);
+	ck_assert_ptr_nonnull(strstr(buf, "0     masked    -\n"));
+	ck_assert_ptr_nonnull(
+		strstr(buf, "100        private normal   1     pending\n"));
+	ck_assert_ptr_nonnull(
+		strstr(buf, "300        shared  critical -     -\n"));
+	ck_assert_int_eq(control_sdei_status(s, true, buf, sizeof(buf), &lines),
+			 0);
+	ck_assert_uint_eq(lines, 1);
+	ck_assert_ptr_nonnull(
+		strstr(buf, "{\"vcpu\":1,\"masked\":true,\"running\":[]}"));
+	ck_assert_ptr_nonnull(strstr(
+		buf, "{\"vcpu\":1,\"registered\":false,\"enabled\":false,"
+		     "\"running\":false,\"pending\":true}"));
+	ck_assert_ptr_nonnull(strstr(
+		buf, "{\"event\":300,\"type\":\"shared\",\"priority\":"
+		     "\"critical\",\"signalable\":false,\"registered\":false"));
+	ck_assert_int_eq(buf[strlen(buf) - 1], '\n');
+	ck_assert_ptr_null(strchr(buf, '\n') + 1 == buf + strlen(buf) ?
+				   NULL :
+				   "more than one line");
+	/* Too small a buffer is an error, never an overrun. */
+	for (size_t n = 0; n < 64; n++)
+		ck_assert_int_eq(control_sdei_status(s, n & 1, buf, n, &lines),
+				 -1);
+	sdei_destroy(s);
+}
+END_TEST
+
 Suite *control_suite(void)
 {
 	Suite *s = suite_create("control");
 	TCase *tc = tcase_create("protocol");
 
 	tcase_add_test(tc, test_control_signal);
+	tcase_add_test(tc, test_control_requests);
 	tcase_add_loop_test(tc, test_control_bad, 0, ARRAY_SIZE(bad_lines));
 	tcase_add_test(tc, test_control_too_long);
 	tcase_add_test(tc, test_control_random);
 	tcase_add_test(tc, test_control_format);
 	tcase_add_test(tc, test_control_paths);
+	tcase_add_test(tc, test_control_status);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -583,6 +583,31 @@ START_TEST(test_fdt_serial)
 }
 END_TEST
 
+/*
+ * bindings/misc/qemu,pvpanic-mmio.txt: compatible and a 2-byte reg, no
+ * interrupt; absent when the description has none.
+ */
+START_TEST(test_fdt_pvpanic)
+{
+	static const uint32_t reg[] = { 0, 0x1001000, 0, 2 };
+	struct machine m;
+	void *fdt;
+
+	machine_init(&m, 1, 0x10000000);
+	fdt = build(&m.d);
+	ck_assert_int_lt(fdt_path_offset(fdt, "/pvpanic@1001000"), 0);
+	free(fdt);
+	m.d.pvpanic_base = 0x1001000;
+	m.d.pvpanic_size = 2;
+	fdt = build(&m.d);
+	check_str(fdt, "/pvpanic@1001000", "compatible", "qemu,pvpanic-mmio");
+	check_cells(fdt, "/pvpanic@1001000", "reg", reg, 4);
+	ck_assert_ptr_null(fdt_getprop(fdt, node(fdt, "/pvpanic@1001000"),
+				       "interrupts", NULL));
+	free(fdt);
+}
+END_TEST
+
 /* A buffer too small, by any amount, is -FDT_ERR_NOSPACE, never overrun. */
 START_TEST(test_fdt_nospace)
 {
@@ -700,6 +725,7 @@ Suite *fdt_suite(void)
 	tcase_add_test(tc, test_fdt_gic);
 	tcase_add_test(tc, test_fdt_timer);
 	tcase_add_test(tc, test_fdt_serial);
+	tcase_add_test(tc, test_fdt_pvpanic);
 	tcase_add_test(tc, test_fdt_el2);
 	tcase_add_test(tc, test_fdt_sdei);
 	suite_add_tcase(s, tc);

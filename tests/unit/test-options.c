@@ -451,6 +451,11 @@ static const struct {
 	{ { "Run", "-k", "I" }, "Run", NULL },
 	{ { "run", "-k", "I", "--reboot", "halt" }, "--reboot", NULL },
 	{ { "run", "-k", "I", "--reboot" }, "--reboot", NULL },
+	{ { "run", "-k", "I", "--timeout", "0" }, "--timeout", NULL },
+	{ { "run", "-k", "I", "--timeout", "-1" }, "--timeout", NULL },
+	{ { "run", "-k", "I", "--timeout", "1s" }, "--timeout", NULL },
+	{ { "run", "-k", "I", "--timeout", "604801" }, "--timeout", NULL },
+	{ { "run", "-k", "I", "--console-log" }, "--console-log", NULL },
 	{ { "sdei", "signal", "5" }, "--name", NULL },
 	{ { "sdei", "--name", "g" }, "usage", NULL },
 	{ { "sdei", "--name", "g", "signal" }, "usage", NULL },
@@ -469,6 +474,13 @@ static const struct {
 	  NULL },
 	{ { "sdei", "--name", "a/b", "signal", "5" }, "--name", NULL },
 	{ { "sdei", "-k", "I" }, "-k", NULL },
+	{ { "sdei", "--name", "g", "status", "--cpu", "1" }, "--cpu", NULL },
+	{ { "sdei", "--name", "g", "signal", "1", "--json" }, "--json", NULL },
+	{ { "sdei", "--name", "g", "status", "extra" }, "extra", NULL },
+	{ { "stop" }, "--name", NULL },
+	{ { "pause", "--cpu", "1" }, "--cpu", NULL },
+	{ { "resume", "--name", "g", "now" }, "now", NULL },
+	{ { "list", "--name", "g" }, "--name", NULL },
 };
 
 START_TEST(test_options_bad)
@@ -641,6 +653,22 @@ START_TEST(test_options_reboot)
 }
 END_TEST
 
+/* --timeout SECONDS and --console-log FILE, for CI. */
+START_TEST(test_options_timeout_log)
+{
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "I");
+	ck_assert_uint_eq(o.run.timeout_s, 0);
+	ck_assert_ptr_null(o.run.console_log);
+	RUN_OK(&o, "-k", "I", "--timeout", "90", "--console-log=c.log");
+	ck_assert_uint_eq(o.run.timeout_s, 90);
+	ck_assert_str_eq(o.run.console_log, "c.log");
+	RUN_OK(&o, "-k", "I", "--timeout=604800");
+	ck_assert_uint_eq(o.run.timeout_s, 604800);
+}
+END_TEST
+
 /* lkvm sdei --name NAME signal EVENT [--cpu N], options in any place. */
 START_TEST(test_options_sdei_signal)
 {
@@ -669,6 +697,38 @@ START_TEST(test_options_sdei_signal)
 }
 END_TEST
 
+/* lkvm list, stop, pause, resume and sdei status. */
+START_TEST(test_options_control)
+{
+	struct lkvm_opts o;
+
+	ck_assert_int_eq(PARSE(&o, "list"), 0);
+	ck_assert_int_eq(o.cmd, CMD_LIST);
+	ck_assert(!o.sdei.json);
+	ck_assert_int_eq(PARSE(&o, "list", "--json"), 0);
+	ck_assert(o.sdei.json);
+	ck_assert_int_eq(PARSE(&o, "stop", "--name", "g"), 0);
+	ck_assert_int_eq(o.cmd, CMD_STOP);
+	ck_assert_int_eq(o.sdei.req.op, CONTROL_STOP);
+	ck_assert_str_eq(o.sdei.name, "g");
+	ck_assert_int_eq(PARSE(&o, "pause", "-n", "g"), 0);
+	ck_assert_int_eq(o.sdei.req.op, CONTROL_PAUSE);
+	ck_assert_int_eq(PARSE(&o, "resume", "--name=g"), 0);
+	ck_assert_int_eq(o.sdei.req.op, CONTROL_RESUME);
+	ck_assert_int_eq(PARSE(&o, "sdei", "--name", "g", "status"), 0);
+	ck_assert_int_eq(o.sdei.req.op, CONTROL_SDEI_STATUS);
+	ck_assert(!o.sdei.req.json);
+	ck_assert_int_eq(PARSE(&o, "sdei", "status", "--json", "-n", "g"), 0);
+	ck_assert(o.sdei.req.json);
+	ck_assert_int_eq(PARSE(&o, "help", "list"), 0);
+	ck_assert_int_eq(o.help_for, CMD_LIST);
+	ck_assert_int_eq(PARSE(&o, "stop", "--help"), 0);
+	ck_assert_int_eq(o.help_for, CMD_STOP);
+	ck_assert_ptr_nonnull(strstr(options_usage(CMD_STOP), "pause"));
+	ck_assert_ptr_nonnull(strstr(options_usage(CMD_HELP), "list"));
+}
+END_TEST
+
 Suite *options_suite(void)
 {
 	Suite *s = suite_create("options");
@@ -690,6 +750,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_options_console_loglevel);
 	tcase_add_test(tc, test_options_fresh_state);
 	tcase_add_test(tc, test_options_reboot);
+	tcase_add_test(tc, test_options_timeout_log);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
@@ -706,6 +767,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_options_probe);
 	tcase_add_test(tc, test_options_usage);
 	tcase_add_test(tc, test_options_sdei_signal);
+	tcase_add_test(tc, test_options_control);
 	suite_add_tcase(s, tc);
 	return s;
 }

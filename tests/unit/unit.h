@@ -20,6 +20,7 @@ Suite *sdei_calls_suite(void);
 Suite *sdei_dispatch_suite(void);
 Suite *psci_suite(void);
 Suite *control_suite(void);
+Suite *console_suite(void);
 
 /* Number of elements of an array. */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
