@@ -143,30 +143,34 @@ static inline void sdei_delay_ms(unsigned int ms)
 void sdei_complete_returned(u64 ret) __noreturn;
 
 #define SDEI_STR(x) #x
-#define SDEI_HANDLER_ENTRY(entry, handler)                   \
-	void entry(void);                                    \
-	asm(".pushsection .text, \"ax\"\n"                   \
-	    "	.globl	" SDEI_STR(entry) "\n"            \
-	    "	.type	" SDEI_STR(entry) ", %function\n" \
-	    "	.balign	4\n" SDEI_STR(entry) ":\n"        \
-	    "	stp	x29, x30, [sp, #-32]!\n"             \
-	    "	str	x18, [sp, #16]\n"                    \
-	    "	mov	x29, sp\n"                           \
-	    "	bl	" SDEI_STR(handler) "\n"              \
-	    "	ldr	x18, [sp, #16]\n"                    \
-	    "	ldp	x29, x30, [sp], #32\n"               \
-	    "	movz	x0, #0x0025\n"                       \
-	    "	movk	x0, #0xc400, lsl #16\n"              \
-	    "	mov	x1, #0\n"                            \
-	    "	mrs	x9, CurrentEL\n"                     \
-	    "	cmp	x9, #(2 << 2)\n"                     \
-	    "	b.eq	1f\n"                                 \
-	    "	hvc	#0\n"                                \
-	    "	b	2f\n"                                  \
-	    "1:	smc	#0\n"                                \
-	    "2:	bl	sdei_complete_returned\n"             \
-	    "	.size	" SDEI_STR(entry) ", . - " SDEI_STR(entry) "\n" \
+/* An asm template, one instruction a line: not for clang-format. */
+/* clang-format off */
+#define SDEI_HANDLER_ENTRY(entry, handler)				\
+	void entry(void);						\
+	asm(".pushsection .text, \"ax\"\n"				\
+	    "	.globl	" SDEI_STR(entry) "\n"			\
+	    "	.type	" SDEI_STR(entry) ", %function\n"		\
+	    "	.balign	4\n"						\
+	    SDEI_STR(entry) ":\n"					\
+	    "	stp	x29, x30, [sp, #-32]!\n"			\
+	    "	str	x18, [sp, #16]\n"				\
+	    "	mov	x29, sp\n"					\
+	    "	bl	" SDEI_STR(handler) "\n"			\
+	    "	ldr	x18, [sp, #16]\n"				\
+	    "	ldp	x29, x30, [sp], #32\n"				\
+	    "	movz	x0, #0x0025\n"					\
+	    "	movk	x0, #0xc400, lsl #16\n"				\
+	    "	mov	x1, #0\n"					\
+	    "	mrs	x9, CurrentEL\n"				\
+	    "	cmp	x9, #(2 << 2)\n"				\
+	    "	b.eq	1f\n"						\
+	    "	hvc	#0\n"						\
+	    "	b	2f\n"						\
+	    "1:	smc	#0\n"						\
+	    "2:	bl	sdei_complete_returned\n"			\
+	    "	.size	" SDEI_STR(entry) ", . - " SDEI_STR(entry) "\n"	\
 	    ".popsection\n")
+/* clang-format on */
 
 _Static_assert(SDEI_EVENT_COMPLETE == 0xc4000025u, "SDEI_HANDLER_ENTRY's exit");
 
@@ -194,8 +198,7 @@ static void __noreturn __printf(2, 3) fail(int code, const char *fmt, ...)
 	test_fail(code);
 }
 
-static bool sdei_unexpected_exception(struct exception_frame *f,
-				      unsigned int v)
+static bool sdei_unexpected_exception(struct exception_frame *f, unsigned int v)
 {
 	printf(SDEI_TEST
 	       ": FAIL cpu%u: unexpected exception: vector %u, ESR %#llx, ELR %#llx, FAR %#llx\n",

@@ -10,7 +10,8 @@
 #   regs        100 on cpu0: interrupts a loop with DAIF masked holding
 #               known x0..x30; the guest checks the handler's registers,
 #               EVENT_CONTEXT and the exact resume
-#   normal      100 on cpu0, whose handler then asks for...
+#   normal      100 on cpu0, whose handler then asks for... (while it
+#               runs, lkvm sdei status [--json] shows it running on cpu0)
 #   critical    200 on cpu0: preempts the running normal handler
 #   route-pe1, route-pe0, route-any   300 by its route (RM_PE cpu1, RM_PE
 #               cpu0, RM_ANY): the guest checks where it ran
@@ -86,6 +87,20 @@ for mode in el1 el2; do
 	fi
 	stage regs "ok pending" 100 --cpu 0
 	stage normal "ok pending" 100 --cpu 0
+	# The normal handler now runs on cpu0, waiting for the critical event.
+	wait_out "$tag" "SDEI-HOST: WAIT critical" 90 ||
+		fail "$mode: the normal handler did not start"
+	"$LKVM" sdei --name "$g" status --json >"$W/status.json" 2>&1 ||
+		fail "$mode: sdei status --json: $(cat "$W/status.json")"
+	grep -qF '{"vcpu":0,"masked":false,"running":[100]}' "$W/status.json" &&
+		grep -qF '{"event":100,"type":"private","priority":"normal","signalable":false,"vcpus":[{"vcpu":0,"registered":true,"enabled":true,"running":true,"pending":false}' "$W/status.json" &&
+		grep -qF '{"event":300,"type":"shared","priority":"normal","signalable":false,"registered":false' "$W/status.json" ||
+		fail "$mode: sdei status --json while the handler runs: $(cat "$W/status.json")"
+	"$LKVM" sdei --name "$g" status >"$W/status.txt" 2>&1 ||
+		fail "$mode: sdei status: $(cat "$W/status.txt")"
+	grep -q '^0 *unmasked *100$' "$W/status.txt" &&
+		grep -q '^100 *private *normal *0 *registered enabled running$' "$W/status.txt" ||
+		fail "$mode: sdei status: $(cat "$W/status.txt")"
 	stage critical "ok pending" 200 --cpu 0
 	stage route-pe1 "ok pending" 300
 	stage route-pe0 "ok pending" 300

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # lab-timeout: 300
 #
-# A reboot inside the Linux guest with --reboot=restart, 2 vCPUs, at EL1
-# and at EL2 (--nested, VHE). Each boot takes cpu1 offline and online again
+# Reboots inside the Linux guest with --reboot=restart, 2 vCPUs: two at
+# EL1 (three boots, then poweroff), one at EL2 (--nested, VHE). Each boot takes cpu1 offline and online again
 # (lkvm.hotplug: SDEI's hotplug callbacks PE_MASK and PE_UNMASK it). The
 # guest's init (lkvm.wait-cmd) then reads a
 # command from the console, which this scenario types through a FIFO:
@@ -39,11 +39,18 @@ for mode in el1 el2; do
 	LKVM_STDIN=$W/console start_lkvm "$tag" run -k "$LAB/l2/Image" \
 		-i "$LAB/l2/initrd.cpio.gz" -m 256 -c 2 $flags --reboot=restart \
 		--loglevel debug -p "quiet lkvm.hotplug lkvm.wait-cmd"
-	wait_out "$tag" LKVM-GUEST-READY 120 ||
-		fail "$mode: the first boot never asked for a command"
-	echo reboot >&3
-	wait_out "$tag" LKVM-GUEST-READY 180 2 ||
-		fail "$mode: no second boot after the reboot"
+	# At EL1 the guest reboots twice (three boots), at EL2 once.
+	boots=3
+	[ "$mode" = el2 ] && boots=2
+	b=1
+	while [ "$b" -lt "$boots" ]; do
+		wait_out "$tag" LKVM-GUEST-READY 180 "$b" ||
+			fail "$mode: boot $b never asked for a command"
+		echo reboot >&3
+		b=$((b + 1))
+	done
+	wait_out "$tag" LKVM-GUEST-READY 180 "$boots" ||
+		fail "$mode: no boot $boots after the reboots"
 	echo poweroff >&3
 	wait_lkvm
 	metric "${mode}_lkvm_wall" "$wall" s
@@ -51,13 +58,15 @@ for mode in el1 el2; do
 	[ "$rc" = 0 ] || fail "$mode: lkvm exited $rc"
 	has "$tag" err 'restarting it (boot 2)' ||
 		fail "$mode: lkvm did not restart the guest"
+	n=$(grep -ac 'restarting it (boot ' "$W/$tag.err")
+	[ "$n" = $((boots - 1)) ] || fail "$mode: lkvm restarted the guest $n times, expected $((boots - 1))"
 	has "$tag" err 'guest reset (vCPU' || fail "$mode: no PSCI reset logged"
 	n=$(grep -a '^LKVM-GUEST-DMESG ' "$W/$tag.out" |
 		grep -cF "CPU: All CPU(s) started at $el")
-	[ "$n" = 2 ] || fail "$mode: $n boots say 'started at $el', expected 2"
+	[ "$n" = "$boots" ] || fail "$mode: $n boots say 'started at $el', expected $boots"
 	n=$(grep -a '^LKVM-GUEST-DMESG ' "$W/$tag.out" |
 		grep -cF 'sdei: SDEIv1.1 (0x0) detected in firmware.')
-	[ "$n" = 2 ] || fail "$mode: $n boots detected SDEI, expected 2"
+	[ "$n" = "$boots" ] || fail "$mode: $n boots detected SDEI, expected $boots"
 	if grep -a '^LKVM-GUEST-DMESG .*sdei:' "$W/$tag.out" |
 		grep -vF 'detected in firmware' >"$W/sdei-bad"; then
 		fail "$mode: the guest says: $(head -n 1 "$W/sdei-bad" | tr -d '\r')"
@@ -65,7 +74,7 @@ for mode in el1 el2; do
 	# cpu1 offline and online again in each boot, through SDEI's hotplug
 	# callbacks: PE_MASK on the way down, PE_UNMASK on the way up.
 	n=$(grep -ac '^LKVM-GUEST-HOTPLUG PASS ' "$W/$tag.out")
-	[ "$n" = 2 ] || fail "$mode: cpu1 off/on passed in $n boots, expected 2: $(grep -a '^LKVM-GUEST-HOTPLUG' "$W/$tag.out" | head -n 1 | tr -d '\r')"
+	[ "$n" = "$boots" ] || fail "$mode: cpu1 off/on passed in $n boots, expected $boots: $(grep -a '^LKVM-GUEST-HOTPLUG' "$W/$tag.out" | head -n 1 | tr -d '\r')"
 	[ "$(count "$tag" 'vCPU 1: SDEI PE_MASK' 1)" -ge 1 ] &&
 		[ "$(count "$tag" 'vCPU 1: SDEI PE_UNMASK' 1)" -ge 2 ] ||
 		fail "$mode: no PE_MASK and PE_UNMASK of vCPU 1 around its hotplug"

@@ -1,0 +1,149 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# lab-timeout: 240
+#
+# The control socket with bare-metal guests (ticker: "TICK n ms" every
+# 100 ms of its clock; pvpanic):
+#   - two guests at once, lab-a and lab-b: lkvm list (and --json) shows
+#     both with their vCPUs, memory and state;
+#   - pause lab-a: its console stops and list says paused, lab-b ticks on;
+#     resume: its ticks and clock go on; a second pause, a resume of a
+#     running guest are refused;
+#   - hostile peers on lab-b's socket (random bytes, a 10 KiB line, a
+#     half-closed request, more connections than it serves, a flood of
+#     requests it never reads): it answers what it should and runs on;
+#   - stop lab-a: its lkvm exits 6 and its socket goes, lab-b runs on;
+#   - a guest killed with SIGKILL leaves a stale socket: lkvm list removes
+#     it and the name can be used again; stop works on a paused guest;
+#   - another user's connection is refused; on a terminal (pty-run) the
+#     console is raw and Ctrl-A x quits with status 6;
+#   - --timeout 2: exit 5; a pvpanic PANICKED report: exit 4, after a
+#     CRASH_LOADED report that let the guest go on.
+# shellcheck source=tests/lab/lib.sh
+. "$LAB/lib.sh"
+
+sockdir=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/lkvm}
+sockdir=${sockdir:-${HOME:-/}/.lkvm}
+ticks() { grep -ac '^TICK ' "$W/$1.out"; }
+ctl() { # TAG ARGS...: lkvm ARGS, stdout to $W/TAG.ctl; sets crc
+	_t=$1
+	shift
+	"$LKVM" "$@" >"$W/$_t.ctl" 2>&1
+	crc=$?
+	echo "lab: $name: lkvm $* -> $crc: $(head -n 3 "$W/$_t.ctl" | tr '\n' '|')"
+}
+# ticking TAG PID: the guest of TAG prints at least 3 more ticks within 20 s.
+ticking() {
+	lkvm_pid=$2
+	wait_out "$1" 'TICK ' 20 $(($(ticks "$1") + 3))
+}
+
+start_lkvm a run -k "$LAB/guests/ticker.img" --name lab-a --loglevel info
+pid_a=$lkvm_pid
+start_lkvm b run -k "$LAB/guests/ticker.img" --name lab-b -c 2 -m 64 --loglevel info
+pid_b=$lkvm_pid
+ticking a "$pid_a" || fail "lab-a does not tick"
+ticking b "$pid_b" || fail "lab-b does not tick"
+
+ctl list list
+grep -q '^lab-a .* 1 *256 running$' "$W/list.ctl" ||
+	fail "lkvm list does not show lab-a: $(cat "$W/list.ctl")"
+grep -q '^lab-b .* 2 *64 running$' "$W/list.ctl" ||
+	fail "lkvm list does not show lab-b: $(cat "$W/list.ctl")"
+ctl listj list --json
+grep -q '"name":"lab-a","pid":'"$pid_a"',"vcpus":1,"mem_mib":256,"state":"running"' "$W/listj.ctl" &&
+	grep -q '"name":"lab-b"' "$W/listj.ctl" ||
+	fail "lkvm list --json: $(cat "$W/listj.ctl")"
+
+# Pause and resume lab-a.
+ctl pause pause --name lab-a
+[ "$crc" = 0 ] && grep -q '^ok paused' "$W/pause.ctl" || fail "pause: $(cat "$W/pause.ctl")"
+ctl list2 list
+grep -q '^lab-a .*paused$' "$W/list2.ctl" || fail "list after pause: $(cat "$W/list2.ctl")"
+n1=$(ticks a)
+last_ms=$(grep -a '^TICK ' "$W/a.out" | tail -n 1 | cut -d' ' -f3 | tr -d '\r')
+b1=$(ticks b)
+sleep 2
+n2=$(ticks a)
+[ "$n1" = "$n2" ] || fail "paused lab-a printed $((n2 - n1)) ticks"
+[ "$(ticks b)" -gt "$b1" ] || fail "lab-b stopped ticking while lab-a was paused"
+ctl again pause --name lab-a
+[ "$crc" = 1 ] && grep -q 'paused already' "$W/again.ctl" || fail "a second pause: $(cat "$W/again.ctl")"
+ctl resume resume --name lab-a
+[ "$crc" = 0 ] && grep -q '^ok running' "$W/resume.ctl" || fail "resume: $(cat "$W/resume.ctl")"
+ticking a "$pid_a" || fail "lab-a does not tick after resume"
+ms=$(grep -a '^TICK ' "$W/a.out" | tail -n 1 | cut -d' ' -f3 | tr -d '\r')
+gap=$((ms - last_ms))
+[ "$gap" -ge 2000 ] || fail "lab-a's clock moved only $gap ms across a 2 s pause"
+ctl resume2 resume --name lab-a
+[ "$crc" = 1 ] && grep -q 'not paused' "$W/resume2.ctl" || fail "resume of a running guest: $(cat "$W/resume2.ctl")"
+metric pause_clock_gap "$gap" ms
+
+# Hostile peers on lab-b's socket.
+sock=$sockdir/lab-b.sock
+"$LAB/bin/ctl-junk" "$sock" random 50 >"$W/junk" 2>&1 || fail "ctl-junk random: $(cat "$W/junk")"
+"$LAB/bin/ctl-junk" "$sock" long >"$W/junk" 2>&1
+grep -q 'reply: error request too long' "$W/junk" || fail "a 10 KiB line: $(cat "$W/junk")"
+"$LAB/bin/ctl-junk" "$sock" half >"$W/junk" 2>&1
+grep -q 'reply: ok name=lab-b' "$W/junk" || fail "a half-closed request: $(cat "$W/junk")"
+"$LAB/bin/ctl-junk" "$sock" many 10 >"$W/junk" 2>&1
+grep -q 'reply: error too many connections' "$W/junk" || fail "11 connections: $(cat "$W/junk")"
+"$LAB/bin/ctl-junk" "$sock" flood >"$W/junk" 2>&1 || fail "ctl-junk flood: $(cat "$W/junk")"
+cat "$W/junk"
+ctl list3 list
+grep -q '^lab-b .*running$' "$W/list3.ctl" || fail "lab-b does not answer after the hostile peers: $(cat "$W/list3.ctl")"
+ticking b "$pid_b" || fail "lab-b stopped ticking after the hostile peers"
+
+# Stop lab-a; lab-b runs on.
+ctl stop stop --name lab-a
+[ "$crc" = 0 ] && grep -q '^ok stopping' "$W/stop.ctl" || fail "stop: $(cat "$W/stop.ctl")"
+lkvm_pid=$pid_a
+wait_lkvm
+[ "$rc" = 6 ] || fail "lab-a's lkvm exited $rc after lkvm stop, expected 6"
+[ ! -e "$sockdir/lab-a.sock" ] || fail "lab-a's socket is still there"
+ticking b "$pid_b" || fail "lab-b stopped ticking when lab-a stopped"
+ctl list4 list
+! grep -q '^lab-a ' "$W/list4.ctl" && grep -q '^lab-b ' "$W/list4.ctl" ||
+	fail "list after stopping lab-a: $(cat "$W/list4.ctl")"
+
+# A guest that dies leaves a stale socket: list removes it.
+kill -KILL "$pid_b"
+wait "$pid_b" 2>/dev/null
+[ -S "$sock" ] || fail "no stale socket left by a killed lkvm"
+ctl list5 list
+[ ! -e "$sock" ] || fail "lkvm list did not remove lab-b's stale socket"
+! grep -q '^lab-b ' "$W/list5.ctl" || fail "list shows the dead lab-b"
+
+# The name again; stop a paused guest.
+start_lkvm c run -k "$LAB/guests/ticker.img" --name lab-b
+ticking c "$lkvm_pid" || fail "a new lab-b does not tick"
+ctl pause2 pause --name lab-b
+[ "$crc" = 0 ] || fail "pause of the new lab-b: $(cat "$W/pause2.ctl")"
+ctl stop2 stop --name lab-b
+wait_lkvm
+[ "$rc" = 6 ] || fail "a paused guest's lkvm exited $rc after lkvm stop, expected 6"
+
+# Another user cannot reach the socket (its folder is 0700, the socket
+# 0600, and lkvm checks the peer's uid).
+start_lkvm d run -k "$LAB/guests/ticker.img" --name lab-d
+ticking d "$lkvm_pid" || fail "lab-d does not tick"
+"$LAB/bin/ctl-junk" "$sockdir/lab-d.sock" as-uid 1000 >"$W/uid" 2>&1
+grep -q '^refused: \|^reply: error permission denied' "$W/uid" ||
+	fail "user 1000 reached lab-d's socket: $(cat "$W/uid")"
+ctl stop3 stop --name lab-d
+wait_lkvm
+[ "$rc" = 6 ] || fail "lab-d: exit $rc after lkvm stop"
+
+# On a terminal the console is raw and Ctrl-A x quits: exit 6.
+"$LAB/bin/pty-run" 30 'TICK 3 ' '\x01x' "$LKVM" run -k "$LAB/guests/ticker.img" \
+	>"$W/pty.out" 2>&1
+grep -aq 'Ctrl-A x quits' "$W/pty.out" || fail "no escape-key hint on a terminal: $(tail -n 3 "$W/pty.out")"
+grep -aq '^PTY-EXIT 6' "$W/pty.out" || fail "Ctrl-A x on a terminal: $(tail -n 2 "$W/pty.out" | tr '\n' '|')"
+
+run_lkvm timeout run -k "$LAB/guests/ticker.img" --timeout 2
+[ "$rc" = 5 ] && has timeout err '--timeout 2' || fail "--timeout 2: exit $rc"
+run_lkvm pvpanic run -k "$LAB/guests/pvpanic.img"
+[ "$rc" = 4 ] && has pvpanic err 'reported by its pvpanic device' ||
+	fail "pvpanic: exit $rc: $(grep -a PVPANIC "$W/pvpanic.out" | tail -n 1)"
+has pvpanic out 'still running after CRASH_LOADED' || fail "CRASH_LOADED stopped the guest"
+pass "list, pause/resume (clock gap ${gap} ms), hostile peers, stop (6), stale socket, other user refused, Ctrl-A x (6), --timeout (5), pvpanic (4)"
