@@ -73,7 +73,8 @@ $(BUILD)/lkvm: $(LKVM_OBJS)
 	$(ARM64_CC) $(ARM64_LDFLAGS) -o $@ $^ $(ARM64_LIBS)
 
 # Tools the lab runs in L1 beside lkvm (hostile control-socket peers).
-LAB_TOOLS := $(BUILD)/lab-tools/ctl-junk $(BUILD)/lab-tools/sig-latency
+LAB_TOOLS := $(BUILD)/lab-tools/ctl-junk $(BUILD)/lab-tools/sig-latency \
+	$(BUILD)/lab-tools/pty-run
 lab-tools: $(LAB_TOOLS)
 
 $(BUILD)/lab-tools/%: tests/lab/tools/%.c $(SYSROOT_STAMP)
