@@ -248,6 +248,18 @@ static bool name_is_valid(const char *s)
 	return true;
 }
 
+/* --name NAME into name (OPT_NAME_MAX + 1 bytes): the socket's file name. */
+static int parse_name(const char *arg, char *name, char *err, size_t size)
+{
+	if (!name_is_valid(arg))
+		return fail(
+			err, size,
+			"--name: '%s': use 1 to %d letters, digits, '-', '_' or '.'",
+			arg, OPT_NAME_MAX);
+	strcpy(name, arg);
+	return 0;
+}
+
 static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		     char *err, size_t size)
 {
@@ -283,13 +295,7 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		r->mem_mib = v;
 		break;
 	case OPT_NAME:
-		if (!name_is_valid(arg))
-			return fail(
-				err, size,
-				"--name: '%s': use 1 to %d letters, digits, '-', '_' or '.'",
-				arg, OPT_NAME_MAX);
-		strcpy(r->name, arg);
-		break;
+		return parse_name(arg, r->name, err, size);
 	case OPT_CONSOLE:
 		if (strcmp(arg, "serial"))
 			return fail(
@@ -378,13 +384,7 @@ static int sdei_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 
 	switch (id) {
 	case OPT_NAME:
-		if (!name_is_valid(arg))
-			return fail(
-				err, size,
-				"--name: '%s': use 1 to %d letters, digits, '-', '_' or '.'",
-				arg, OPT_NAME_MAX);
-		strcpy(d->name, arg);
-		break;
+		return parse_name(arg, d->name, err, size);
 	case OPT_JSON:
 		d->json = true;
 		break;
