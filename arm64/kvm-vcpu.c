@@ -177,7 +177,7 @@ static uint64_t host_cntvct(void)
 	return v;
 }
 
-int kvm_vcpu_counter_offset(struct kvm_vcpu *vcpu, uint64_t *offset)
+int kvm_vcpu_counter_offset(struct kvm_vcpu *vcpu, int64_t *offset)
 {
 	uint64_t before, guest, after;
 
@@ -185,6 +185,6 @@ int kvm_vcpu_counter_offset(struct kvm_vcpu *vcpu, uint64_t *offset)
 	if (kvm_vcpu_get_reg(vcpu, KVM_REG_ARM_TIMER_CNT, &guest))
 		return -1;
 	after = host_cntvct();
-	*offset = before + (after - before) / 2 - guest;
+	*offset = (int64_t)(before + (after - before) / 2 - guest);
 	return 0;
 }

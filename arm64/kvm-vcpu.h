@@ -62,11 +62,12 @@ int kvm_vcpu_get_mpidr(struct kvm_vcpu *vcpu, uint64_t *mpidr);
 
 /*
  * The offset between this host's virtual counter (CNTVCT_EL0 read here)
- * and the vCPU's: guest counter = host counter - *offset, to within the
+ * and the vCPU's: guest counter = host counter - *offset (negative when
+ * the guest's runs ahead, as a guest with EL2 may), to within the
  * time a ONE_REG read takes. Lets the lab set guest and host times side
  * by side.
  */
-int kvm_vcpu_counter_offset(struct kvm_vcpu *vcpu, uint64_t *offset);
+int kvm_vcpu_counter_offset(struct kvm_vcpu *vcpu, int64_t *offset);
 
 /* Writes PC, PSTATE and x0..x3. */
 int kvm_vcpu_set_boot_regs(struct kvm_vcpu *vcpu, const struct boot_regs *r);

@@ -402,7 +402,7 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 	const struct boot_layout *l = &vm->plan.layout;
 	struct boot_regs regs;
 	unsigned int ipa_bits;
-	uint64_t offset;
+	int64_t offset;
 
 	vm->opts = opts;
 	vm->nr_vcpus = opts->nr_cpus;
@@ -468,8 +468,8 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 		return -1;
 	if (log_enabled(LOG_INFO) &&
 	    !kvm_vcpu_counter_offset(&vm->vcpus[0].kvm, &offset))
-		pr_info("guest counter = host CNTVCT - %llu",
-			(unsigned long long)offset);
+		pr_info("guest counter = host CNTVCT - %lld",
+			(long long)offset);
 	return 0;
 }
 

@@ -38,21 +38,24 @@ for mode in el1 el2; do
 		fail "$mode: lkvm exit $rc: $(grep -a 'LATENCY: FAIL' "$W/$mode.out" | head -n 1)"
 	grep -c '^SIG .* ok pending$' "$W/$mode.sig" | grep -qx "$n" ||
 		fail "$mode: not every signal was answered 'ok pending'"
-	off=$(sed -n 's/.*guest counter = host CNTVCT - \([0-9]*\).*/\1/p' "$W/$mode.err")
+	off=$(sed -n 's/.*guest counter = host CNTVCT - \(-\{0,1\}[0-9]*\).*/\1/p' "$W/$mode.err")
 	freq=$(sed -n 's/.*LATENCY: DONE \([0-9]*\).*/\1/p' "$W/$mode.out" | tr -d '\r')
 	[ -n "$off" ] && [ -n "$freq" ] || fail "$mode: no counter offset or frequency"
 	# Per round: guest entry (in host time) minus send, minus reply, in us.
 	grep -a '^LAT ' "$W/$mode.out" | tr -d '\r' >"$W/lat"
 	awk -v off="$off" -v f="$freq" '
 		FNR == NR { entry[$2] = $3; next }
-		($2 in entry) { e = entry[$2] + off
-			print (e - $3) * 1e6 / f, (e - $4) * 1e6 / f }' \
+		($2 in entry) { e = entry[$2]
+			print (e - ($3 - off)) * 1e6 / f, (e - ($4 - off)) * 1e6 / f }' \
 		"$W/lat" "$W/$mode.sig" >"$W/both"
 	cut -d' ' -f1 "$W/both" >"$W/from_send"
 	cut -d' ' -f2 "$W/both" >"$W/from_reply"
 	[ "$(lines "$W/from_send")" = "$n" ] || fail "$mode: $(lines "$W/from_send") of $n rounds matched"
 	s=$(median "$W/from_send")
 	r=$(median "$W/from_reply")
+	# Within a second either way, or the two clocks were not lined up.
+	awk -v s="$s" -v r="$r" 'BEGIN { exit !(s > 0 && s < 1e6 && r > -1e6 && r < 1e6) }' ||
+		fail "$mode: medians $s us and $r us: the counter offset is wrong"
 	metric "${mode}_send_to_handler_median" "$s" us
 	metric "${mode}_reply_to_handler_median" "$r" us
 	eval "med_$mode=\$r"
