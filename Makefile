@@ -110,7 +110,7 @@ bench: deps all
 
 FORMAT_SRCS = $(LKVM_SRCS) $(wildcard */*.h tests/unit/*.[ch]) \
 	$(wildcard guest-images/baremetal/*.[ch] guest-images/baremetal/tests/*.[ch]) \
-	$(wildcard tests/lab/tools/*.c)
+	$(wildcard tests/lab/tools/*.c guest-images/linux/*/*.c)
 
 format:
 	clang-format -i $(FORMAT_SRCS)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sig-latency SOCKET EVENT CPU N GAP_MS: sends "sdei signal EVENT CPU" N
- * times to a guest's control socket, one at a time, GAP_MS apart, and
+ * times (CPU "-": no vCPU, for a shared event) to a guest's control socket, one at a time, GAP_MS apart, and
  * prints for each "SIG <i> <t_send> <t_reply> <reply>", the times being
  * this host's virtual counter (CNTVCT_EL0, the clock KVM offsets the
  * guest's counter from) just before the request and just after its reply.
@@ -41,7 +41,11 @@ int main(int argc, char **argv)
 		perror("sig-latency: connect");
 		return 1;
 	}
-	snprintf(req, sizeof(req), "sdei signal %s %s\n", argv[2], argv[3]);
+	if (!strcmp(argv[3], "-"))
+		snprintf(req, sizeof(req), "sdei signal %s\n", argv[2]);
+	else
+		snprintf(req, sizeof(req), "sdei signal %s %s\n", argv[2],
+			 argv[3]);
 	for (int i = 0; i < n; i++) {
 		size_t len = 0;
 		uint64_t t0, t1;

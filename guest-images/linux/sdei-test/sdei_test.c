@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sdei_test: an out-of-tree module for the lab's Debian guest kernel that
+ * drives the kernel's own SDEI client (drivers/firmware/arm_sdei.c) for
+ * the events it is given, and reports what its handler saw.
+ *
+ *   insmod sdei_test.ko events=100,300
+ *
+ * registers and enables each event through sdei_event_register() and
+ * sdei_event_enable(); the handler counts its runs per event and CPU and
+ * how many of them interrupted code with IRQs masked. Reading
+ * /sys/module/sdei_test/parameters/report gives one line per event and
+ * CPU that ran it: "event=E cpu=C count=N irqs_masked=M". Unloading
+ * disables and unregisters the events.
+ *
+ * Writing MS to /sys/module/sdei_test/parameters/spin spins MS
+ * milliseconds on the writing CPU with interrupts disabled
+ * (local_irq_save, mdelay) and counts the handler runs on that CPU
+ * meanwhile: the report then ends with "spin cpu=C ms=MS hits=H". SDEI
+ * events are NMI-like: they must arrive even then.
+ *
+ * The kernel exports neither its SDEI API nor cpu_logical_map to modules:
+ * the functions are found at load time through a kprobe on each name
+ * (register_kprobe() fills in the address; the probe is removed at once).
+ */
+#include <linux/arm_sdei.h>
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/ptrace.h>
+#include <linux/smp.h>
+
+#define MAX_EVENTS 8
+#define MAX_CPUS 8
+
+static unsigned int events[MAX_EVENTS];
+static int nr_events;
+module_param_array(events, uint, &nr_events, 0444);
+MODULE_PARM_DESC(events, "SDEI event numbers to register and enable");
+
+static int (*p_register)(u32 event, sdei_event_callback *cb, void *arg);
+static int (*p_unregister)(u32 event);
+static int (*p_enable)(u32 event);
+static int (*p_disable)(u32 event);
+
+static atomic_t count[MAX_EVENTS][MAX_CPUS];
+/* The CPU spinning with IRQs off, or -1; handler runs on it meanwhile. */
+static int spinning_cpu = -1;
+static atomic_t spin_hits;
+static int spin_done_cpu = -1, spin_done_ms, spin_done_hits;
+static atomic_t masked[MAX_EVENTS][MAX_CPUS];
+static bool registered[MAX_EVENTS];
+
+static unsigned long lookup(const char *name)
+{
+	struct kprobe kp = { .symbol_name = name };
+	unsigned long addr;
+
+	if (register_kprobe(&kp) < 0)
+		return 0;
+	addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+	return addr;
+}
+
+/* Runs in NMI-like context: no locks, no sleeping, no printk. */
+static int sdei_test_handler(u32 event, struct pt_regs *regs, void *arg)
+{
+	long i = (long)arg;
+	unsigned int cpu = smp_processor_id();
+
+	if (i < 0 || i >= MAX_EVENTS || cpu >= MAX_CPUS)
+		return 0;
+	atomic_inc(&count[i][cpu]);
+	if (READ_ONCE(spinning_cpu) == (int)cpu)
+		atomic_inc(&spin_hits);
+	if (!interrupts_enabled(regs))
+		atomic_inc(&masked[i][cpu]);
+	return 0;
+}
+
+static int report_get(char *buf, const struct kernel_param *kp)
+{
+	int len = 0;
+
+	for (int i = 0; i < nr_events; i++)
+		for (int c = 0; c < MAX_CPUS; c++) {
+			int n = atomic_read(&count[i][c]);
+
+			if (!n)
+				continue;
+			len += sysfs_emit_at(
+				buf, len,
+				"event=%u cpu=%d count=%d irqs_masked=%d\n",
+				events[i], c, n, atomic_read(&masked[i][c]));
+		}
+	if (spin_done_cpu >= 0)
+		len += sysfs_emit_at(buf, len, "spin cpu=%d ms=%d hits=%d\n",
+				     spin_done_cpu, spin_done_ms,
+				     spin_done_hits);
+	if (!len)
+		len = sysfs_emit(buf, "none\n");
+	return len;
+}
+
+static int spin_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long flags;
+	unsigned int ms;
+	int cpu;
+
+	if (kstrtouint(val, 0, &ms) || ms > 10000)
+		return -EINVAL;
+	local_irq_save(flags);
+	cpu = smp_processor_id();
+	atomic_set(&spin_hits, 0);
+	WRITE_ONCE(spinning_cpu, cpu);
+	mdelay(ms);
+	WRITE_ONCE(spinning_cpu, -1);
+	spin_done_hits = atomic_read(&spin_hits);
+	local_irq_restore(flags);
+	spin_done_cpu = cpu;
+	spin_done_ms = ms;
+	return 0;
+}
+
+static const struct kernel_param_ops spin_ops = { .set = spin_set };
+module_param_cb(spin, &spin_ops, NULL, 0200);
+MODULE_PARM_DESC(spin, "spin this many ms with IRQs off on the writing CPU");
+
+static const struct kernel_param_ops report_ops = { .get = report_get };
+module_param_cb(report, &report_ops, NULL, 0444);
+MODULE_PARM_DESC(report, "what the handler saw, per event and CPU");
+
+static void sdei_test_cleanup(void)
+{
+	for (int i = 0; i < nr_events; i++) {
+		int err;
+
+		if (!registered[i])
+			continue;
+		p_disable(events[i]);
+		err = p_unregister(events[i]);
+		pr_info("sdei_test: event %u unregistered (%d)\n", events[i],
+			err);
+		registered[i] = false;
+	}
+}
+
+static int __init sdei_test_init(void)
+{
+	p_register = (void *)lookup("sdei_event_register");
+	p_unregister = (void *)lookup("sdei_event_unregister");
+	p_enable = (void *)lookup("sdei_event_enable");
+	p_disable = (void *)lookup("sdei_event_disable");
+	if (!p_register || !p_unregister || !p_enable || !p_disable) {
+		pr_err("sdei_test: the kernel's SDEI API was not found\n");
+		return -ENOENT;
+	}
+	for (int i = 0; i < nr_events; i++) {
+		int err = p_register(events[i], sdei_test_handler,
+				     (void *)(long)i);
+
+		if (!err) {
+			registered[i] = true;
+			err = p_enable(events[i]);
+		}
+		pr_info("sdei_test: event %u registered and enabled (%d)\n",
+			events[i], err);
+		if (err) {
+			sdei_test_cleanup();
+			return err;
+		}
+	}
+	return 0;
+}
+
+static void __exit sdei_test_exit(void)
+{
+	sdei_test_cleanup();
+}
+
+module_init(sdei_test_init);
+module_exit(sdei_test_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("lkvm lab: the kernel's SDEI client under test");
