@@ -19,6 +19,11 @@
  * meanwhile: the report then ends with "spin cpu=C ms=MS hits=H". SDEI
  * events are NMI-like: they must arrive even then.
  *
+ * With hold_event=E (a writable parameter), the next run of E's handler
+ * waits up to 3 s for another event's handler to interrupt it on the same
+ * CPU: the report then says "hold event=E cpu=C inner=F" (F 0: none came).
+ * A critical event must get in; a normal one must wait.
+ *
  * The kernel exports neither its SDEI API nor cpu_logical_map to modules:
  * the functions are found at load time through a kprobe on each name
  * (register_kprobe() fills in the address; the probe is removed at once).
@@ -50,6 +55,28 @@ static atomic_t count[MAX_EVENTS][MAX_CPUS];
 static int spinning_cpu = -1;
 static atomic_t spin_hits;
 static int spin_done_cpu = -1, spin_done_ms, spin_done_hits;
+
+static unsigned int hold_event;
+module_param(hold_event, uint, 0644);
+MODULE_PARM_DESC(hold_event, "the event whose next run waits for another");
+/* The CPU whose handler holds, or -1; the first event that got in. */
+static int holding_cpu = -1;
+static atomic_t inner_event;
+static int hold_done_cpu = -1;
+static unsigned int hold_done_event, hold_done_inner;
+
+/* Waits (in the handler) for another event's handler on this CPU. */
+static void hold(unsigned int event, unsigned int cpu)
+{
+	atomic_set(&inner_event, 0);
+	WRITE_ONCE(holding_cpu, cpu);
+	for (int ms = 0; ms < 3000 && !atomic_read(&inner_event); ms++)
+		mdelay(1);
+	WRITE_ONCE(holding_cpu, -1);
+	hold_done_inner = atomic_read(&inner_event);
+	hold_done_event = event;
+	hold_done_cpu = cpu;
+}
 static atomic_t masked[MAX_EVENTS][MAX_CPUS];
 static bool registered[MAX_EVENTS];
 
@@ -76,6 +103,11 @@ static int sdei_test_handler(u32 event, struct pt_regs *regs, void *arg)
 	atomic_inc(&count[i][cpu]);
 	if (READ_ONCE(spinning_cpu) == (int)cpu)
 		atomic_inc(&spin_hits);
+	if (READ_ONCE(holding_cpu) == (int)cpu)
+		atomic_cmpxchg(&inner_event, 0, event);
+	if (event == READ_ONCE(hold_event) && hold_done_cpu < 0 &&
+	    READ_ONCE(holding_cpu) < 0)
+		hold(event, cpu);
 	if (!interrupts_enabled(regs))
 		atomic_inc(&masked[i][cpu]);
 	return 0;
@@ -96,6 +128,11 @@ static int report_get(char *buf, const struct kernel_param *kp)
 				"event=%u cpu=%d count=%d irqs_masked=%d\n",
 				events[i], c, n, atomic_read(&masked[i][c]));
 		}
+	if (hold_done_cpu >= 0)
+		len += sysfs_emit_at(buf, len,
+				     "hold event=%u cpu=%d inner=%u\n",
+				     hold_done_event, hold_done_cpu,
+				     hold_done_inner);
 	if (spin_done_cpu >= 0)
 		len += sysfs_emit_at(buf, len, "spin cpu=%d ms=%d hits=%d\n",
 				     spin_done_cpu, spin_done_ms,

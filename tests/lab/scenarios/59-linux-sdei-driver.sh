@@ -15,6 +15,13 @@
 #   - while cpu1 spins 4 s with interrupts disabled (local_irq_save and
 #     mdelay in the module), 5 signals of 100 to cpu1 all run there: the
 #     NMI-like property SDEI users rely on;
+#   - critical preempts normal: while shared 300's handler holds on cpu0
+#     (lkvm sdei status shows it running), a normal 100 to cpu0 waits and
+#     a critical 200 gets in (the module records which came first);
+#   - hotplug: with cpu1 offline, 100 to cpu1 is answered
+#     "held=unregistered" (Linux's hotplug callback unregistered it) and
+#     not delivered; back online, the driver's re-registration works and
+#     the next signal runs there;
 #   - the guest powers off cleanly (exit 0).
 # The counts come from the module's report, read on the guest's console.
 # shellcheck source=tests/lab/lib.sh
@@ -28,6 +35,19 @@ report() {
 	_c=$(grep -a "^LKVM-GUEST-SDEI-REPORT event=$2 cpu=$3 " "$W/$1.out" |
 		tail -n 1 | sed -n 's/.* count=\([0-9]*\).*/\1/p')
 	echo "${_c:-0}"
+}
+
+# command TEXT: types a command for the guest's wait-cmd and waits until it
+# asks for the next one.
+command() {
+	echo "$1" >&3
+	ready=$((ready + 1))
+	wait_out "$tag" LKVM-GUEST-READY 60 "$ready" || fail "$mode: '$1' did not finish"
+}
+
+# sig EVENT [CPU]: one lkvm sdei signal; prints lkvm's answer.
+sig() {
+	"$LKVM" sdei --name "$g" signal "$1" ${2:+--cpu "$2"} 2>&1
 }
 
 # signals TAG EVENT CPU N: N signals through sig-latency, 20 ms apart;
@@ -50,11 +70,11 @@ for mode in el1 el2; do
 	# shellcheck disable=SC2086
 	LKVM_STDIN=$W/console start_lkvm "$tag" run -k "$LAB/l2/Image" \
 		-i "$LAB/l2/initrd.cpio.gz" -m 256 -c 2 --name "$g" $flags \
-		--sdei-event 300,shared --sdei-event 100 --loglevel info \
-		-p "quiet lkvm.sdei-test=300,100 lkvm.wait-cmd"
+		--sdei-event 300,shared --sdei-event 100 --sdei-event 200,critical \
+		--loglevel info -p "quiet lkvm.sdei-test=300,100,200 lkvm.wait-cmd"
 	wait_out "$tag" LKVM-GUEST-READY 180 || fail "$mode: the guest never got ready"
 	grep -a 'LKVM-GUEST-SDEI-TEST\|sdei' "$W/$tag.out" | tr -d '\r' | sed "s/^/lab: $name: guest: /"
-	has "$tag" out 'LKVM-GUEST-SDEI-TEST loaded events=300,100' ||
+	has "$tag" out 'LKVM-GUEST-SDEI-TEST loaded events=300,100,200' ||
 		fail "$mode: the module did not load: $(grep -a 'LKVM-GUEST-SDEI-TEST' "$W/$tag.out" | tr -d '\r')"
 	"$LKVM" sdei --name "$g" status --json >"$W/status.json" 2>&1 ||
 		fail "$mode: sdei status: $(cat "$W/status.json")"
@@ -72,14 +92,51 @@ for mode in el1 el2; do
 	sleep 0.5
 	signals spin 100 1 5
 	wait_out "$tag" "LKVM-GUEST-SPIN done cpu=1" 60 || fail "$mode: the spin did not end"
-	echo report >&3
-	wait_out "$tag" LKVM-GUEST-READY 60 3 || fail "$mode: no report from the guest"
+	ready=2
+
+	# Critical preempts normal: 300's next handler run holds (up to 3 s)
+	# on cpu0; a normal 100 to cpu0 must wait, a critical 200 gets in.
+	command "set hold_event 300"
+	sig 300
+	n=0
+	until "$LKVM" sdei --name "$g" status --json 2>/dev/null |
+		grep -qF '"event":300,"type":"shared","priority":"normal","signalable":false,"registered":true,"enabled":true,"running":true'; do
+		n=$((n + 1))
+		[ "$n" -lt 50 ] || fail "$mode: event 300's handler was never seen running"
+		sleep 0.05
+	done
+	sig 100 0
+	sleep 0.2
+	sig 200 0
+	until "$LKVM" sdei --name "$g" status --json 2>/dev/null |
+		grep -qF '"running":false,"pending":false,"route":"RM_ANY"'; do
+		n=$((n + 1))
+		[ "$n" -lt 200 ] || fail "$mode: event 300's handler never completed"
+		sleep 0.05
+	done
+
+	# Hotplug: offline, cpu1's private event is not delivered and lkvm
+	# says why; online again, the driver's re-registration works.
+	command "cpu 1 0"
+	wait_out "$tag" "LKVM-GUEST-CPU 1 online=0" 60 || fail "$mode: cpu1 did not go offline"
+	[ "$(sig 100 1)" = "ok pending held=unregistered" ] ||
+		fail "$mode: event 100 to offline cpu1: lkvm answered '$(sig 100 1)'"
+	command "cpu 1 1"
+	wait_out "$tag" "LKVM-GUEST-CPU 1 online=1" 60 || fail "$mode: cpu1 did not come back"
+	[ "$(sig 100 1)" = "ok pending" ] ||
+		fail "$mode: event 100 to cpu1 back online: lkvm answered '$(sig 100 1)'"
+	sleep 0.5
+	command report
 	grep -a '^LKVM-GUEST-SDEI-REPORT' "$W/$tag.out" | tr -d '\r' | sed "s/^/lab: $name: /"
 	s0=$(report "$tag" 300 0)
 	s1=$(report "$tag" 300 1)
-	[ $((s0 + s1)) = 20 ] || fail "$mode: event 300 ran $s0 + $s1 times, expected 20"
-	[ "$(report "$tag" 100 0)" = 10 ] && [ "$(report "$tag" 100 1)" = 15 ] ||
-		fail "$mode: event 100 ran $(report "$tag" 100 0) times on cpu0, $(report "$tag" 100 1) on cpu1, expected 10 and 15"
+	[ $((s0 + s1)) = 21 ] || fail "$mode: event 300 ran $s0 + $s1 times, expected 21"
+	[ "$(report "$tag" 100 0)" = 11 ] && [ "$(report "$tag" 100 1)" = 16 ] ||
+		fail "$mode: event 100 ran $(report "$tag" 100 0) times on cpu0, $(report "$tag" 100 1) on cpu1, expected 11 and 16"
+	[ "$(report "$tag" 200 0)" = 1 ] || fail "$mode: critical 200 ran $(report "$tag" 200 0) times on cpu0"
+	hold=$(grep -a '^LKVM-GUEST-SDEI-REPORT hold ' "$W/$tag.out" | tail -n 1 | tr -d '\r')
+	[ "${hold#LKVM-GUEST-SDEI-REPORT }" = "hold event=300 cpu=0 inner=200" ] ||
+		fail "$mode: while 300's handler held: '${hold#LKVM-GUEST-SDEI-REPORT }', expected the critical 200 to get in first"
 	spin=$(grep -a '^LKVM-GUEST-SDEI-REPORT spin ' "$W/$tag.out" | tail -n 1 | tr -d '\r')
 	case "$spin" in
 	*"spin cpu=1 ms=4000 hits=5") ;;
@@ -92,4 +149,4 @@ for mode in el1 el2; do
 done
 exec 3>&-
 # shellcheck disable=SC2154
-pass "Linux's SDEI client took 20 host signals of shared 300 (cpu0/cpu1: $split_el1 at EL1, $split_el2 at EL2), 10 of private 100 on each vCPU, 5 of 5 while cpu1 spun with IRQs off"
+pass "Linux's SDEI client: 20 host signals of shared 300 (cpu0/cpu1: $split_el1 at EL1, $split_el2 at EL2), 10 of private 100 on each vCPU, 5 of 5 while cpu1 spun with IRQs off, critical 200 inside a running 300, hotplug off (held=unregistered) and on"
