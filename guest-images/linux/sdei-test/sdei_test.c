@@ -24,6 +24,11 @@
  * CPU: the report then says "hold event=E cpu=C inner=F" (F 0: none came).
  * A critical event must get in; a normal one must wait.
  *
+ * With stamp_event=E, each run of E's handler (up to 64) stores the
+ * virtual counter at entry: the report lists them, "stamp I COUNTER", for
+ * the lab to set against the host's times of its signals, after "freq HZ",
+ * the counter's frequency.
+ *
  * The kernel exports neither its SDEI API nor cpu_logical_map to modules:
  * the functions are found at load time through a kprobe on each name
  * (register_kprobe() fills in the address; the probe is removed at once).
@@ -35,6 +40,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/ptrace.h>
+#include <asm/arch_timer.h>
 #include <linux/smp.h>
 
 #define MAX_EVENTS 8
@@ -55,6 +61,13 @@ static atomic_t count[MAX_EVENTS][MAX_CPUS];
 static int spinning_cpu = -1;
 static atomic_t spin_hits;
 static int spin_done_cpu = -1, spin_done_ms, spin_done_hits;
+
+#define MAX_STAMPS 64
+static unsigned int stamp_event;
+module_param(stamp_event, uint, 0644);
+MODULE_PARM_DESC(stamp_event, "the event whose handler entries are timed");
+static u64 stamps[MAX_STAMPS];
+static atomic_t nr_stamps;
 
 static unsigned int hold_event;
 module_param(hold_event, uint, 0644);
@@ -95,9 +108,16 @@ static unsigned long lookup(const char *name)
 /* Runs in NMI-like context: no locks, no sleeping, no printk. */
 static int sdei_test_handler(u32 event, struct pt_regs *regs, void *arg)
 {
+	u64 now = __arch_counter_get_cntvct();
 	long i = (long)arg;
 	unsigned int cpu = smp_processor_id();
 
+	if (event == READ_ONCE(stamp_event)) {
+		int n = atomic_inc_return(&nr_stamps) - 1;
+
+		if (n < MAX_STAMPS)
+			stamps[n] = now;
+	}
 	if (i < 0 || i >= MAX_EVENTS || cpu >= MAX_CPUS)
 		return 0;
 	atomic_inc(&count[i][cpu]);
@@ -128,6 +148,11 @@ static int report_get(char *buf, const struct kernel_param *kp)
 				"event=%u cpu=%d count=%d irqs_masked=%d\n",
 				events[i], c, n, atomic_read(&masked[i][c]));
 		}
+	if (atomic_read(&nr_stamps))
+		len += sysfs_emit_at(buf, len, "freq %u\n",
+				     arch_timer_get_cntfrq());
+	for (int n = 0; n < min(atomic_read(&nr_stamps), MAX_STAMPS); n++)
+		len += sysfs_emit_at(buf, len, "stamp %d %llu\n", n, stamps[n]);
 	if (hold_done_cpu >= 0)
 		len += sysfs_emit_at(buf, len,
 				     "hold event=%u cpu=%d inner=%u\n",

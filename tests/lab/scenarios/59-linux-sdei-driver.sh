@@ -22,6 +22,11 @@
 #     "held=unregistered" (Linux's hotplug callback unregistered it) and
 #     not delivered; back online, the driver's re-registration works and
 #     the next signal runs there;
+#   - 50 timed signals of 100 to cpu0 (sig-latency): the median time from
+#     the request, and from lkvm's reply, to the Linux handler's entry
+#     (the module stamps the counter; lkvm logs its offset to the host's);
+#   - a reboot (--reboot=restart): the next kernel loads the module again,
+#     its registrations succeed afresh and the shared event reaches it;
 #   - the guest powers off cleanly (exit 0).
 # The counts come from the module's report, read on the guest's console.
 # shellcheck source=tests/lab/lib.sh
@@ -69,7 +74,7 @@ for mode in el1 el2; do
 	tag=drv-$mode
 	# shellcheck disable=SC2086
 	LKVM_STDIN=$W/console start_lkvm "$tag" run -k "$LAB/l2/Image" \
-		-i "$LAB/l2/initrd.cpio.gz" -m 256 -c 2 --name "$g" $flags \
+		-i "$LAB/l2/initrd.cpio.gz" -m 256 -c 2 --name "$g" $flags --reboot=restart \
 		--sdei-event 300,shared --sdei-event 100 --sdei-event 200,critical \
 		--loglevel info -p "quiet lkvm.sdei-test=300,100,200 lkvm.wait-cmd"
 	wait_out "$tag" LKVM-GUEST-READY 180 || fail "$mode: the guest never got ready"
@@ -142,11 +147,49 @@ for mode in el1 el2; do
 	*"spin cpu=1 ms=4000 hits=5") ;;
 	*) fail "$mode: while cpu1 spun with interrupts off: '${spin#LKVM-GUEST-SDEI-REPORT }', expected 5 hits" ;;
 	esac
+	# Latency from the host's signal to the Linux handler: 50 timed
+	# signals of 100 to cpu0; the module stamps each handler entry.
+	command "set stamp_event 100"
+	"$LAB/bin/sig-latency" "$sockdir/$g.sock" 100 0 50 20 >"$W/lat.sig" ||
+		fail "$mode: sig-latency failed"
+	sleep 0.5
+	command report
+	off=$(sed -n 's/.*guest counter = host CNTVCT - \(-\{0,1\}[0-9]*\).*/\1/p' "$W/$tag.err" | head -n 1)
+	freq=$(sed -n 's/^LKVM-GUEST-SDEI-REPORT freq \([0-9]*\).*/\1/p' "$W/$tag.out" | tail -n 1)
+	grep -a '^LKVM-GUEST-SDEI-REPORT stamp ' "$W/$tag.out" | tail -n 50 | tr -d '\r' |
+		awk '{ print $3, $4 }' >"$W/stamps"
+	[ "$(lines "$W/stamps")" = 50 ] || fail "$mode: $(lines "$W/stamps") of 50 timed signals reached the handler"
+	[ -n "$off" ] && [ -n "$freq" ] || fail "$mode: no counter offset or frequency"
+	awk -v off="$off" -v f="$freq" '
+		FNR == NR { entry[$1] = $2; next }
+		($2 in entry) { print (entry[$2] - ($3 - off)) * 1e6 / f,
+				      (entry[$2] - ($4 - off)) * 1e6 / f }' \
+		"$W/stamps" "$W/lat.sig" >"$W/lat.us"
+	send=$(cut -d' ' -f1 "$W/lat.us" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	lat=$(cut -d' ' -f2 "$W/lat.us" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	awk -v s="$send" -v l="$lat" 'BEGIN { exit !(s > 0 && s < 1e6 && l > -1e6 && l < 1e6) }' ||
+		fail "$mode: medians $send us and $lat us: the clocks were not lined up"
+	metric "${mode}_send_to_linux_handler_median" "$send" us
+	metric "${mode}_reply_to_linux_handler_median" "$lat" us
+	eval "lat_$mode=\$lat send_$mode=\$send"
+
+	# A guest reboot (--reboot=restart): the next kernel probes SDEI,
+	# loads the module again, registers afresh and takes events.
+	echo reboot >&3
+	ready=$((ready + 1))
+	wait_out "$tag" LKVM-GUEST-READY 180 "$ready" || fail "$mode: no second boot after the reboot"
+	[ "$(grep -ac 'LKVM-GUEST-SDEI-TEST loaded events=300,100,200' "$W/$tag.out")" = 2 ] ||
+		fail "$mode: the module did not load again after the reboot"
+	signals again 300 - 3
+	command report
+	[ $(($(report "$tag" 300 0) + $(report "$tag" 300 1))) = 3 ] ||
+		fail "$mode: after the reboot event 300 ran $(report "$tag" 300 0) + $(report "$tag" 300 1) times, expected 3"
 	echo poweroff >&3
 	wait_lkvm
 	[ "$rc" = 0 ] || fail "$mode: lkvm exited $rc"
+	has "$tag" err 'restarting it (boot 2)' || fail "$mode: lkvm did not restart the guest"
 	eval "split_$mode=\"$s0/$s1\""
 done
 exec 3>&-
 # shellcheck disable=SC2154
-pass "Linux's SDEI client: 20 host signals of shared 300 (cpu0/cpu1: $split_el1 at EL1, $split_el2 at EL2), 10 of private 100 on each vCPU, 5 of 5 while cpu1 spun with IRQs off, critical 200 inside a running 300, hotplug off (held=unregistered) and on"
+pass "Linux's SDEI client: 20 host signals of shared 300 (cpu0/cpu1: $split_el1 at EL1, $split_el2 at EL2), 10 of private 100 on each vCPU, 5 of 5 while cpu1 spun with IRQs off, critical 200 inside a running 300, hotplug off (held=unregistered) and on, reboot and again; host signal to Linux handler, median from request ${send_el1}/${send_el2} us, from reply ${lat_el1}/${lat_el2} us (EL1/EL2)"
