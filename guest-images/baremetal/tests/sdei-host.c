@@ -613,7 +613,22 @@ static u64 routed(u64 info)
 
 static void route_to(u64 mode, u64 aff)
 {
+	u64 status = SDEI_STATUS_RUNNING;
+
 	setup_call(sdei_call(SDEI_EVENT_DISABLE, EV_SHARED, 0), "DISABLE(300)");
+	/*
+	 * ROUTING_SET needs the event not running: the handler on the other
+	 * CPU counted its run before its COMPLETE reached lkvm.
+	 */
+	for (unsigned int i = 0; i < STAGE_MS / 10; i++) {
+		status = sdei_call(SDEI_EVENT_STATUS, EV_SHARED, 0);
+		if (!(status & SDEI_STATUS_RUNNING))
+			break;
+		sdei_delay_ms(10);
+	}
+	if (status & SDEI_STATUS_RUNNING)
+		fail(HOST_F_ROUTE_SET, "event 300 still running after %u ms",
+		     STAGE_MS);
 	setup_call(smccc_call7(SDEI_EVENT_ROUTING_SET, EV_SHARED, mode, aff, 0,
 			       0, 0, 0)
 			   .x0,
