@@ -50,6 +50,17 @@ command() {
 	wait_out "$tag" LKVM-GUEST-READY 60 "$ready" || fail "$mode: '$1' did not finish"
 }
 
+# status_until TEXT TRIES: polls lkvm sdei status --json, 50 ms apart,
+# until it holds TEXT; fails (returns 1) after TRIES polls.
+status_until() {
+	_n=0
+	until "$LKVM" sdei --name "$g" status --json 2>/dev/null | grep -qF -- "$1"; do
+		_n=$((_n + 1))
+		[ "$_n" -lt "$2" ] || return 1
+		sleep 0.05
+	done
+}
+
 # sig EVENT [CPU]: one lkvm sdei signal; prints lkvm's answer.
 sig() {
 	"$LKVM" sdei --name "$g" signal "$1" ${2:+--cpu "$2"} 2>&1
@@ -103,22 +114,13 @@ for mode in el1 el2; do
 	# on cpu0; a normal 100 to cpu0 must wait, a critical 200 gets in.
 	command "set hold_event 300"
 	sig 300
-	n=0
-	until "$LKVM" sdei --name "$g" status --json 2>/dev/null |
-		grep -qF '"event":300,"type":"shared","priority":"normal","signalable":false,"registered":true,"enabled":true,"running":true'; do
-		n=$((n + 1))
-		[ "$n" -lt 50 ] || fail "$mode: event 300's handler was never seen running"
-		sleep 0.05
-	done
+	status_until '"event":300,"type":"shared","priority":"normal","signalable":false,"registered":true,"enabled":true,"running":true' 50 ||
+		fail "$mode: event 300's handler was never seen running"
 	sig 100 0
 	sleep 0.2
 	sig 200 0
-	until "$LKVM" sdei --name "$g" status --json 2>/dev/null |
-		grep -qF '"running":false,"pending":false,"route":"RM_ANY"'; do
-		n=$((n + 1))
-		[ "$n" -lt 200 ] || fail "$mode: event 300's handler never completed"
-		sleep 0.05
-	done
+	status_until '"running":false,"pending":false,"route":"RM_ANY"' 200 ||
+		fail "$mode: event 300's handler never completed"
 
 	# Hotplug: offline, cpu1's private event is not delivered and lkvm
 	# says why; online again, the driver's re-registration works.
