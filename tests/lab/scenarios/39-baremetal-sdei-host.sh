@@ -25,9 +25,6 @@
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 
-# Where lkvm puts its sockets (vmm/control-proto.c).
-sockdir=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/lkvm}
-sockdir=${sockdir:-${HOME:-/}/.lkvm}
 events="--sdei-event 100 --sdei-event 200,critical --sdei-event 300,shared"
 
 # sig ARGS...: lkvm sdei --name $g signal ARGS; sets reply (stdout) and src.

@@ -22,8 +22,6 @@
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 
-sockdir=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/lkvm}
-sockdir=${sockdir:-${HOME:-/}/.lkvm}
 ticks() { grep -ac '^TICK ' "$W/$1.out"; }
 ctl() { # TAG ARGS...: lkvm ARGS, stdout to $W/TAG.ctl; sets crc
 	_t=$1

@@ -14,9 +14,6 @@
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 
-sockdir=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/lkvm}
-sockdir=${sockdir:-${HOME:-/}/.lkvm}
-
 # median FILE: the middle value of a file of numbers, one a line.
 median() {
 	sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'

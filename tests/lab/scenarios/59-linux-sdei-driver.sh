@@ -32,50 +32,6 @@
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 
-sockdir=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/lkvm}
-sockdir=${sockdir:-${HOME:-/}/.lkvm}
-
-# report TAG EVENT CPU: the module's count for EVENT on CPU (0 if none).
-report() {
-	_c=$(grep -a "^LKVM-GUEST-SDEI-REPORT event=$2 cpu=$3 " "$W/$1.out" |
-		tail -n 1 | sed -n 's/.* count=\([0-9]*\).*/\1/p')
-	echo "${_c:-0}"
-}
-
-# command TEXT: types a command for the guest's wait-cmd and waits until it
-# asks for the next one.
-command() {
-	echo "$1" >&3
-	ready=$((ready + 1))
-	wait_out "$tag" LKVM-GUEST-READY 60 "$ready" || fail "$mode: '$1' did not finish"
-}
-
-# status_until TEXT TRIES: polls lkvm sdei status --json, 50 ms apart,
-# until it holds TEXT; fails (returns 1) after TRIES polls.
-status_until() {
-	_n=0
-	until "$LKVM" sdei --name "$g" status --json 2>/dev/null | grep -qF -- "$1"; do
-		_n=$((_n + 1))
-		[ "$_n" -lt "$2" ] || return 1
-		sleep 0.05
-	done
-}
-
-# sig EVENT [CPU]: one lkvm sdei signal; prints lkvm's answer.
-sig() {
-	"$LKVM" sdei --name "$g" signal "$1" ${2:+--cpu "$2"} 2>&1
-}
-
-# signals TAG EVENT CPU N: N signals through sig-latency, 20 ms apart;
-# every one must be answered "ok pending".
-signals() {
-	"$LAB/bin/sig-latency" "$sockdir/$g.sock" "$2" "$3" "$4" 20 >"$W/$1.sig" ||
-		fail "$mode: sig-latency $2 $3 failed"
-	_ok=$(grep -c ' ok pending$' "$W/$1.sig")
-	[ "$_ok" = "$4" ] ||
-		fail "$mode: event $2 cpu $3: $_ok of $4 signals answered 'ok pending': $(grep -v ' ok pending$' "$W/$1.sig" | head -n 1)"
-}
-
 mkfifo "$W/console"
 exec 3<>"$W/console"
 for mode in el1 el2; do

@@ -1,0 +1,77 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# lab-timeout: 300
+#
+# kexec into a second kernel with the SDEI test module, 2 vCPUs, at EL1 and
+# at EL2 (--nested, VHE), events 300 (shared) and 100 (private): the first
+# kernel loads the module and takes 3 host signals of 300; then it kexecs
+# (the guest's "kexec" command: the same Image, the plain initramfs, which
+# holds the module too); its reboot notifier runs SDEI's resets (lkvm's
+# debug log: PRIVATE_RESET on each vCPU and SHARED_RESET again); the second
+# kernel probes SDEI cleanly ("detected in firmware", no other sdei line),
+# loads the module again (its registrations succeed: nothing stale was
+# left registered), and takes 3 signals of 300 and 2 of 100 on cpu1.
+# shellcheck source=tests/lab/lib.sh
+. "$LAB/lib.sh"
+
+# The first kernel's initramfs: the L2 one, the kexec add-on and /Image
+# (as 54-nested-kexec.sh builds it).
+mkdir -p "$W/img"
+ln -s "$LAB/l2/Image" "$W/img/Image"
+cat "$LAB/l2/initrd.cpio.gz" "$LAB/l2/kexec.cpio.gz" >"$W/initrd"
+size=$(wc -c <"$W/initrd")
+head -c $(((4 - size % 4) % 4)) /dev/zero >>"$W/initrd"
+(cd "$W/img" && echo Image | cpio -o -H newc -L >>"$W/initrd") ||
+	fail "cpio could not archive the Image"
+rm -rf "$W/img"
+
+mkfifo "$W/console"
+exec 3<>"$W/console"
+for mode in el1 el2; do
+	flags=
+	[ "$mode" = el2 ] && flags=--nested
+	g=sdei-kexec-$mode-$$
+	tag=kx-$mode
+	ready=1
+	# shellcheck disable=SC2086
+	LKVM_STDIN=$W/console start_lkvm "$tag" run -k "$LAB/l2/Image" \
+		-i "$W/initrd" -m 512 -c 2 --name "$g" $flags \
+		--sdei-event 300,shared --sdei-event 100 --loglevel debug \
+		-p "quiet lkvm.sdei-test=300,100 lkvm.wait-cmd"
+	wait_out "$tag" LKVM-GUEST-READY 180 || fail "$mode: the first kernel never got ready"
+	has "$tag" out 'LKVM-GUEST-SDEI-TEST loaded events=300,100' ||
+		fail "$mode: the module did not load in the first kernel"
+	signals first 300 - 3
+	command report
+	[ "$(report "$tag" 300 0)" = 3 ] || fail "$mode: the first kernel took $(report "$tag" 300 0) of 3 signals on cpu0"
+
+	p1=$(grep -ac 'SDEI PRIVATE_RESET' "$W/$tag.err")
+	s1=$(grep -ac 'SDEI SHARED_RESET' "$W/$tag.err")
+	echo kexec >&3
+	ready=$((ready + 1))
+	wait_out "$tag" LKVM-GUEST-READY 180 "$ready" || fail "$mode: the second kernel never got ready: $(grep -a 'LKVM-GUEST-KEXEC' "$W/$tag.out" | tr -d '\r')"
+	grep -a 'LKVM-GUEST-KEXEC\|sdei' "$W/$tag.out" | tr -d '\r' | sed "s/^/lab: $name: guest: /"
+	# The first kernel's kexec path and the second kernel's probe.
+	p2=$(grep -ac 'SDEI PRIVATE_RESET' "$W/$tag.err")
+	s2=$(grep -ac 'SDEI SHARED_RESET' "$W/$tag.err")
+	[ $((p2 - p1)) -ge 4 ] && [ $((s2 - s1)) -ge 2 ] ||
+		fail "$mode: across the kexec PRIVATE_RESET $((p2 - p1)) (want 4: reboot notifier and probe on 2 vCPUs), SHARED_RESET $((s2 - s1)) (want 2)"
+	n=$(grep -a '^LKVM-GUEST-DMESG ' "$W/$tag.out" | grep -cF 'sdei: SDEIv1.1 (0x0) detected in firmware.')
+	[ "$n" = 2 ] || fail "$mode: $n kernels detected SDEI, expected 2"
+	if grep -a '^LKVM-GUEST-DMESG .*sdei:' "$W/$tag.out" |
+		grep -vF 'detected in firmware' >"$W/sdei-bad"; then
+		fail "$mode: a kernel says: $(head -n 1 "$W/sdei-bad" | tr -d '\r')"
+	fi
+	[ "$(grep -ac 'LKVM-GUEST-SDEI-TEST loaded events=300,100' "$W/$tag.out")" = 2 ] ||
+		fail "$mode: the module did not load in the second kernel: $(grep -a 'LKVM-GUEST-SDEI-TEST' "$W/$tag.out" | tail -n 1 | tr -d '\r')"
+	signals second 300 - 3
+	signals second1 100 1 2
+	command report
+	[ "$(report "$tag" 300 0)" = 3 ] && [ "$(report "$tag" 100 1)" = 2 ] ||
+		fail "$mode: the second kernel took 300 $(report "$tag" 300 0) of 3 times, 100 on cpu1 $(report "$tag" 100 1) of 2"
+	echo poweroff >&3
+	wait_lkvm
+	[ "$rc" = 0 ] || fail "$mode: lkvm exited $rc"
+done
+exec 3>&-
+pass "EL1 and EL2: events reach the module before and after kexec; the resets ran, the second kernel probed cleanly and registered afresh"
