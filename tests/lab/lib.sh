@@ -227,6 +227,21 @@ linux_boot() {
 	pass "started at EL1, init at ${uptime}s guest time, online=$online, lkvm ${wall}s"
 }
 
+# kexec_initrd OUT: the L2 initramfs for a kexec scenario: the lab's L2 one,
+# the kexec add-on (kexec with its libraries, /initrd2.cpio.gz for the
+# second kernel) and an uncompressed archive with /Image (the kernel takes
+# concatenated archives; an uncompressed one must start 4-byte aligned).
+kexec_initrd() {
+	mkdir -p "$W/img"
+	ln -s "$LAB/l2/Image" "$W/img/Image"
+	cat "$LAB/l2/initrd.cpio.gz" "$LAB/l2/kexec.cpio.gz" >"$1"
+	_size=$(wc -c <"$1")
+	head -c $(((4 - _size % 4) % 4)) /dev/zero >>"$1"
+	(cd "$W/img" && echo Image | cpio -o -H newc -L >>"$1") ||
+		fail "cpio could not archive the Image"
+	rm -rf "$W/img"
+}
+
 # --- Talking to a Linux guest that runs the SDEI test module -----------
 #
 # For scenarios that start the guest with start_lkvm TAG ... --name $g and

@@ -18,14 +18,7 @@
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 
-mkdir -p "$W/img"
-ln -s "$LAB/l2/Image" "$W/img/Image"
-cat "$LAB/l2/initrd.cpio.gz" "$LAB/l2/kexec.cpio.gz" >"$W/initrd"
-size=$(wc -c <"$W/initrd")
-head -c $(((4 - size % 4) % 4)) /dev/zero >>"$W/initrd"
-(cd "$W/img" && echo Image | cpio -o -H newc -L >>"$W/initrd") ||
-	fail "cpio could not archive the Image"
-rm -rf "$W/img"
+kexec_initrd "$W/initrd"
 
 linux_run linux -i "$W/initrd" -m 1024 -c 1 --nested --e2h0 -p "quiet lkvm.kexec"
 lockups=$(grep -a 'soft lockup' "$W/linux.out" | grep -vc '^LKVM-GUEST-DMESG')

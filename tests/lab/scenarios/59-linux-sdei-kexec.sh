@@ -14,16 +14,8 @@
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 
-# The first kernel's initramfs: the L2 one, the kexec add-on and /Image
-# (as 54-nested-kexec.sh builds it).
-mkdir -p "$W/img"
-ln -s "$LAB/l2/Image" "$W/img/Image"
-cat "$LAB/l2/initrd.cpio.gz" "$LAB/l2/kexec.cpio.gz" >"$W/initrd"
-size=$(wc -c <"$W/initrd")
-head -c $(((4 - size % 4) % 4)) /dev/zero >>"$W/initrd"
-(cd "$W/img" && echo Image | cpio -o -H newc -L >>"$W/initrd") ||
-	fail "cpio could not archive the Image"
-rm -rf "$W/img"
+# The first kernel's initramfs, with kexec and /Image (lib.sh).
+kexec_initrd "$W/initrd"
 
 mkfifo "$W/console"
 exec 3<>"$W/console"
