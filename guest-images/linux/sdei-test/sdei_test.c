@@ -29,6 +29,21 @@
  * the lab to set against the host's times of its signals, after "freq HZ",
  * the counter's frequency.
  *
+ * With linger_event=E, the next run of E's handler stays in the handler
+ * (up to 10 s) until the module is unloaded: "lingering" reads the CPU it
+ * runs on (-1: none), so that the module can be removed while one of its
+ * events is in flight. Unloading then does what the kernel's header asks
+ * of a driver: it disables and unregisters each event; when the kernel
+ * answers -EINPROGRESS (the firmware's PENDING: the handler is running),
+ * it lets the handler finish and polls the firmware's EVENT_STATUS for the
+ * event (through the conduit the device tree's arm,sdei-1.0 node names)
+ * until the unregistration has taken effect, and says so in the kernel
+ * log:
+ *   "sdei_test: event E unregister pending (-115)"
+ *   "sdei_test: event E unregistered by the firmware at COMPLETE
+ *    (status S after U us)"
+ * The module is gone only once none of its handlers runs any more.
+ *
  * The kernel exports neither its SDEI API nor cpu_logical_map to modules:
  * the functions are found at load time through a kprobe on each name
  * (register_kprobe() fills in the address; the probe is removed at once).
@@ -39,9 +54,12 @@
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/arm-smccc.h>
+#include <linux/of.h>
 #include <linux/ptrace.h>
 #include <asm/arch_timer.h>
 #include <linux/smp.h>
+#include <uapi/linux/arm_sdei.h>
 
 #define MAX_EVENTS 8
 #define MAX_CPUS 8
@@ -93,6 +111,26 @@ static void hold(unsigned int event, unsigned int cpu)
 static atomic_t masked[MAX_EVENTS][MAX_CPUS];
 static bool registered[MAX_EVENTS];
 
+static unsigned int linger_event;
+module_param(linger_event, uint, 0644);
+MODULE_PARM_DESC(linger_event, "the event whose next run stays until unload");
+static int lingering = -1;
+module_param(lingering, int, 0444);
+MODULE_PARM_DESC(lingering, "the CPU whose handler lingers, or -1");
+static bool linger_done, release_linger;
+/* Handler runs inside this module's code: unload waits for none. */
+static atomic_t in_handler;
+
+/* Stays in the handler until the module's unload releases it (10 s at most). */
+static void linger(unsigned int cpu)
+{
+	linger_done = true;
+	WRITE_ONCE(lingering, cpu);
+	for (int ms = 0; ms < 10000 && !READ_ONCE(release_linger); ms++)
+		mdelay(1);
+	WRITE_ONCE(lingering, -1);
+}
+
 static unsigned long lookup(const char *name)
 {
 	struct kprobe kp = { .symbol_name = name };
@@ -120,6 +158,7 @@ static int sdei_test_handler(u32 event, struct pt_regs *regs, void *arg)
 	}
 	if (i < 0 || i >= MAX_EVENTS || cpu >= MAX_CPUS)
 		return 0;
+	atomic_inc(&in_handler);
 	atomic_inc(&count[i][cpu]);
 	if (READ_ONCE(spinning_cpu) == (int)cpu)
 		atomic_inc(&spin_hits);
@@ -128,8 +167,11 @@ static int sdei_test_handler(u32 event, struct pt_regs *regs, void *arg)
 	if (event == READ_ONCE(hold_event) && hold_done_cpu < 0 &&
 	    READ_ONCE(holding_cpu) < 0)
 		hold(event, cpu);
+	if (event == READ_ONCE(linger_event) && !linger_done)
+		linger(cpu);
 	if (!interrupts_enabled(regs))
 		atomic_inc(&masked[i][cpu]);
+	atomic_dec(&in_handler);
 	return 0;
 }
 
@@ -196,19 +238,101 @@ static const struct kernel_param_ops report_ops = { .get = report_get };
 module_param_cb(report, &report_ops, NULL, 0444);
 MODULE_PARM_DESC(report, "what the handler saw, per event and CPU");
 
+/*
+ * A direct call to the firmware's SDEI interface, for what the kernel keeps
+ * to itself (its wrappers are static): the conduit is the one the
+ * arm,sdei-1.0 node's "method" names, as the kernel's client chooses it.
+ */
+static long fw_call(u32 fn, u64 arg1, u64 arg2)
+{
+	struct arm_smccc_res res;
+	struct device_node *np;
+	const char *method;
+	bool smc;
+
+	np = of_find_compatible_node(NULL, NULL, "arm,sdei-1.0");
+	if (!np || of_property_read_string(np, "method", &method)) {
+		of_node_put(np);
+		return SDEI_NOT_SUPPORTED;
+	}
+	smc = !strcmp(method, "smc");
+	of_node_put(np);
+	if (smc)
+		arm_smccc_1_1_smc(fn, arg1, arg2, &res);
+	else
+		arm_smccc_1_1_hvc(fn, arg1, arg2, &res);
+	return (long)res.a0;
+}
+
+/*
+ * UNREGISTER of a running event is PENDING and takes effect when its
+ * handler completes (SDEI 1.1 section 5.1.7): let the handler finish and
+ * watch the firmware's EVENT_STATUS (section 5.1.8) until the event is
+ * neither registered nor running. The kernel keeps its own record of the
+ * event after -EINPROGRESS (it drops it only on success, and by now a
+ * second UNREGISTER is DENIED), so this boot cannot register it again.
+ */
+static void wait_unregistered(u32 event)
+{
+	const long gone = BIT(SDEI_EVENT_STATUS_REGISTERED) |
+			  BIT(SDEI_EVENT_STATUS_RUNNING);
+	long status = SDEI_NOT_SUPPORTED;
+	unsigned int us;
+
+	WRITE_ONCE(release_linger, true);
+	for (us = 0; us < 2000000; us += 100) {
+		status = fw_call(SDEI_1_0_FN_SDEI_EVENT_STATUS, event, 0);
+		if (status >= 0 && !(status & gone))
+			break;
+		udelay(100);
+	}
+	if (status >= 0 && !(status & gone))
+		pr_info("sdei_test: event %u unregistered by the firmware at COMPLETE (status %ld after %u us)\n",
+			event, status, us);
+	else
+		pr_err("sdei_test: event %u still registered or running (status %ld after %u us)\n",
+		       event, status, us);
+}
+
+static void unregister_one(int i)
+{
+	u32 event = events[i];
+	int err;
+
+	/*
+	 * A private event's calls are cross-calls, which wait for a handler
+	 * running on another CPU (exceptions masked) to finish: release a
+	 * lingering one first. A shared event's are made here, and see
+	 * PENDING while its handler runs.
+	 */
+	if (fw_call(SDEI_1_0_FN_SDEI_EVENT_GET_INFO, event,
+		    SDEI_EVENT_INFO_EV_TYPE) != SDEI_EVENT_TYPE_SHARED)
+		WRITE_ONCE(release_linger, true);
+	p_disable(event);
+	err = p_unregister(event);
+	if (err == -EINPROGRESS) {
+		pr_info("sdei_test: event %u unregister pending (%d)\n", event,
+			err);
+		wait_unregistered(event);
+	} else {
+		pr_info("sdei_test: event %u unregistered (%d)\n", event, err);
+	}
+	registered[i] = false;
+}
+
 static void sdei_test_cleanup(void)
 {
-	for (int i = 0; i < nr_events; i++) {
-		int err;
-
-		if (!registered[i])
-			continue;
-		p_disable(events[i]);
-		err = p_unregister(events[i]);
-		pr_info("sdei_test: event %u unregistered (%d)\n", events[i],
-			err);
-		registered[i] = false;
-	}
+	/* The lingering event first: the others' cross-calls wait for it. */
+	for (int i = 0; i < nr_events; i++)
+		if (registered[i] && events[i] == READ_ONCE(linger_event))
+			unregister_one(i);
+	WRITE_ONCE(release_linger, true);
+	for (int i = 0; i < nr_events; i++)
+		if (registered[i])
+			unregister_one(i);
+	/* The module's text goes away once this returns. */
+	while (atomic_read(&in_handler))
+		cpu_relax();
 }
 
 static int __init sdei_test_init(void)

@@ -1,12 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# lab-timeout: 300
+# lab-timeout: 360
 #
 # The guest kernel's own SDEI client, driven by the lab's test module
 # (guest-images/linux/sdei-test, built by tests/lab/sdei-module), at EL1
-# and at EL2 (--nested, VHE), 2 vCPUs, with the platform events 300
-# (shared) and 100 (private) declared:
-#   - the module registers and enables both through sdei_event_register()
+# and at EL2 (--nested, VHE), 2 vCPUs, with the platform events 300 and
+# 301 (shared), 100 (private) and 200 (private, critical) declared:
+#   - the module registers and enables them through sdei_event_register()
 #     and sdei_event_enable(); lkvm sdei status shows them registered and
 #     enabled (300 with the route Linux asks for, 100 on both vCPUs);
 #   - 300 signalled from the host 20 times, one at a time (every answer
@@ -25,6 +25,14 @@
 #   - 50 timed signals of 100 to cpu0 (sig-latency): the median time from
 #     the request, and from lkvm's reply, to the Linux handler's entry
 #     (the module stamps the counter; lkvm logs its offset to the host's);
+#   - unload while an event is in flight: 301's handler lingers on cpu0
+#     (lkvm sdei status: running) while rmmod runs on cpu1; the kernel's
+#     UNREGISTER gets PENDING (-EINPROGRESS), the module lets the handler
+#     finish, the firmware's EVENT_STATUS then reads unregistered, rmmod
+#     returns and the module is gone; lkvm shows every event unregistered
+#     and answers a signal of 301 "held=unregistered" (nothing runs the
+#     freed handler); loading the module again (300, 100, 200) registers
+#     afresh and events reach it;
 #   - a reboot (--reboot=restart): the next kernel loads the module again,
 #     its registrations succeed afresh and the shared event reaches it;
 #   - the guest powers off cleanly (exit 0).
@@ -43,10 +51,11 @@ for mode in el1 el2; do
 	LKVM_STDIN=$W/console start_lkvm "$tag" run -k "$LAB/l2/Image" \
 		-i "$LAB/l2/initrd.cpio.gz" -m 256 -c 2 --name "$g" $flags --reboot=restart \
 		--sdei-event 300,shared --sdei-event 100 --sdei-event 200,critical \
-		--loglevel info -p "quiet lkvm.sdei-test=300,100,200 lkvm.wait-cmd"
+		--sdei-event 301,shared \
+		--loglevel info -p "quiet lkvm.sdei-test=300,100,200,301 lkvm.wait-cmd"
 	wait_out "$tag" LKVM-GUEST-READY 180 || fail "$mode: the guest never got ready"
 	grep -a 'LKVM-GUEST-SDEI-TEST\|sdei' "$W/$tag.out" | tr -d '\r' | sed "s/^/lab: $name: guest: /"
-	has "$tag" out 'LKVM-GUEST-SDEI-TEST loaded events=300,100,200' ||
+	has "$tag" out 'LKVM-GUEST-SDEI-TEST loaded events=300,100,200,301' ||
 		fail "$mode: the module did not load: $(grep -a 'LKVM-GUEST-SDEI-TEST' "$W/$tag.out" | tr -d '\r')"
 	"$LKVM" sdei --name "$g" status --json >"$W/status.json" 2>&1 ||
 		fail "$mode: sdei status: $(cat "$W/status.json")"
@@ -131,12 +140,55 @@ for mode in el1 el2; do
 	metric "${mode}_reply_to_linux_handler_median" "$lat" us
 	eval "lat_$mode=\$lat send_$mode=\$send"
 
+	# Unload with an event in flight: 301's next handler run lingers on
+	# cpu0 until the module's exit releases it; rmmod runs on cpu1.
+	command "set linger_event 301"
+	echo rmmod-inflight >&3
+	ready=$((ready + 1))
+	wait_out "$tag" "LKVM-GUEST-RMMOD waiting" 60 || fail "$mode: rmmod-inflight did not start"
+	[ "$(sig 301)" = "ok pending" ] || fail "$mode: signal of 301: lkvm answered '$(sig 301)'"
+	status_until '"event":301,"type":"shared","priority":"normal","signalable":false,"registered":true,"enabled":true,"running":true' 100 ||
+		fail "$mode: event 301's handler was never seen running"
+	wait_out "$tag" "LKVM-GUEST-RMMOD end" 60 || fail "$mode: rmmod with 301 in flight did not return"
+	done=$(grep -a 'LKVM-GUEST-RMMOD done' "$W/$tag.out" | tail -n 1 | tr -d '\r')
+	echo "lab: $name: $mode: $done"
+	case "$done" in
+	*"done lingering=0 rc=0 "*" loaded=0") ;;
+	*) fail "$mode: rmmod while 301 ran on cpu0: '$done'" ;;
+	esac
+	rmmod_ms=$(echo "$done" | sed 's/.* t0=\([0-9.]*\) t1=\([0-9.]*\).*/\1 \2/' |
+		awk '{ printf "%.0f", ($2 - $1) * 1000 }')
+	"$LKVM" sdei --name "$g" status --json >"$W/status.json" 2>&1 ||
+		fail "$mode: sdei status: $(cat "$W/status.json")"
+	for e in 300 301; do
+		grep -qF "{\"event\":$e,\"type\":\"shared\",\"priority\":\"normal\",\"signalable\":false,\"registered\":false,\"enabled\":false,\"running\":false" "$W/status.json" ||
+			fail "$mode: after the unload event $e is not unregistered and idle: $(cat "$W/status.json")"
+	done
+	grep -q '"registered":true' "$W/status.json" &&
+		fail "$mode: after the unload an event is still registered: $(cat "$W/status.json")"
+	[ "$(sig 301)" = "ok pending held=unregistered" ] ||
+		fail "$mode: signal of 301 after the unload: lkvm answered '$(sig 301)'"
+	command "insmod 300,100,200"
+	tr -d '\r' <"$W/$tag.out" | grep -aqx 'LKVM-GUEST-SDEI-TEST loaded events=300,100,200' ||
+		fail "$mode: the module did not load again after the unload"
+	grep -a 'LKVM-GUEST-DMESG.*sdei_test: event 301' "$W/$tag.out" | tr -d '\r' | sort -u | sed "s/^/lab: $name: $mode: /"
+	has "$tag" out 'sdei_test: event 301 unregister pending (-115)' ||
+		fail "$mode: the kernel's UNREGISTER of running 301 did not get PENDING"
+	has "$tag" out 'sdei_test: event 301 unregistered by the firmware at COMPLETE' ||
+		fail "$mode: 301's unregistration did not take effect at COMPLETE"
+	signals reload 300 - 3
+	signals reload1 100 1 3
+	command report
+	[ $(($(report "$tag" 300 0) + $(report "$tag" 300 1))) = 3 ] && [ "$(report "$tag" 100 1)" = 3 ] ||
+		fail "$mode: after the reload 300 ran $(report "$tag" 300 0) + $(report "$tag" 300 1) times, 100 on cpu1 $(report "$tag" 100 1), expected 3 and 3"
+	eval "rmmod_$mode=\$rmmod_ms"
+
 	# A guest reboot (--reboot=restart): the next kernel probes SDEI,
 	# loads the module again, registers afresh and takes events.
 	echo reboot >&3
 	ready=$((ready + 1))
 	wait_out "$tag" LKVM-GUEST-READY 180 "$ready" || fail "$mode: no second boot after the reboot"
-	[ "$(grep -ac 'LKVM-GUEST-SDEI-TEST loaded events=300,100,200' "$W/$tag.out")" = 2 ] ||
+	[ "$(grep -ac 'LKVM-GUEST-SDEI-TEST loaded events=300,100,200,301' "$W/$tag.out")" = 2 ] ||
 		fail "$mode: the module did not load again after the reboot"
 	signals again 300 - 3
 	command report
@@ -150,4 +202,4 @@ for mode in el1 el2; do
 done
 exec 3>&-
 # shellcheck disable=SC2154
-pass "Linux's SDEI client: 20 host signals of shared 300 (cpu0/cpu1: $split_el1 at EL1, $split_el2 at EL2), 10 of private 100 on each vCPU, 5 of 5 while cpu1 spun with IRQs off, critical 200 inside a running 300, hotplug off (held=unregistered) and on, reboot and again; host signal to Linux handler, median from request ${send_el1}/${send_el2} us, from reply ${lat_el1}/${lat_el2} us (EL1/EL2)"
+pass "Linux's SDEI client: 20 host signals of shared 300 (cpu0/cpu1: $split_el1 at EL1, $split_el2 at EL2), 10 of private 100 on each vCPU, 5 of 5 while cpu1 spun with IRQs off, critical 200 inside a running 300, hotplug off (held=unregistered) and on, rmmod while 301 ran (PENDING, then unregistered at COMPLETE; rmmod took ${rmmod_el1}/${rmmod_el2} ms) and reload, reboot and again; host signal to Linux handler, median from request ${send_el1}/${send_el2} us, from reply ${lat_el1}/${lat_el2} us (EL1/EL2)"
