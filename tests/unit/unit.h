@@ -21,6 +21,9 @@ Suite *sdei_dispatch_suite(void);
 Suite *psci_suite(void);
 Suite *control_suite(void);
 Suite *console_suite(void);
+Suite *virtq_suite(void);
+Suite *virtio_mmio_suite(void);
+Suite *virtio_blk_suite(void);
 
 /* Number of elements of an array. */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
