@@ -35,6 +35,9 @@ enum opt_id {
 	OPT_HELP,
 	OPT_JSON,
 	OPT_CPU,
+	OPT_DISK,
+	OPT_DISK_IO,
+	OPT_RNG,
 };
 
 struct opt_spec {
@@ -62,6 +65,9 @@ static const struct opt_spec run_specs[] = {
 	{ "reboot", 0, true, OPT_REBOOT },
 	{ "timeout", 0, true, OPT_TIMEOUT },
 	{ "console-log", 0, true, OPT_CONSOLE_LOG },
+	{ "disk", 'd', true, OPT_DISK },
+	{ "disk-io", 0, true, OPT_DISK_IO },
+	{ "rng", 0, false, OPT_RNG },
 	{ "help", 'h', false, OPT_HELP },
 	{ NULL, 0, false, 0 },
 };
@@ -108,8 +114,16 @@ static const char usage_run[] =
 	"  -c, --cpus N          number of vCPUs (default 1)\n"
 	"  -m, --mem SIZE        guest RAM in MiB, or with a M/G suffix (default 256)\n"
 	"  -n, --name NAME       guest name (default guest-<pid>)\n"
-	"      --console serial  console device (8250 UART on stdin/stdout)\n"
+	"      --console serial|virtio\n"
+	"                        console device on stdin/stdout: the 8250 UART\n"
+	"                        (ttyS0, the default) or virtio-console (hvc0)\n"
 	"      --console-log FILE  keep a copy of the guest's console output\n"
+	"  -d, --disk FILE[,ro]  a raw disk image as a virtio-blk disk (vda, vdb...;\n"
+	"                        repeatable, up to 8); ,ro: read-only\n"
+	"      --disk-io uring|sync\n"
+	"                        disk I/O through io_uring (default) or plain\n"
+	"                        preadv/pwritev\n"
+	"      --rng             a virtio-rng device (the guest's hwrng)\n"
 	"      --nodefaults      no default kernel parameters (console=ttyS0)\n"
 	"      --dump-dtb FILE   write the guest's device tree blob to FILE\n"
 	"      --loglevel LEVEL  error, warning (default), info or debug\n"
@@ -260,6 +274,35 @@ static int parse_name(const char *arg, char *name, char *err, size_t size)
 	return 0;
 }
 
+/*
+ * -d/--disk FILE[,ro], kvmtool's form: a trailing ",ro" makes the disk
+ * read-only; the rest is the file's path. The file itself is checked when
+ * the VM is planned.
+ */
+static int parse_disk(const char *arg, struct run_opts *r, char *err,
+		      size_t size)
+{
+	struct disk_opt *d = &r->disks[r->nr_disks];
+	size_t len = strlen(arg);
+
+	if (r->nr_disks == OPT_MAX_DISKS)
+		return fail(err, size, "--disk: at most %d disks",
+			    OPT_MAX_DISKS);
+	d->read_only = len >= 3 && !strcmp(arg + len - 3, ",ro");
+	if (d->read_only)
+		len -= 3;
+	if (!len)
+		return fail(err, size, "--disk: '%s': no file named", arg);
+	if (len >= sizeof(d->path))
+		return fail(err, size,
+			    "--disk: the path is longer than %d bytes",
+			    OPT_DISK_PATH_MAX - 1);
+	memcpy(d->path, arg, len);
+	d->path[len] = 0;
+	r->nr_disks++;
+	return 0;
+}
+
 static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		     char *err, size_t size)
 {
@@ -297,12 +340,23 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 	case OPT_NAME:
 		return parse_name(arg, r->name, err, size);
 	case OPT_CONSOLE:
-		if (strcmp(arg, "serial"))
-			return fail(
-				err, size,
-				"--console: '%s': only 'serial' is available",
-				arg);
-		r->console = CONSOLE_SERIAL;
+		if (strcmp(arg, "serial") && strcmp(arg, "virtio"))
+			return fail(err, size,
+				    "--console: '%s': use serial or virtio",
+				    arg);
+		r->console = strcmp(arg, "serial") ? CONSOLE_VIRTIO :
+						     CONSOLE_SERIAL;
+		break;
+	case OPT_DISK:
+		return parse_disk(arg, r, err, size);
+	case OPT_DISK_IO:
+		if (strcmp(arg, "uring") && strcmp(arg, "sync"))
+			return fail(err, size,
+				    "--disk-io: '%s': use uring or sync", arg);
+		r->disk_sync = !strcmp(arg, "sync");
+		break;
+	case OPT_RNG:
+		r->rng = true;
 		break;
 	case OPT_NODEFAULTS:
 		r->nodefaults = true;

@@ -27,7 +27,17 @@ enum lkvm_cmd {
 };
 
 enum console_kind {
-	CONSOLE_SERIAL,
+	CONSOLE_SERIAL, /* the 8250 UART, ttyS0 */
+	CONSOLE_VIRTIO, /* virtio-console, hvc0 */
+};
+
+#define OPT_MAX_DISKS 8
+#define OPT_DISK_PATH_MAX 1024
+
+/* -d/--disk FILE[,ro]: a raw image the guest sees as a virtio-blk disk. */
+struct disk_opt {
+	char path[OPT_DISK_PATH_MAX];
+	bool read_only;
 };
 
 #define OPT_MEM_DEFAULT_MIB 256
@@ -55,6 +65,10 @@ struct run_opts {
 	bool reboot_restart; /* --reboot=restart: a guest reset boots again */
 	unsigned int timeout_s; /* --timeout: stop after this long; 0: never */
 	const char *console_log; /* --console-log FILE: a copy of the output */
+	struct disk_opt disks[OPT_MAX_DISKS];
+	unsigned int nr_disks;
+	bool disk_sync; /* --disk-io sync: preadv/pwritev, not io_uring */
+	bool rng; /* --rng: a virtio-rng device fed by getrandom */
 	enum log_level loglevel;
 };
 

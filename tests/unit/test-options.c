@@ -376,7 +376,7 @@ START_TEST(test_options_name)
 }
 END_TEST
 
-/* --console serial is the one console; --loglevel takes four names. */
+/* --console serial or virtio; --loglevel takes four names. */
 START_TEST(test_options_console_loglevel)
 {
 	static const struct {
@@ -401,10 +401,60 @@ START_TEST(test_options_console_loglevel)
 	check_err(PARSE(&o, "run", "-k", "I", "--loglevel", "ERROR"),
 		  "--loglevel", NULL);
 	RUN_OK(&o, "-k", "I", "--console", "serial");
-	check_err(PARSE(&o, "run", "-k", "I", "--console", "virtio"),
-		  "--console", NULL);
+	ck_assert_int_eq(o.run.console, CONSOLE_SERIAL);
+	RUN_OK(&o, "-k", "I", "--console", "virtio");
+	ck_assert_int_eq(o.run.console, CONSOLE_VIRTIO);
 	check_err(PARSE(&o, "run", "-k", "I", "--console=hvc"), "--console",
 		  NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "--console=Virtio"), "--console",
+		  NULL);
+}
+END_TEST
+
+/*
+ * -d/--disk FILE[,ro] (kvmtool's form), repeatable up to 8 times, in
+ * order; --disk-io uring|sync; --rng.
+ */
+START_TEST(test_options_disks_rng)
+{
+	char longpath[OPT_DISK_PATH_MAX + 1];
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "I");
+	ck_assert_uint_eq(o.run.nr_disks, 0);
+	ck_assert(!o.run.rng);
+	ck_assert(!o.run.disk_sync);
+	RUN_OK(&o, "-k", "I", "-d", "root.img", "--disk", "data.img,ro",
+	       "--disk=a,b.img", "-d", "x,ro,ro", "--rng", "--disk-io", "sync");
+	ck_assert_uint_eq(o.run.nr_disks, 4);
+	ck_assert_str_eq(o.run.disks[0].path, "root.img");
+	ck_assert(!o.run.disks[0].read_only);
+	ck_assert_str_eq(o.run.disks[1].path, "data.img");
+	ck_assert(o.run.disks[1].read_only);
+	ck_assert_str_eq(o.run.disks[2].path, "a,b.img");
+	ck_assert(!o.run.disks[2].read_only);
+	ck_assert_str_eq(o.run.disks[3].path, "x,ro");
+	ck_assert(o.run.disks[3].read_only);
+	ck_assert(o.run.rng);
+	ck_assert(o.run.disk_sync);
+	RUN_OK(&o, "-k", "I", "--disk-io=uring");
+	ck_assert(!o.run.disk_sync);
+	check_err(PARSE(&o, "run", "-k", "I", "--disk-io", "aio"), "--disk-io",
+		  NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "-d", ",ro"), "--disk", NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "-d", ""), "--disk", NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "-d"), "-d", "--disk");
+	check_err(PARSE(&o, "run", "-k", "I", "--rng=1"), "--rng", NULL);
+	memset(longpath, 'a', sizeof(longpath) - 1);
+	longpath[sizeof(longpath) - 1] = 0;
+	check_err(PARSE(&o, "run", "-k", "I", "-d", longpath), "--disk", NULL);
+	longpath[OPT_DISK_PATH_MAX - 1] = 0;
+	RUN_OK(&o, "-k", "I", "-d", longpath);
+	ck_assert_uint_eq(strlen(o.run.disks[0].path), OPT_DISK_PATH_MAX - 1);
+	check_err(PARSE(&o, "run", "-k", "I", "-d", "1", "-d", "2", "-d", "3",
+			"-d", "4", "-d", "5", "-d", "6", "-d", "7", "-d", "8",
+			"-d", "9"),
+		  "--disk", NULL);
 }
 END_TEST
 
@@ -748,6 +798,7 @@ Suite *options_suite(void)
 	tcase_add_loop_test(tc, test_options_cpus, 0, ARRAY_SIZE(cpus));
 	tcase_add_test(tc, test_options_name);
 	tcase_add_test(tc, test_options_console_loglevel);
+	tcase_add_test(tc, test_options_disks_rng);
 	tcase_add_test(tc, test_options_fresh_state);
 	tcase_add_test(tc, test_options_reboot);
 	tcase_add_test(tc, test_options_timeout_log);
