@@ -29,9 +29,9 @@ ARM64_LDFLAGS := -static -pthread
 ifneq ($(SYSROOT),)
 ARM64_CFLAGS += -I$(SYSROOT)/usr/include
 ARM64_LDFLAGS += -L$(SYSROOT)/usr/lib/aarch64-linux-gnu
-SYSROOT_STAMP := $(SYSROOT)/.stamp
+SYSROOT_STAMP := $(SYSROOT)/.stamp-uring
 endif
-ARM64_LIBS := -lfdt
+ARM64_LIBS := -lfdt -luring
 
 # The pure core: no ioctls, no threads; builds and runs on any host.
 CORE_SRCS := arm64/image.c arm64/boot.c fdt/fdt.c devices/uart-8250.c \
@@ -39,11 +39,13 @@ CORE_SRCS := arm64/image.c arm64/boot.c fdt/fdt.c devices/uart-8250.c \
 	vmm/options.c vmm/log.c vmm/mmio.c vmm/probe.c vmm/control-proto.c \
 	vmm/control-status.c \
 	firmware-emu/sdei-state.c firmware-emu/sdei-catalogue.c \
-	firmware-emu/sdei.c firmware-emu/sdei-dispatch.c firmware-emu/psci.c
+	firmware-emu/sdei.c firmware-emu/sdei-dispatch.c firmware-emu/psci.c \
+	devices/virtq.c devices/virtio-mmio.c devices/virtio-blk.c
 # The edge: KVM ioctls, threads, file descriptors.
 EDGE_SRCS := arm64/kvm-vm.c arm64/kvm-vcpu.c devices/serial.c vmm/vcpu.c \
 	vmm/vcpu-hypercall.c vmm/sdei-host.c vmm/control.c vmm/vm-control.c \
-	vmm/vm.c \
+	vmm/vm.c devices/virtio-dev.c devices/virtio-blk-dev.c \
+	devices/virtio-rng-dev.c devices/virtio-console-dev.c \
 	vmm/run.c vmm/main.c
 LKVM_SRCS := $(CORE_SRCS) $(EDGE_SRCS)
 LKVM_OBJS := $(LKVM_SRCS:%.c=$(BUILD)/arm64/%.o)
@@ -61,8 +63,9 @@ all: lkvm guests lab-tools
 
 lkvm: $(BUILD)/lkvm
 
-$(SYSROOT)/.stamp:
-	scripts/debian-fetch $(SYSROOT) bookworm libfdt-dev:arm64 libfdt1:arm64
+$(SYSROOT)/.stamp-uring:
+	scripts/debian-fetch $(SYSROOT) bookworm libfdt-dev:arm64 libfdt1:arm64 \
+		liburing-dev:arm64 liburing2:arm64
 	touch $@
 
 $(BUILD)/arm64/%.o: %.c $(SYSROOT_STAMP)

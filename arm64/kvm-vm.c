@@ -235,6 +235,20 @@ int kvm_irq_line(struct kvm_vm *vm, unsigned int intid, bool level)
 	return 0;
 }
 
+int kvm_ioeventfd(struct kvm_vm *vm, uint64_t addr, uint32_t len,
+		  uint64_t datamatch, int fd)
+{
+	struct kvm_ioeventfd io = {
+		.datamatch = datamatch,
+		.addr = addr,
+		.len = len,
+		.fd = fd,
+		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+
+	return ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) ? -1 : 0;
+}
+
 void *kvm_gpa_to_host(struct kvm_vm *vm, uint64_t gpa, uint64_t len)
 {
 	if (gpa < vm->ram_base || gpa - vm->ram_base > vm->ram_size ||

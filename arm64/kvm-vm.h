@@ -71,6 +71,14 @@ void kvm_vm_destroy(struct kvm_vm *vm);
 /* Drives an SPI (INTID >= 32) line to level. */
 int kvm_irq_line(struct kvm_vm *vm, unsigned int intid, bool level);
 
+/*
+ * Makes a guest write of len bytes of value datamatch at MMIO address addr
+ * signal eventfd fd inside KVM (KVM_IOEVENTFD), without an exit to user
+ * space. Returns 0, or -1 with errno set and nothing logged.
+ */
+int kvm_ioeventfd(struct kvm_vm *vm, uint64_t addr, uint32_t len,
+		  uint64_t datamatch, int fd);
+
 /* Host address of guest physical range [gpa, gpa + len), or NULL. */
 void *kvm_gpa_to_host(struct kvm_vm *vm, uint64_t gpa, uint64_t len);
 

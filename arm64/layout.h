@@ -10,8 +10,13 @@
  *   0x0100_1000 +------------------------------+ LKVM_PVPANIC_BASE
  *               | pvpanic (qemu,pvpanic-mmio)  |
  *   0x0100_2000 +------------------------------+
- *               | (reserved for more MMIO      |
- *               |  devices, virtio-mmio)       |
+ *               | (unmapped)                   |
+ *   0x0101_0000 +------------------------------+ LKVM_VIRTIO_BASE
+ *               | virtio-mmio devices, 512     |
+ *               | bytes each: disks in -d      |
+ *               | order, then rng, console     |
+ *   0x0101_2000 +------------------------------+
+ *               | (unmapped)                   |
  *               +------------------------------+ LKVM_GIC_REDIST_BASE(n)
  *               | GICv3 redistributors,        |
  *               | 128 KiB per vCPU             |
@@ -57,6 +62,13 @@
 /* Shared peripheral interrupts lkvm hands out, as INTIDs (SPI n = 32 + n). */
 #define LKVM_SPI_BASE 32
 #define LKVM_UART_INTID (LKVM_SPI_BASE + 0)
+
+/* virtio-mmio windows (virtio-mmio.h's VIRTIO_MMIO_SIZE each), SPI 1 up. */
+#define LKVM_VIRTIO_BASE 0x01010000ULL
+#define LKVM_VIRTIO_STRIDE 0x200ULL
+#define LKVM_VIRTIO_MAX 16
+#define LKVM_VIRTIO_ADDR(n) (LKVM_VIRTIO_BASE + (n)*LKVM_VIRTIO_STRIDE)
+#define LKVM_VIRTIO_INTID(n) (LKVM_SPI_BASE + 1 + (n))
 
 /* Architected timer PPIs as INTIDs (KVM's defaults). */
 #define LKVM_TIMER_PHYS_INTID 30

@@ -91,3 +91,29 @@ size_t serial_input(struct serial *s, const uint8_t *buf, size_t len)
 	pthread_mutex_unlock(&s->lock);
 	return n;
 }
+
+/* Writes all of buf to fd; a closed or full fd drops the rest. */
+static void write_all(int fd, const uint8_t *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= n;
+	}
+}
+
+void serial_console_output(struct serial *s, const uint8_t *buf, size_t len)
+{
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = 0; i < len; i++)
+		serial_watch(s, buf[i]);
+	pthread_mutex_unlock(&s->lock);
+	write_all(s->out_fd, buf, len);
+	if (s->log_fd >= 0)
+		write_all(s->log_fd, buf, len);
+}

@@ -43,6 +43,12 @@ void serial_init(struct serial *s, int out_fd, int log_fd,
 void serial_mmio(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
 		 bool is_write);
 
+/*
+ * Output of another console device (virtio-console): to the same stdout
+ * and --console-log, past the same panic watcher.
+ */
+void serial_console_output(struct serial *s, const uint8_t *buf, size_t len);
+
 /* Input from the host side; returns how many bytes the UART took. */
 size_t serial_input(struct serial *s, const uint8_t *buf, size_t len);
 

@@ -195,6 +195,20 @@ static int fdt_add_pvpanic(void *fdt, const struct vm_desc *d)
 	return fdt_end_node(fdt);
 }
 
+/*
+ * bindings/virtio/mmio.yaml: one node per device, level-sensitive SPI
+ * (the line follows InterruptStatus), coherent with the CPUs.
+ */
+static int fdt_add_virtio(void *fdt, const struct vm_desc_virtio *v)
+{
+	TRY(begin_node_at(fdt, "virtio_mmio", v->base));
+	TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+	TRY(prop_reg(fdt, v->base, v->size));
+	TRY(prop_irq(fdt, GIC_SPI, v->intid - LKVM_SPI_BASE));
+	TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+	return fdt_end_node(fdt);
+}
+
 static int fdt_add_root(void *fdt, const struct vm_desc *d)
 {
 	TRY(fdt_begin_node(fdt, ""));
@@ -213,6 +227,8 @@ static int fdt_add_root(void *fdt, const struct vm_desc *d)
 	TRY(fdt_add_timer(fdt, d));
 	TRY(fdt_add_uart(fdt, d));
 	TRY(fdt_add_pvpanic(fdt, d));
+	for (unsigned int i = 0; i < d->nr_virtio && i < FDT_MAX_VIRTIO; i++)
+		TRY(fdt_add_virtio(fdt, &d->virtio[i]));
 	return fdt_end_node(fdt);
 }
 

@@ -11,6 +11,13 @@
 #include <stdint.h>
 
 #define FDT_RNG_SEED_SIZE 64
+#define FDT_MAX_VIRTIO 16
+
+/* A virtio-mmio device's window and interrupt (an SPI, as an INTID). */
+struct vm_desc_virtio {
+	uint64_t base, size;
+	unsigned int intid;
+};
 
 struct vm_desc {
 	uint64_t ram_base;
@@ -33,6 +40,10 @@ struct vm_desc {
 	uint32_t uart_clock;
 
 	uint64_t pvpanic_base, pvpanic_size; /* size 0: no pvpanic node */
+
+	/* virtio-mmio devices, in the order the guest should find them. */
+	struct vm_desc_virtio virtio[FDT_MAX_VIRTIO];
+	unsigned int nr_virtio;
 
 	const char *psci_method; /* "hvc" or "smc" */
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "console-escape.h"
+#include "../devices/virtio-console-dev.h"
 #include "log.h"
 #include "vm.h"
 
@@ -98,10 +99,15 @@ struct input_buf {
 	struct console_escape escape;
 };
 
-/* Moves what the UART can take; keeps the rest for the next round. */
+/*
+ * Moves what the console (the UART, or virtio-console's receive buffers)
+ * can take; keeps the rest for the next round.
+ */
 static void input_flush(struct vm *vm, struct input_buf *in)
 {
-	size_t n = serial_input(&vm->serial, in->data, in->len);
+	size_t n = vm->vcon ? virtio_console_dev_input(vm->vcon, in->data,
+						       in->len) :
+			      serial_input(&vm->serial, in->data, in->len);
 
 	memmove(in->data, in->data + n, in->len - n);
 	in->len -= n;
@@ -192,9 +198,28 @@ static int io_deadlines(struct vm *vm, const struct input_buf *in,
 	return timeout;
 }
 
-/* The stop eventfd, the signal pipe and stdin, then the control socket. */
+/*
+ * The stop eventfd, the signal pipe and stdin, then the devices' watches,
+ * then the control socket.
+ */
 #define IO_FIXED_FDS 3
-#define IO_MAX_FDS (IO_FIXED_FDS + 1 + CONTROL_MAX_CLIENTS)
+#define IO_MAX_FDS (IO_FIXED_FDS + VM_MAX_WATCHES + 1 + CONTROL_MAX_CLIENTS)
+
+/* The devices' descriptors after the fixed ones; returns how many. */
+static unsigned int watch_pollfds(const struct vm *vm, struct pollfd *fds)
+{
+	for (unsigned int i = 0; i < vm->nr_watches; i++)
+		fds[i] = (struct pollfd){ .fd = vm->watches[i].fd,
+					  .events = POLLIN };
+	return vm->nr_watches;
+}
+
+static void watch_serve(const struct vm *vm, const struct pollfd *fds)
+{
+	for (unsigned int i = 0; i < vm->nr_watches; i++)
+		if (fds[i].revents)
+			vm->watches[i].ready(vm->watches[i].opaque);
+}
 
 static void io_loop(struct vm *vm)
 {
@@ -210,16 +235,17 @@ static void io_loop(struct vm *vm)
 			  .events = POLLIN },
 		};
 		int timeout = io_deadlines(vm, &in, &panic_at);
-		unsigned int nctl;
+		unsigned int nctl, nw, ctl;
 		unsigned char sig;
 		uint64_t wakes;
 
 		if (atomic_load(&vm->stopping))
 			break;
-		nctl = control_pollfds(&vm->control, fds + IO_FIXED_FDS,
-				       IO_MAX_FDS - IO_FIXED_FDS);
-		if (poll(fds, IO_FIXED_FDS + nctl, timeout) < 0 &&
-		    errno != EINTR) {
+		nw = watch_pollfds(vm, fds + IO_FIXED_FDS);
+		ctl = IO_FIXED_FDS + nw;
+		nctl = control_pollfds(&vm->control, fds + ctl,
+				       IO_MAX_FDS - ctl);
+		if (poll(fds, ctl + nctl, timeout) < 0 && errno != EINTR) {
 			pr_err("poll: %s", strerror(errno));
 			vm_stop(vm, LKVM_EXIT_ERROR);
 			break;
@@ -236,7 +262,8 @@ static void io_loop(struct vm *vm)
 			input_read(vm, &in);
 		if (in.len)
 			input_flush(vm, &in);
-		control_serve(&vm->control, fds + IO_FIXED_FDS, nctl);
+		watch_serve(vm, fds + IO_FIXED_FDS);
+		control_serve(&vm->control, fds + ctl, nctl);
 	}
 }
 
@@ -269,6 +296,7 @@ int vm_run(struct vm *vm)
 
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_join(&vm->vcpus[i]);
+	vm_devices_drain(vm);
 	code = atomic_load(&vm->exit_code);
 	return code < 0 ? LKVM_EXIT_ERROR : code;
 }

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -22,10 +25,16 @@
 #include "vm.h"
 #include "../arm64/layout.h"
 #include "../devices/pvpanic.h"
+#include "../devices/virtio-blk-dev.h"
+#include "../devices/virtio-blk.h"
+#include "../devices/virtio-console-dev.h"
+#include "../devices/virtio-mmio.h"
+#include "../devices/virtio-rng-dev.h"
 #include "../fdt/fdt.h"
 
-/* kvmtool's default console parameter; --nodefaults drops it. */
+/* kvmtool's default console parameters; --nodefaults drops them. */
 #define DEFAULT_BOOTARGS "console=ttyS0"
+#define DEFAULT_BOOTARGS_VIRTIO "console=hvc0"
 
 /* SPIs the vGIC provides: enough for lkvm's devices, a multiple of 32. */
 #define VM_NR_IRQS 128
@@ -72,7 +81,10 @@ static int plan_kernel(struct vm_plan *plan, const char *path)
 
 static char *plan_bootargs(const struct run_opts *opts)
 {
-	const char *defaults = opts->nodefaults ? "" : DEFAULT_BOOTARGS;
+	const char *defaults = opts->nodefaults ? "" :
+			       opts->console == CONSOLE_VIRTIO ?
+						  DEFAULT_BOOTARGS_VIRTIO :
+						  DEFAULT_BOOTARGS;
 	const char *params = opts->params ? opts->params : "";
 	const char *sep = *defaults && *params ? " " : "";
 	char *s;
@@ -80,6 +92,69 @@ static char *plan_bootargs(const struct run_opts *opts)
 	if (asprintf(&s, "%s%s%s", defaults, sep, params) < 0)
 		return NULL;
 	return s;
+}
+
+/* The size of a disk image: a regular file's, or a block device's. */
+static int disk_size(int fd, const char *path, uint64_t *size)
+{
+	struct stat st;
+
+	if (fstat(fd, &st)) {
+		pr_err("--disk %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISREG(st.st_mode)) {
+		*size = st.st_size;
+		return 0;
+	}
+	if (S_ISBLK(st.st_mode) && !ioctl(fd, BLKGETSIZE64, size))
+		return 0;
+	pr_err("--disk %s: not a regular file or block device", path);
+	return -1;
+}
+
+/*
+ * Can the file punch holes (for DISCARD)? Punching past its end changes
+ * nothing, and fails with EOPNOTSUPP where the file system cannot.
+ */
+static bool disk_can_discard(int fd, uint64_t size)
+{
+	return !fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, size,
+			  VIRTIO_BLK_SECTOR);
+}
+
+/*
+ * Opens and checks a -d/--disk image. Another lkvm (or anything taking
+ * flock locks) using it is refused: two writers would corrupt it.
+ */
+static int plan_disk(struct vm_plan *plan, unsigned int i,
+		     const struct disk_opt *d)
+{
+	int fd = open(d->path, (d->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+
+	plan->disk_fd[i] = fd;
+	if (fd < 0) {
+		pr_err("--disk %s: %s", d->path, strerror(errno));
+		return -1;
+	}
+	if (disk_size(fd, d->path, &plan->disk_size[i]))
+		return -1;
+	if (plan->disk_size[i] < VIRTIO_BLK_SECTOR ||
+	    plan->disk_size[i] % VIRTIO_BLK_SECTOR) {
+		pr_err("--disk %s: its size, %llu bytes, is not a whole number of 512-byte sectors",
+		       d->path, (unsigned long long)plan->disk_size[i]);
+		return -1;
+	}
+	if (flock(fd, (d->read_only ? LOCK_SH : LOCK_EX) | LOCK_NB)) {
+		pr_err("--disk %s: %s", d->path,
+		       errno == EWOULDBLOCK ?
+			       "in use by another process (or given twice)" :
+			       strerror(errno));
+		return -1;
+	}
+	plan->disk_discard[i] = !d->read_only &&
+				disk_can_discard(fd, plan->disk_size[i]);
+	return 0;
 }
 
 int vm_plan(struct vm_plan *plan, const struct run_opts *opts)
@@ -125,6 +200,11 @@ int vm_plan(struct vm_plan *plan, const struct run_opts *opts)
 			return -1;
 		}
 	}
+	for (unsigned int i = 0; i < OPT_MAX_DISKS; i++)
+		plan->disk_fd[i] = -1;
+	for (unsigned int i = 0; i < opts->nr_disks; i++)
+		if (plan_disk(plan, i, &opts->disks[i]))
+			return -1;
 	if (opts->timeout_s)
 		plan->timeout_at = log_monotonic_seconds() + opts->timeout_s;
 	return 0;
@@ -156,6 +236,12 @@ static int load_file(struct vm *vm, int fd, uint64_t gpa, uint64_t size,
 	return 0;
 }
 
+/* virtio-mmio devices: the disks in -d order, then rng, then console. */
+static unsigned int vm_nr_virtio(const struct vm *vm)
+{
+	return vm->nr_disks + (vm->rng != NULL) + (vm->vcon != NULL);
+}
+
 static int vm_build_fdt(struct vm *vm)
 {
 	const struct boot_layout *l = &vm->plan.layout;
@@ -182,9 +268,17 @@ static int vm_build_fdt(struct vm *vm)
 		.el2 = vm->opts->nested,
 		.gic_maint_intid = LKVM_GIC_MAINT_INTID,
 		.sdei = vm->sdei != NULL,
+		.nr_virtio = vm_nr_virtio(vm),
 	};
 	void *fdt = kvm_gpa_to_host(&vm->kvm, l->fdt_addr, l->fdt_max_size);
 	int err;
+
+	for (unsigned int i = 0; i < d.nr_virtio; i++)
+		d.virtio[i] = (struct vm_desc_virtio){
+			.base = LKVM_VIRTIO_ADDR(i),
+			.size = VIRTIO_MMIO_SIZE,
+			.intid = LKVM_VIRTIO_INTID(i),
+		};
 
 	if (getrandom(d.rng_seed, sizeof(d.rng_seed), 0) !=
 		    sizeof(d.rng_seed) ||
@@ -249,6 +343,78 @@ static void vm_pvpanic_mmio(void *opaque, uint64_t off, uint8_t *data,
 	}
 }
 
+/* The virtio-mmio devices, each in the next window with the next SPI. */
+static int vm_add_virtio(struct vm *vm)
+{
+	const struct run_opts *o = vm->opts;
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < o->nr_disks; i++, n++) {
+		struct virtio_blk_dev_cfg c = {
+			.path = o->disks[i].path,
+			.fd = vm->plan.disk_fd[i],
+			.size = vm->plan.disk_size[i],
+			.read_only = o->disks[i].read_only,
+			.discard = vm->plan.disk_discard[i],
+			.sync = o->disk_sync,
+			.index = i,
+		};
+
+		vm->disks[i] = virtio_blk_dev_create(
+			vm, &c, LKVM_VIRTIO_ADDR(n), LKVM_VIRTIO_INTID(n));
+		if (!vm->disks[i])
+			return -1;
+		vm->nr_disks++;
+	}
+	if (o->rng) {
+		vm->rng = virtio_rng_dev_create(vm, LKVM_VIRTIO_ADDR(n),
+						LKVM_VIRTIO_INTID(n));
+		if (!vm->rng)
+			return -1;
+		n++;
+	}
+	if (o->console == CONSOLE_VIRTIO) {
+		vm->vcon = virtio_console_dev_create(vm, LKVM_VIRTIO_ADDR(n),
+						     LKVM_VIRTIO_INTID(n));
+		if (!vm->vcon)
+			return -1;
+	}
+	return 0;
+}
+
+int vm_watch_add(struct vm *vm, int fd, void (*ready)(void *), void *opaque)
+{
+	if (vm->nr_watches == VM_MAX_WATCHES) {
+		pr_err("internal: too many descriptors for the I/O thread");
+		return -1;
+	}
+	vm->watches[vm->nr_watches++] = (struct io_watch){
+		.fd = fd,
+		.ready = ready,
+		.opaque = opaque,
+	};
+	return 0;
+}
+
+void vm_devices_drain(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_disks; i++)
+		virtio_blk_dev_drain(vm->disks[i]);
+}
+
+static void vm_devices_destroy(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_disks; i++)
+		virtio_blk_dev_destroy(vm->disks[i]);
+	memset(vm->disks, 0, sizeof(vm->disks));
+	vm->nr_disks = 0;
+	virtio_rng_dev_destroy(vm->rng);
+	vm->rng = NULL;
+	virtio_console_dev_destroy(vm->vcon);
+	vm->vcon = NULL;
+	vm->nr_watches = 0;
+}
+
 static int vm_add_devices(struct vm *vm)
 {
 	struct mmio_region uart = {
@@ -270,8 +436,12 @@ static int vm_add_devices(struct vm *vm)
 		    vm_serial_irq, vm, vm_console_panic, vm);
 	vm->irq_lines[vm->nr_irq_lines++] =
 		(struct vm_irq_line){ .intid = LKVM_UART_INTID };
-	return mmio_bus_add(&vm->mmio, &uart) ||
-	       mmio_bus_add(&vm->mmio, &pvpanic);
+	if (mmio_bus_add(&vm->mmio, &uart) ||
+	    mmio_bus_add(&vm->mmio, &pvpanic)) {
+		pr_err("internal: MMIO map");
+		return -1;
+	}
+	return vm_add_virtio(vm);
 }
 
 static int vm_create_vcpus(struct vm *vm)
@@ -436,10 +606,8 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 			     opts->nested ? LKVM_GIC_MAINT_INTID : 0))
 		return -1;
 	/* Devices first: SDEI learns their interrupt lines. */
-	if (vm_add_devices(vm)) {
-		pr_err("internal: MMIO map");
+	if (vm_add_devices(vm))
 		return -1;
-	}
 	if (vm_setup_firmware(vm))
 		return -1;
 	if (opts->nr_sdei_events && !vm->sdei) {
@@ -475,6 +643,8 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 
 void vm_destroy(struct vm *vm)
 {
+	/* Before guest RAM goes: requests in flight still write into it. */
+	vm_devices_destroy(vm);
 	for (unsigned int i = 0; vm->vcpus && i < vm->nr_vcpus; i++)
 		kvm_vcpu_destroy(&vm->kvm, &vm->vcpus[i].kvm);
 	free(vm->vcpus);

@@ -50,7 +50,20 @@ struct vm_irq_line {
 	bool at_gic;
 };
 
-#define VM_MAX_IRQ_LINES 8
+#define VM_MAX_IRQ_LINES 16
+
+/* A descriptor the I/O thread polls for a device; ready() runs there. */
+struct io_watch {
+	int fd;
+	void (*ready)(void *opaque);
+	void *opaque;
+};
+
+#define VM_MAX_WATCHES 48
+
+struct virtio_blk_dev;
+struct virtio_rng_dev;
+struct virtio_console_dev;
 
 /* What the user asked for, checked before any VM exists. */
 struct vm_plan {
@@ -62,6 +75,9 @@ struct vm_plan {
 	char name[OPT_NAME_MAX + 1];
 	char *bootargs;
 	int console_log_fd; /* --console-log, or -1 */
+	int disk_fd[OPT_MAX_DISKS]; /* opened and checked, -1: none */
+	uint64_t disk_size[OPT_MAX_DISKS];
+	bool disk_discard[OPT_MAX_DISKS]; /* the file can punch holes */
 	double timeout_at; /* CLOCK_MONOTONIC seconds; 0: no --timeout */
 };
 
@@ -100,7 +116,27 @@ struct vm {
 	bool paused; /* under pause_lock */
 	unsigned int parked; /* threads waiting, under pause_lock */
 	atomic_uint unhandled_mmio;
+
+	/* Devices on virtio-mmio, and what the I/O thread polls for them. */
+	struct virtio_blk_dev *disks[OPT_MAX_DISKS];
+	unsigned int nr_disks;
+	struct virtio_rng_dev *rng;
+	struct virtio_console_dev *vcon; /* --console virtio */
+	struct io_watch watches[VM_MAX_WATCHES];
+	unsigned int nr_watches;
 };
+
+/*
+ * Makes the I/O thread call ready(opaque) when fd is readable (before the
+ * guest runs). Returns 0, or -1 after logging.
+ */
+int vm_watch_add(struct vm *vm, int fd, void (*ready)(void *), void *opaque);
+
+/*
+ * Once the vCPUs have stopped: waits for the devices' requests in flight
+ * (disk writes reach their files before lkvm exits).
+ */
+void vm_devices_drain(struct vm *vm);
 
 /*
  * Whether the guest kernel runs at EL2 and so takes SDEI events there: with

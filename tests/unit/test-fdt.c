@@ -608,6 +608,49 @@ START_TEST(test_fdt_pvpanic)
 }
 END_TEST
 
+/*
+ * bindings/virtio/mmio.yaml: one "virtio,mmio" node per device, in the
+ * description's order, each with its reg, a level-high SPI and
+ * dma-coherent; none without devices.
+ */
+START_TEST(test_fdt_virtio)
+{
+	static const uint32_t reg0[] = { 0, 0x1010000, 0, 0x200 };
+	static const uint32_t reg1[] = { 0, 0x1010200, 0, 0x200 };
+	static const uint32_t irq0[] = { DT_GIC_SPI, 1, DT_LEVEL_HIGH };
+	static const uint32_t irq1[] = { DT_GIC_SPI, 2, DT_LEVEL_HIGH };
+	struct machine m;
+	int first, second, off;
+	void *fdt;
+
+	machine_init(&m, 1, 0x10000000);
+	fdt = build(&m.d);
+	ck_assert_int_lt(fdt_node_offset_by_compatible(fdt, -1, "virtio,mmio"),
+			 0);
+	free(fdt);
+	m.d.nr_virtio = 2;
+	m.d.virtio[0] = (struct vm_desc_virtio){ 0x1010000, 0x200, 33 };
+	m.d.virtio[1] = (struct vm_desc_virtio){ 0x1010200, 0x200, 34 };
+	fdt = build(&m.d);
+	check_str(fdt, "/virtio_mmio@1010000", "compatible", "virtio,mmio");
+	check_cells(fdt, "/virtio_mmio@1010000", "reg", reg0, 4);
+	check_cells(fdt, "/virtio_mmio@1010000", "interrupts", irq0, 3);
+	ck_assert_ptr_nonnull(fdt_getprop(
+		fdt, node(fdt, "/virtio_mmio@1010000"), "dma-coherent", NULL));
+	check_str(fdt, "/virtio_mmio@1010200", "compatible", "virtio,mmio");
+	check_cells(fdt, "/virtio_mmio@1010200", "reg", reg1, 4);
+	check_cells(fdt, "/virtio_mmio@1010200", "interrupts", irq1, 3);
+	/* Linux probes them in this order: vda is the first disk. */
+	first = fdt_node_offset_by_compatible(fdt, -1, "virtio,mmio");
+	second = fdt_node_offset_by_compatible(fdt, first, "virtio,mmio");
+	ck_assert_int_eq(first, node(fdt, "/virtio_mmio@1010000"));
+	ck_assert_int_eq(second, node(fdt, "/virtio_mmio@1010200"));
+	off = fdt_node_offset_by_compatible(fdt, second, "virtio,mmio");
+	ck_assert_int_lt(off, 0);
+	free(fdt);
+}
+END_TEST
+
 /* A buffer too small, by any amount, is -FDT_ERR_NOSPACE, never overrun. */
 START_TEST(test_fdt_nospace)
 {
@@ -726,6 +769,7 @@ Suite *fdt_suite(void)
 	tcase_add_test(tc, test_fdt_timer);
 	tcase_add_test(tc, test_fdt_serial);
 	tcase_add_test(tc, test_fdt_pvpanic);
+	tcase_add_test(tc, test_fdt_virtio);
 	tcase_add_test(tc, test_fdt_el2);
 	tcase_add_test(tc, test_fdt_sdei);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A virtio-mmio device in the running VM: the pure transport
+ * (virtio-mmio.h) behind a lock, its MMIO window, its interrupt line and
+ * its queue notifications.
+ *
+ * Threads: vCPU threads make the guest's register accesses
+ * (virtio_dev_mmio); the I/O thread serves the queues. A queue notify
+ * write goes to an eventfd registered with KVM_IOEVENTFD (one per queue,
+ * matched on the queue index), so the vCPU does not leave the kernel for
+ * it; the I/O thread polls those eventfds. Interrupts are level-sensitive
+ * (InterruptStatus non-zero) and driven through vm_irq_set, so that an
+ * SDEI INTERRUPT_BIND of the line works as for lkvm's other devices.
+ */
+#ifndef LKVM_VIRTIO_DEV_H
+#define LKVM_VIRTIO_DEV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "guest-ram.h"
+#include "virtio-mmio.h"
+
+struct vm;
+struct virtio_dev;
+
+/* What a device model does; every hook runs with the device's lock held. */
+struct virtio_dev_ops {
+	/* The I/O thread: the driver notified queue q (or work is due). */
+	void (*serve)(struct virtio_dev *d, unsigned int q);
+	/*
+	 * The driver reset the device (a vCPU thread): forget the queues.
+	 * Requests still in flight in the backend must not touch the guest
+	 * after this: the device tells them apart by d->generation.
+	 */
+	void (*reset)(struct virtio_dev *d);
+	/* The driver set DRIVER_OK (a vCPU thread). */
+	void (*driver_ok)(struct virtio_dev *d);
+};
+
+/* What the I/O thread's watch of a notify eventfd knows. */
+struct virtio_dev_notify {
+	struct virtio_dev *d;
+	unsigned int q;
+};
+
+struct virtio_dev {
+	struct virtio_mmio t; /* under lock */
+	pthread_mutex_t lock;
+	const struct virtio_dev_ops *ops;
+	void *priv; /* the device model's */
+	const char *name; /* for the log: "virtio-blk vda" */
+	struct vm *vm;
+	struct guest_ram ram;
+	uint64_t base; /* of the MMIO window */
+	uint32_t intid;
+	int notify_fd[VIRTIO_MMIO_MAX_QUEUES]; /* eventfds, -1: none */
+	struct virtio_dev_notify notify[VIRTIO_MMIO_MAX_QUEUES];
+	bool ioeventfd; /* KVM took the notify eventfds */
+	unsigned int generation; /* bumped at each reset */
+	bool failed_logged; /* NEEDS_RESET was logged once */
+};
+
+/*
+ * Sets d up at base with interrupt intid: the transport's fields
+ * (device_id, features, queues, config) must be filled by the model
+ * first. Adds the MMIO region and the line to the VM, the notify
+ * eventfds to KVM and to the I/O thread. Returns 0, or -1 after logging.
+ */
+int virtio_dev_add(struct virtio_dev *d, struct vm *vm, uint64_t base,
+		   uint32_t intid);
+
+/* Undoes virtio_dev_add's allocations (the VM itself is going away). */
+void virtio_dev_release(struct virtio_dev *d);
+
+/* With the lock held: raise InterruptStatus bits and drive the line. */
+void virtio_dev_interrupt(struct virtio_dev *d, uint32_t bits);
+
+/*
+ * With the lock held: after pushing used entries on queue q, interrupt if
+ * the driver wants it.
+ */
+void virtio_dev_used(struct virtio_dev *d, unsigned int q);
+
+/*
+ * With the lock held: the driver broke the rules (why says how). The
+ * device stops serving and asks for a reset (DEVICE_NEEDS_RESET); logged
+ * once per device.
+ */
+void virtio_dev_fail(struct virtio_dev *d, const char *why);
+
+/* Makes the I/O thread serve queue q soon (from any thread). */
+void virtio_dev_kick(struct virtio_dev *d, unsigned int q);
+
+#endif
