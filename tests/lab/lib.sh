@@ -118,15 +118,22 @@ wait_lkvm() {
 	echo "lab: $name: exit $rc after ${wall}s"
 }
 
+# out_count TAG TEXT: lines of run TAG's stdout with TEXT (0 before the
+# backgrounded lkvm has even created the file).
+out_count() {
+	_c=$(grep -acF -- "$2" "$W/$1.out" 2>/dev/null)
+	echo "${_c:-0}"
+}
+
 # wait_out TAG TEXT [SECONDS] [COUNT]: waits until run TAG's stdout holds
 # COUNT (default 1) lines with TEXT, for at most SECONDS (default 60).
 # Fails (returns 1) at the limit, or when the lkvm started by start_lkvm
 # has exited without printing them.
 wait_out() {
 	_n=$(( ${3:-60} * 10 ))
-	while [ "$(grep -acF -- "$2" "$W/$1.out")" -lt "${4:-1}" ]; do
+	while [ "$(out_count "$1" "$2")" -lt "${4:-1}" ]; do
 		if ! kill -0 "$lkvm_pid" 2>/dev/null; then
-			[ "$(grep -acF -- "$2" "$W/$1.out")" -ge "${4:-1}" ]
+			[ "$(out_count "$1" "$2")" -ge "${4:-1}" ]
 			return
 		fi
 		_n=$((_n - 1))
@@ -294,3 +301,15 @@ signals() {
 		fail "$mode: event $2 cpu $3: $_ok of $4 signals answered 'ok pending': $(grep -v ' ok pending$' "$W/$1.sig" | head -n 1)"
 }
 
+
+# guest_run CMD: runs the shell command CMD in the guest (wait-cmd's
+# "run"); its output lines go to $W/run.out; returns its exit status.
+guest_run() {
+	_from=$(($(lines "$W/$tag.out") + 1))
+	command "run $1"
+	tail -n +"$_from" "$W/$tag.out" | tr -d '\r' >"$W/run.all"
+	sed -n 's/^LKVM-GUEST-OUT //p' "$W/run.all" >"$W/run.out"
+	_rc=$(sed -n 's/^LKVM-GUEST-RC \([0-9]*\).*/\1/p' "$W/run.all" | tail -n 1)
+	sed "s/^/lab: $name: $mode: guest: /" "$W/run.out" | head -n 20
+	[ "${_rc:-1}" = 0 ]
+}
