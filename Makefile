@@ -77,12 +77,12 @@ $(BUILD)/lkvm: $(LKVM_OBJS)
 
 # Tools the lab runs in L1 beside lkvm (hostile control-socket peers).
 LAB_TOOLS := $(BUILD)/lab-tools/ctl-junk $(BUILD)/lab-tools/sig-latency \
-	$(BUILD)/lab-tools/pty-run
+	$(BUILD)/lab-tools/pty-run $(BUILD)/lab-tools/blkbench
 lab-tools: $(LAB_TOOLS)
 
 $(BUILD)/lab-tools/%: tests/lab/tools/%.c $(SYSROOT_STAMP)
 	@mkdir -p $(dir $@)
-	$(ARM64_CC) $(ARM64_CFLAGS) -static -o $@ $<
+	$(ARM64_CC) $(ARM64_CFLAGS) -static -pthread -o $@ $<
 
 # Unit tests: the pure core compiled natively, plain and with sanitizers.
 $(BUILD)/host/unit-tests: $(UNIT_SRCS) $(CORE_SRCS) $(wildcard */*.h tests/unit/*.h)

@@ -10,7 +10,9 @@
 #      The guest finds vda vdb vdc and virtio_rng.0 as its hwrng; mounts
 #      vda, writes a text file and 6 MiB of random data, syncs, unmounts;
 #      writes 4 MiB of random data to vdb with fsync; sees vdc read-only
-#      and a write to it fails; reads 4 KiB from /dev/hwrng (two reads
+#      and a write to it fails; discards a MiB of vdb (blkdiscard: the
+#      image gets a hole there and reads zeros); reads the disks'
+#      serials (GET_ID: lkvm-vda, lkvm-vdb); reads 4 KiB from /dev/hwrng (two reads
 #      differ). After its poweroff, here: e2fsck finds the image clean,
 #      the files read back through debugfs match byte for byte (by
 #      sha256), vdb's first 4 MiB are what the guest wrote, vdc is
@@ -22,6 +24,7 @@
 #      written with fsync, which the guest's kernel turns into a FLUSH):
 #      lkvm exits 6, and every block the guest had reported synced is in
 #      the image, byte for byte.
+#      The same with SIGTERM: lkvm exits 143, nothing synced is lost.
 #   4. --console virtio: hvc0 carries the guest's output to lkvm's stdout
 #      and a line typed on lkvm's stdin to the guest.
 # (e2fsprogs by full path: busybox has a mke2fs of its own.)
@@ -73,6 +76,12 @@ sha_file=$(sha)
 guest_run "head -c 4194304 /dev/urandom >/tmp/r && dd if=/tmp/r of=/dev/vdb bs=65536 conv=fsync 2>&1 && sha256sum /tmp/r && rm /tmp/r" ||
 	fail "b1: writing to vdb failed: $(cat "$W/run.out")"
 sha_raw=$(sha)
+# DISCARD: punch the second MiB of vdb (holes in the image file); GET_ID:
+# the disk's serial.
+guest_run "head -c 1048576 /dev/urandom | dd of=/dev/vdb bs=65536 seek=128 conv=fsync 2>/dev/null && cat /sys/block/vdb/queue/discard_max_bytes && blkdiscard -o 8388608 -l 1048576 /dev/vdb && sync && echo \$(cat /sys/block/vda/serial) && echo \$(cat /sys/block/vdb/serial)" ||
+	fail "b1: discard or serial: $(cat "$W/run.out")"
+[ "$(sed -n 2p "$W/run.out")" = lkvm-vda ] && [ "$(sed -n 3p "$W/run.out")" = lkvm-vdb ] ||
+	fail "b1: the disks' serials (GET_ID): $(cat "$W/run.out")"
 guest_run "cat /sys/block/vdc/ro; blockdev --getsize64 /dev/vdc" ||
 	fail "b1: vdc: $(cat "$W/run.out")"
 [ "$(head -n 1 "$W/run.out")" = 1 ] && [ "$(sed -n 2p "$W/run.out")" = 1048576 ] ||
@@ -96,6 +105,12 @@ wait_lkvm
 	fail "b1: /rand.bin in the image differs from what the guest wrote"
 [ "$(head -c 4194304 "$raw" | sha256sum | cut -d' ' -f1)" = "$sha_raw" ] && [ -n "$sha_raw" ] ||
 	fail "b1: vdb's first 4 MiB differ from what the guest wrote"
+[ "$(dd if="$raw" bs=1048576 skip=8 count=1 2>/dev/null | sha256sum | cut -d' ' -f1)" = \
+	"$(head -c 1048576 /dev/zero | sha256sum | cut -d' ' -f1)" ] ||
+	fail "b1: the discarded MiB of vdb does not read as zeros"
+blocks=$(stat -c %b "$raw")
+[ "$blocks" -le $((4 * 2048 + 64)) ] ||
+	fail "b1: vdb's image holds $blocks 512-byte blocks: the discard punched no hole"
 [ "$(sha256sum <"$ro" | cut -d' ' -f1)" = "$sha_ro" ] || fail "b1: the read-only image changed"
 rm -f "$W/rand.bin"
 
@@ -133,6 +148,21 @@ while read -r i h; do
 		fail "b3: block $i, synced before the stop, is not in the image"
 done <"$W/synced"
 
+# 3b. The same with SIGTERM: lkvm finishes what is in flight, then exits.
+boot b3b -d "$raw" --loglevel info -p "quiet lkvm.virtio lkvm.wait-cmd"
+echo 'bg for i in $(seq 32 63); do head -c 262144 /dev/urandom >/tmp/b && dd if=/tmp/b of=/dev/vda bs=262144 seek=$i conv=fsync 2>/dev/null && echo "SYNCED $i $(sha256sum </tmp/b | cut -d" " -f1)"; done' >&3
+wait_out b3b 'LKVM-GUEST-BG SYNCED 39 ' 120 || fail "b3b: the write loop did not get going"
+kill -TERM "$lkvm_pid"
+wait_lkvm
+[ "$rc" = 143 ] || fail "b3b: lkvm exited $rc on SIGTERM"
+tr -d '\r' <"$W/b3b.out" | sed -n 's/^LKVM-GUEST-BG SYNCED \([0-9]*\) \([0-9a-f]\{64\}\)$/\1 \2/p' >"$W/synced"
+nterm=$(lines "$W/synced")
+[ "$nterm" -ge 8 ] || fail "b3b: only $nterm blocks reported synced"
+while read -r i h; do
+	[ "$(dd if="$raw" bs=262144 skip="$i" count=1 2>/dev/null | sha256sum | cut -d' ' -f1)" = "$h" ] ||
+		fail "b3b: block $i, synced before SIGTERM, is not in the image"
+done <"$W/synced"
+
 # 4. The console on virtio-console (hvc0); ttyS0 stays /dev/console.
 tag=b4
 LKVM_STDIN=$W/console start_lkvm b4 run -k "$LAB/l2/Image" \
@@ -151,4 +181,4 @@ case " $consoles " in
 *) fail "b4: hvc0 is not among the kernel's consoles: $consoles" ;;
 esac
 exec 3>&-
-pass "ext4 on vda written (6 MiB random, synced), e2fsck clean, contents match; 4 MiB raw on vdb match; vdc ro refused a write; hwrng from virtio-rng; read back and written with --disk-io sync; lkvm stop during a write loop kept all $nsynced synced blocks; hvc0 both ways (consoles: $consoles)"
+pass "ext4 on vda written (6 MiB random, synced), e2fsck clean, contents match; 4 MiB raw on vdb match; vdc ro refused a write; hwrng from virtio-rng; read back and written with --disk-io sync; DISCARD punched a hole; GET_ID serials; lkvm stop and SIGTERM during write loops kept all $nsynced and $nterm synced blocks; hvc0 both ways (consoles: $consoles)"
