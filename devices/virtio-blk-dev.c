@@ -341,7 +341,6 @@ static void blk_start(struct virtio_blk_dev *b, struct blk_op *op, int status,
 static void blk_serve(struct virtio_dev *d, unsigned int q)
 {
 	struct virtio_blk_dev *b = blk_of(d);
-	struct virtq *vq = &d->t.queues[q];
 	unsigned int completed = 0;
 
 	b->starved = false;
@@ -353,17 +352,9 @@ static void blk_serve(struct virtio_dev *d, unsigned int q)
 			b->starved = true;
 			break;
 		}
-		ret = virtq_pop(vq, &d->ram, &b->chain);
-		if (ret < 0) {
-			virtio_dev_fail(d, "malformed request queue");
+		ret = virtio_dev_pop(d, q, &b->chain);
+		if (ret <= 0)
 			break;
-		}
-		if (!ret) {
-			/* Nothing more: ask for a notify, unless more came. */
-			if (virtq_arm_notify(vq, &d->ram))
-				continue;
-			break;
-		}
 		op = blk_op_get(b);
 		op->head = b->chain.head;
 		op->generation = d->generation;

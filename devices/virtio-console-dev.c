@@ -37,18 +37,7 @@ static void console_transmit(struct virtio_dev *d, struct virtq *vq)
 	struct virtio_console_dev *c = d->priv;
 	unsigned int served = 0;
 
-	for (;;) {
-		int ret = virtq_pop(vq, &d->ram, &c->chain);
-
-		if (ret < 0) {
-			virtio_dev_fail(d, "malformed transmit queue");
-			break;
-		}
-		if (!ret) {
-			if (virtq_arm_notify(vq, &d->ram))
-				continue;
-			break;
-		}
+	while (virtio_dev_pop(d, CONSOLE_TX, &c->chain) > 0) {
 		for (unsigned int i = 0; i < c->chain.nr_out; i++)
 			serial_console_output(&d->vm->serial,
 					      c->chain.segs[i].addr,
@@ -96,15 +85,10 @@ size_t virtio_console_dev_input(struct virtio_console_dev *c,
 
 	pthread_mutex_lock(&d->lock);
 	while (done < len && virtio_mmio_live(&d->t) &&
-	       d->t.queue_ready[CONSOLE_RX]) {
-		int ret = virtq_pop(vq, &d->ram, &c->chain);
-		size_t n;
+	       d->t.queue_ready[CONSOLE_RX] &&
+	       virtio_dev_pop(d, CONSOLE_RX, &c->chain) > 0) {
+		size_t n = console_fill(&c->chain, buf + done, len - done);
 
-		if (ret < 0)
-			virtio_dev_fail(d, "malformed receive queue");
-		if (ret <= 0)
-			break;
-		n = console_fill(&c->chain, buf + done, len - done);
 		virtq_push(vq, &d->ram, c->chain.head, n);
 		done += n;
 	}
@@ -129,9 +113,7 @@ virtio_console_dev_create(struct vm *vm, uint64_t base, uint32_t intid)
 	d->priv = c;
 	d->ops = &console_ops;
 	d->t.device_id = VIRTIO_ID_CONSOLE;
-	d->t.device_features = 1ULL << VIRTIO_F_VERSION_1 |
-			       1ULL << VIRTIO_F_INDIRECT_DESC |
-			       1ULL << VIRTIO_F_EVENT_IDX;
+	d->t.device_features = VIRTIO_DEV_FEATURES;
 	d->t.nr_queues = 2;
 	d->t.queue_num_max = VIRTQ_MAX_SIZE;
 	d->t.config = (uint8_t *)&c->cfg;

@@ -40,6 +40,25 @@ void virtio_dev_fail(struct virtio_dev *d, const char *why)
 		virtio_dev_line(d);
 }
 
+int virtio_dev_pop(struct virtio_dev *d, unsigned int q, struct virtq_chain *c)
+{
+	struct virtq *vq = &d->t.queues[q];
+
+	for (;;) {
+		int ret = virtq_pop(vq, &d->ram, c);
+
+		if (ret < 0) {
+			virtio_dev_fail(d, "malformed queue");
+			return -1;
+		}
+		if (ret)
+			return 1;
+		/* Nothing more: ask for a notify, unless more came meanwhile. */
+		if (!virtq_arm_notify(vq, &d->ram))
+			return 0;
+	}
+}
+
 void virtio_dev_kick(struct virtio_dev *d, unsigned int q)
 {
 	uint64_t one = 1;

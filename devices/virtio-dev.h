@@ -90,6 +90,19 @@ void virtio_dev_used(struct virtio_dev *d, unsigned int q);
  */
 void virtio_dev_fail(struct virtio_dev *d, const char *why);
 
+/*
+ * With the lock held: the next chain the driver made available on queue q,
+ * into *c. Returns 1; or 0 when there is none (the driver is then asked to
+ * notify the next one); or -1 when the queue is malformed (the device
+ * needs a reset: virtio_dev_fail).
+ */
+int virtio_dev_pop(struct virtio_dev *d, unsigned int q, struct virtq_chain *c);
+
+/* The features every device here offers: version 1, indirect, event index. */
+#define VIRTIO_DEV_FEATURES                                            \
+	(1ULL << VIRTIO_F_VERSION_1 | 1ULL << VIRTIO_F_INDIRECT_DESC | \
+	 1ULL << VIRTIO_F_EVENT_IDX)
+
 /* Makes the I/O thread serve queue q soon (from any thread). */
 void virtio_dev_kick(struct virtio_dev *d, unsigned int q);
 

@@ -49,25 +49,13 @@ static uint32_t rng_fill(const struct virtq_chain *c, uint32_t max)
 static void rng_serve(struct virtio_dev *d, unsigned int q)
 {
 	struct virtio_rng_dev *r = d->priv;
-	struct virtq *vq = &d->t.queues[q];
 	unsigned int served = 0;
 
-	for (;;) {
-		int ret = virtq_pop(vq, &d->ram, &r->chain);
-		uint32_t n;
+	while (virtio_dev_pop(d, q, &r->chain) > 0) {
+		uint32_t n = rng_fill(&r->chain, RNG_MAX_PER_REQUEST);
 
-		if (ret < 0) {
-			virtio_dev_fail(d, "malformed request queue");
-			break;
-		}
-		if (!ret) {
-			if (virtq_arm_notify(vq, &d->ram))
-				continue;
-			break;
-		}
-		n = rng_fill(&r->chain, RNG_MAX_PER_REQUEST);
 		r->bytes += n;
-		virtq_push(vq, &d->ram, r->chain.head, n);
+		virtq_push(&d->t.queues[q], &d->ram, r->chain.head, n);
 		served++;
 	}
 	if (served)
@@ -93,9 +81,7 @@ struct virtio_rng_dev *virtio_rng_dev_create(struct vm *vm, uint64_t base,
 	d->priv = r;
 	d->ops = &rng_ops;
 	d->t.device_id = VIRTIO_ID_ENTROPY;
-	d->t.device_features = 1ULL << VIRTIO_F_VERSION_1 |
-			       1ULL << VIRTIO_F_INDIRECT_DESC |
-			       1ULL << VIRTIO_F_EVENT_IDX;
+	d->t.device_features = VIRTIO_DEV_FEATURES;
 	d->t.nr_queues = 1;
 	d->t.queue_num_max = VIRTQ_MAX_SIZE;
 	if (virtio_dev_add(d, vm, base, intid)) {
