@@ -133,35 +133,37 @@ wait_lkvm
 [ "$(sha256sum <"$W/sync.bin" | cut -d' ' -f1)" = "$sha_sync" ] && [ -n "$sha_sync" ] ||
 	fail "b2: /sync.bin in the image differs from what the guest wrote"
 
-# 3. lkvm stop while the guest writes and syncs block after block.
-boot b3 -d "$raw" --loglevel info -p "quiet lkvm.virtio lkvm.wait-cmd"
-echo 'bg for i in $(seq 0 63); do head -c 262144 /dev/urandom >/tmp/b && dd if=/tmp/b of=/dev/vda bs=262144 seek=$i conv=fsync 2>/dev/null && echo "SYNCED $i $(sha256sum </tmp/b | cut -d" " -f1)"; done' >&3
-wait_out b3 'LKVM-GUEST-BG SYNCED 7 ' 120 || fail "b3: the write loop did not get going"
-"$LKVM" stop --name "$g" >"$W/stop.out" 2>&1 || fail "b3: lkvm stop: $(cat "$W/stop.out")"
-wait_lkvm
-[ "$rc" = 6 ] || fail "b3: lkvm exited $rc after lkvm stop"
-tr -d '\r' <"$W/b3.out" | sed -n 's/^LKVM-GUEST-BG SYNCED \([0-9]*\) \([0-9a-f]\{64\}\)$/\1 \2/p' >"$W/synced"
-nsynced=$(lines "$W/synced")
-[ "$nsynced" -ge 8 ] || fail "b3: only $nsynced blocks reported synced"
-while read -r i h; do
-	[ "$(dd if="$raw" bs=262144 skip="$i" count=1 2>/dev/null | sha256sum | cut -d' ' -f1)" = "$h" ] ||
-		fail "b3: block $i, synced before the stop, is not in the image"
-done <"$W/synced"
+# interrupted TAG FIRST HOW EXIT: boots with vdb alone (vda in the guest),
+# starts a loop writing 256 KiB random blocks FIRST to 63 (each with fsync,
+# which the guest turns into a FLUSH, then "SYNCED I SHA256"), ends lkvm
+# with HOW ("stop": lkvm stop; "term": SIGTERM) after 8 blocks, expects
+# status EXIT, and checks every block reported synced is in the image.
+# Sets nsynced.
+interrupted() {
+	boot "$1" -d "$raw" --loglevel info -p "quiet lkvm.virtio lkvm.wait-cmd"
+	echo "bg for i in \$(seq $2 63); do head -c 262144 /dev/urandom >/tmp/b && dd if=/tmp/b of=/dev/vda bs=262144 seek=\$i conv=fsync 2>/dev/null && echo \"SYNCED \$i \$(sha256sum </tmp/b | cut -d' ' -f1)\"; done" >&3
+	wait_out "$1" "LKVM-GUEST-BG SYNCED $(($2 + 7)) " 120 || fail "$1: the write loop did not get going"
+	if [ "$3" = stop ]; then
+		"$LKVM" stop --name "$g" >"$W/stop.out" 2>&1 || fail "$1: lkvm stop: $(cat "$W/stop.out")"
+	else
+		kill -TERM "$lkvm_pid"
+	fi
+	wait_lkvm
+	[ "$rc" = "$4" ] || fail "$1: lkvm exited $rc after $3, expected $4"
+	tr -d '\r' <"$W/$1.out" | sed -n 's/^LKVM-GUEST-BG SYNCED \([0-9]*\) \([0-9a-f]\{64\}\)$/\1 \2/p' >"$W/synced"
+	nsynced=$(lines "$W/synced")
+	[ "$nsynced" -ge 8 ] || fail "$1: only $nsynced blocks reported synced"
+	while read -r i h; do
+		[ "$(dd if="$raw" bs=262144 skip="$i" count=1 2>/dev/null | sha256sum | cut -d' ' -f1)" = "$h" ] ||
+			fail "$1: block $i, synced before the $3, is not in the image"
+	done <"$W/synced"
+}
 
-# 3b. The same with SIGTERM: lkvm finishes what is in flight, then exits.
-boot b3b -d "$raw" --loglevel info -p "quiet lkvm.virtio lkvm.wait-cmd"
-echo 'bg for i in $(seq 32 63); do head -c 262144 /dev/urandom >/tmp/b && dd if=/tmp/b of=/dev/vda bs=262144 seek=$i conv=fsync 2>/dev/null && echo "SYNCED $i $(sha256sum </tmp/b | cut -d" " -f1)"; done' >&3
-wait_out b3b 'LKVM-GUEST-BG SYNCED 39 ' 120 || fail "b3b: the write loop did not get going"
-kill -TERM "$lkvm_pid"
-wait_lkvm
-[ "$rc" = 143 ] || fail "b3b: lkvm exited $rc on SIGTERM"
-tr -d '\r' <"$W/b3b.out" | sed -n 's/^LKVM-GUEST-BG SYNCED \([0-9]*\) \([0-9a-f]\{64\}\)$/\1 \2/p' >"$W/synced"
-nterm=$(lines "$W/synced")
-[ "$nterm" -ge 8 ] || fail "b3b: only $nterm blocks reported synced"
-while read -r i h; do
-	[ "$(dd if="$raw" bs=262144 skip="$i" count=1 2>/dev/null | sha256sum | cut -d' ' -f1)" = "$h" ] ||
-		fail "b3b: block $i, synced before SIGTERM, is not in the image"
-done <"$W/synced"
+# 3. lkvm stop, then SIGTERM, while the guest writes and syncs.
+interrupted b3 0 stop 6
+nstop=$nsynced
+interrupted b3b 32 term 143
+nterm=$nsynced
 
 # 4. The console on virtio-console (hvc0); ttyS0 stays /dev/console.
 tag=b4
@@ -181,4 +183,4 @@ case " $consoles " in
 *) fail "b4: hvc0 is not among the kernel's consoles: $consoles" ;;
 esac
 exec 3>&-
-pass "ext4 on vda written (6 MiB random, synced), e2fsck clean, contents match; 4 MiB raw on vdb match; vdc ro refused a write; hwrng from virtio-rng; read back and written with --disk-io sync; DISCARD punched a hole; GET_ID serials; lkvm stop and SIGTERM during write loops kept all $nsynced and $nterm synced blocks; hvc0 both ways (consoles: $consoles)"
+pass "ext4 on vda written (6 MiB random, synced), e2fsck clean, contents match; 4 MiB raw on vdb match; vdc ro refused a write; hwrng from virtio-rng; read back and written with --disk-io sync; DISCARD punched a hole; GET_ID serials; lkvm stop and SIGTERM during write loops kept all $nstop and $nterm synced blocks; hvc0 both ways (consoles: $consoles)"
