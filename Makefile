@@ -29,9 +29,9 @@ ARM64_LDFLAGS := -static -pthread
 ifneq ($(SYSROOT),)
 ARM64_CFLAGS += -I$(SYSROOT)/usr/include
 ARM64_LDFLAGS += -L$(SYSROOT)/usr/lib/aarch64-linux-gnu
-SYSROOT_STAMP := $(SYSROOT)/.stamp-uring
+SYSROOT_STAMP := $(SYSROOT)/.stamp-sandbox
 endif
-ARM64_LIBS := -lfdt -luring
+ARM64_LIBS := -lfdt -luring -lseccomp -lcap-ng
 
 # The pure core: no ioctls, no threads; builds and runs on any host.
 CORE_SRCS := arm64/image.c arm64/boot.c fdt/fdt.c devices/uart-8250.c \
@@ -44,7 +44,7 @@ CORE_SRCS := arm64/image.c arm64/boot.c fdt/fdt.c devices/uart-8250.c \
 # The edge: KVM ioctls, threads, file descriptors.
 EDGE_SRCS := arm64/kvm-vm.c arm64/kvm-vcpu.c devices/serial.c vmm/vcpu.c \
 	vmm/vcpu-hypercall.c vmm/sdei-host.c vmm/control.c vmm/vm-control.c \
-	vmm/vm.c devices/virtio-dev.c devices/virtio-blk-dev.c \
+	vmm/vm.c vmm/sandbox.c devices/virtio-dev.c devices/virtio-blk-dev.c \
 	devices/virtio-rng-dev.c devices/virtio-console-dev.c \
 	vmm/run.c vmm/main.c
 LKVM_SRCS := $(CORE_SRCS) $(EDGE_SRCS)
@@ -63,9 +63,10 @@ all: lkvm guests lab-tools
 
 lkvm: $(BUILD)/lkvm
 
-$(SYSROOT)/.stamp-uring:
+$(SYSROOT)/.stamp-sandbox:
 	scripts/debian-fetch $(SYSROOT) bookworm libfdt-dev:arm64 libfdt1:arm64 \
-		liburing-dev:arm64 liburing2:arm64
+		liburing-dev:arm64 liburing2:arm64 libseccomp-dev:arm64 \
+		libseccomp2:arm64 libcap-ng-dev:arm64 libcap-ng0:arm64
 	touch $@
 
 $(BUILD)/arm64/%.o: %.c $(SYSROOT_STAMP)

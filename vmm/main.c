@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* lkvm: a small, fast VMM for KVM on arm64. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "log.h"
 #include "options.h"
 #include "probe.h"
+#include "sandbox.h"
 #include "vm.h"
 
 #ifndef LKVM_VERSION
@@ -40,6 +42,17 @@ static unsigned long field_kib(const char *line, const char *key)
  * lkvm's own memory: the process's resident set without guest RAM, from
  * /proc/self/smaps (the RAM mapping's Rss) and /proc/self/status (VmRSS).
  */
+/* Opened before the sandbox, which opens no file; read at the end. */
+static int smaps_fd = -1, status_fd = -1;
+
+static void report_memory_prepare(void)
+{
+	if (!log_enabled(LOG_INFO))
+		return;
+	smaps_fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+	status_fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+}
+
 static void report_memory(const struct vm *vm)
 {
 	unsigned long total = 0, ram = 0, start, end;
@@ -47,7 +60,7 @@ static void report_memory(const struct vm *vm)
 	char line[256], perms[8];
 	FILE *f;
 
-	f = fopen("/proc/self/smaps", "r");
+	f = smaps_fd >= 0 ? fdopen(smaps_fd, "r") : NULL;
 	while (f && fgets(line, sizeof(line), f)) {
 		/* A mapping's header line, then its "Key: value" lines. */
 		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3)
@@ -57,7 +70,7 @@ static void report_memory(const struct vm *vm)
 	}
 	if (f)
 		fclose(f);
-	f = fopen("/proc/self/status", "r");
+	f = status_fd >= 0 ? fdopen(status_fd, "r") : NULL;
 	while (f && fgets(line, sizeof(line), f) && !total)
 		total = field_kib(line, "VmRSS:");
 	if (f)
@@ -133,6 +146,11 @@ static int cmd_run(const struct run_opts *opts)
 	if (control_open(&vm.control, vm.plan.name, vm_control_handle, &vm))
 		return LKVM_EXIT_ERROR;
 	kvm_fd = kvm_open();
+	report_memory_prepare();
+	if (kvm_fd >= 0 && !opts->no_sandbox && sandbox_enter()) {
+		control_close(&vm.control);
+		return LKVM_EXIT_ERROR;
+	}
 	for (unsigned int boot = 1;; boot++) {
 		if (kvm_fd < 0 || vm_create(&vm, opts, kvm_fd)) {
 			control_close(&vm.control);

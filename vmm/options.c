@@ -38,6 +38,7 @@ enum opt_id {
 	OPT_DISK,
 	OPT_DISK_IO,
 	OPT_RNG,
+	OPT_NO_SANDBOX,
 };
 
 struct opt_spec {
@@ -68,6 +69,7 @@ static const struct opt_spec run_specs[] = {
 	{ "disk", 'd', true, OPT_DISK },
 	{ "disk-io", 0, true, OPT_DISK_IO },
 	{ "rng", 0, false, OPT_RNG },
+	{ "no-sandbox", 0, false, OPT_NO_SANDBOX },
 	{ "help", 'h', false, OPT_HELP },
 	{ NULL, 0, false, 0 },
 };
@@ -124,6 +126,8 @@ static const char usage_run[] =
 	"                        disk I/O through io_uring (default) or plain\n"
 	"                        preadv/pwritev\n"
 	"      --rng             a virtio-rng device (the guest's hwrng)\n"
+	"      --no-sandbox      keep capabilities and allow every system call\n"
+	"                        (for debugging lkvm)\n"
 	"      --nodefaults      no default kernel parameters (console=ttyS0)\n"
 	"      --dump-dtb FILE   write the guest's device tree blob to FILE\n"
 	"      --loglevel LEVEL  error, warning (default), info or debug\n"
@@ -357,6 +361,9 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		break;
 	case OPT_RNG:
 		r->rng = true;
+		break;
+	case OPT_NO_SANDBOX:
+		r->no_sandbox = true;
 		break;
 	case OPT_NODEFAULTS:
 		r->nodefaults = true;

@@ -70,6 +70,7 @@ struct run_opts {
 	bool disk_sync; /* --disk-io sync: preadv/pwritev, not io_uring */
 	bool rng; /* --rng: a virtio-rng device fed by getrandom */
 	enum log_level loglevel;
+	bool no_sandbox; /* --no-sandbox: keep capabilities, no seccomp */
 };
 
 struct probe_opts {

@@ -200,6 +200,17 @@ int vm_plan(struct vm_plan *plan, const struct run_opts *opts)
 			return -1;
 		}
 	}
+	plan->dump_dtb_fd = -1;
+	if (opts->dump_dtb) {
+		plan->dump_dtb_fd =
+			open(opts->dump_dtb,
+			     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (plan->dump_dtb_fd < 0) {
+			pr_err("--dump-dtb %s: %s", opts->dump_dtb,
+			       strerror(errno));
+			return -1;
+		}
+	}
 	for (unsigned int i = 0; i < OPT_MAX_DISKS; i++)
 		plan->disk_fd[i] = -1;
 	for (unsigned int i = 0; i < opts->nr_disks; i++)
@@ -292,11 +303,12 @@ static int vm_build_fdt(struct vm *vm)
 		pr_err("building the device tree: libfdt error %d", err);
 		return -1;
 	}
-	if (vm->opts->dump_dtb) {
-		FILE *f = fopen(vm->opts->dump_dtb, "wb");
+	if (vm->plan.dump_dtb_fd >= 0) {
 		uint32_t size = __builtin_bswap32(((uint32_t *)fdt)[1]);
 
-		if (!f || fwrite(fdt, 1, size, f) != size || fclose(f)) {
+		/* Opened when planned: the sandbox opens no file. */
+		if (ftruncate(vm->plan.dump_dtb_fd, 0) ||
+		    pwrite(vm->plan.dump_dtb_fd, fdt, size, 0) != size) {
 			pr_err("--dump-dtb %s: %s", vm->opts->dump_dtb,
 			       strerror(errno));
 			return -1;

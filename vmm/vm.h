@@ -75,6 +75,7 @@ struct vm_plan {
 	char name[OPT_NAME_MAX + 1];
 	char *bootargs;
 	int console_log_fd; /* --console-log, or -1 */
+	int dump_dtb_fd; /* --dump-dtb, or -1 */
 	int disk_fd[OPT_MAX_DISKS]; /* opened and checked, -1: none */
 	uint64_t disk_size[OPT_MAX_DISKS];
 	bool disk_discard[OPT_MAX_DISKS]; /* the file can punch holes */

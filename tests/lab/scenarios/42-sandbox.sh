@@ -1,0 +1,58 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# lab-timeout: 120
+#
+# The sandbox (vmm/sandbox.c), with lkvm started as root: while a guest
+# runs, /proc/PID/status shows no capability left (effective, permitted,
+# bounding), no_new_privs and one seccomp filter on every thread (the vCPU
+# threads started after it included); the guest ticks on, lkvm stop still
+# works and lkvm exits 6. With --no-sandbox: root's capabilities, no
+# filter. A call off the allow-list (LKVM_SANDBOX_SELFTEST makes lkvm call
+# getppid, 173 on arm64) ends lkvm at once with status 1 and one line
+# naming the call. (Every other scenario runs sandboxed too: the lab as a
+# whole is the proof that the allow-list holds what lkvm needs.)
+# shellcheck source=tests/lab/lib.sh
+. "$LAB/lib.sh"
+
+# field PID NAME: a /proc/PID/status field's value.
+field() {
+	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status"
+}
+
+g=sandbox-$$
+start_lkvm sb run -k "$LAB/guests/ticker.img" --name "$g" -c 2 --loglevel info
+wait_out sb 'TICK 5 ' 30 || fail "the guest did not tick"
+for f in CapEff CapPrm CapBnd NoNewPrivs Seccomp Seccomp_filters; do
+	echo "lab: $name: lkvm $f: $(field "$lkvm_pid" $f)"
+done
+[ "$(field "$lkvm_pid" CapEff)" = 0000000000000000 ] &&
+	[ "$(field "$lkvm_pid" CapPrm)" = 0000000000000000 ] &&
+	[ "$(field "$lkvm_pid" CapBnd)" = 0000000000000000 ] ||
+	fail "lkvm kept capabilities: $(grep '^Cap' "/proc/$lkvm_pid/status" | tr '\n' ' ')"
+threads=0
+for t in /proc/"$lkvm_pid"/task/*; do
+	threads=$((threads + 1))
+	[ "$(sed -n 's/^Seccomp:[[:space:]]*//p' "$t/status")" = 2 ] &&
+		[ "$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' "$t/status")" = 1 ] ||
+		fail "thread ${t##*/} is not filtered: $(grep '^Seccomp\|^NoNewPrivs' "$t/status" | tr '\n' ' ')"
+done
+[ "$threads" -ge 3 ] || fail "only $threads threads (the I/O thread and 2 vCPUs expected)"
+has sb err 'sandbox: no capabilities,' || fail "lkvm did not report its sandbox"
+allowed=$(sed -n 's/.*sandbox: no capabilities, \([0-9]*\) system calls allowed.*/\1/p' "$W/sb.err")
+"$LKVM" stop --name "$g" >"$W/stop.out" 2>&1 || fail "lkvm stop: $(cat "$W/stop.out")"
+wait_lkvm
+[ "$rc" = 6 ] || fail "lkvm exited $rc after lkvm stop"
+
+start_lkvm nosb run -k "$LAB/guests/ticker.img" --name "$g" --no-sandbox
+wait_out nosb 'TICK 2 ' 30 || fail "--no-sandbox: the guest did not tick"
+[ "$(field "$lkvm_pid" Seccomp)" = 0 ] && [ "$(field "$lkvm_pid" CapEff)" != 0000000000000000 ] ||
+	fail "--no-sandbox: Seccomp $(field "$lkvm_pid" Seccomp), CapEff $(field "$lkvm_pid" CapEff)"
+"$LKVM" stop --name "$g" >/dev/null 2>&1
+wait_lkvm
+
+LKVM_SANDBOX_SELFTEST=1 run_lkvm self run -k "$LAB/guests/ticker.img"
+[ "$rc" = 1 ] || fail "a refused call: lkvm exited $rc, expected 1"
+has self err 'the sandbox refused system call 173' ||
+	fail "a refused call: $(tail -n 2 "$W/self.err")"
+has self out 'TICK' && fail "a refused call: the guest ran anyway"
+pass "no capabilities (CapEff/CapPrm/CapBnd 0), seccomp on all $threads threads, $allowed calls allowed; --no-sandbox keeps them; a refused call: exit 1, '$(grep -o 'refused system call [0-9]*' "$W/self.err")'"

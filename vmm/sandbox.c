@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lkvm's sandbox: no capabilities, and a seccomp allow-list of the system
+ * calls its threads make once the VM's files are open (the I/O thread:
+ * poll, console, control socket, io_uring; the vCPU threads: KVM_RUN and
+ * its exits; the creation of a VM again for --reboot=restart; the end of
+ * the run). Anything else traps: lkvm says which call it was and exits 1,
+ * so a missing entry is found at once, never silently.
+ */
+#include <cap-ng.h>
+#include <errno.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "exit-codes.h"
+#include "log.h"
+#include "sandbox.h"
+
+/* KVM's ioctls are all of type KVMIO (linux/kvm.h): bits 15..8 of the number. */
+#define SANDBOX_KVMIO 0xAE
+/* The terminal's, for the raw console (tcgetattr, tcsetattr, isatty). */
+#define SANDBOX_TCGETS 0x5401
+#define SANDBOX_TCSETS 0x5402
+#define SANDBOX_TCSETSW 0x5403
+#define SANDBOX_TIOCGWINSZ 0x5413
+
+static const int allowed[] = {
+	/* I/O on descriptors lkvm holds */
+	SCMP_SYS(read),
+	SCMP_SYS(write),
+	SCMP_SYS(readv),
+	SCMP_SYS(writev),
+	SCMP_SYS(pread64),
+	SCMP_SYS(pwrite64),
+	SCMP_SYS(preadv),
+	SCMP_SYS(pwritev),
+	SCMP_SYS(close),
+	SCMP_SYS(fcntl),
+	SCMP_SYS(fstat),
+	SCMP_SYS(newfstatat),
+	SCMP_SYS(lseek),
+	SCMP_SYS(ppoll),
+	SCMP_SYS(eventfd2),
+	SCMP_SYS(pipe2),
+	SCMP_SYS(dup),
+	SCMP_SYS(dup3),
+	SCMP_SYS(fsync),
+	SCMP_SYS(fdatasync),
+	SCMP_SYS(fallocate),
+	SCMP_SYS(ftruncate),
+	SCMP_SYS(getrandom),
+	SCMP_SYS(io_uring_setup),
+	SCMP_SYS(io_uring_enter),
+	SCMP_SYS(io_uring_register),
+	/* the control socket: its clients, and the socket's removal at exit */
+	SCMP_SYS(accept4),
+	SCMP_SYS(getsockopt),
+	SCMP_SYS(recvfrom),
+	SCMP_SYS(sendto),
+	SCMP_SYS(recvmsg),
+	SCMP_SYS(sendmsg),
+	SCMP_SYS(shutdown),
+	SCMP_SYS(unlinkat),
+	/* memory: guest RAM, thread stacks, malloc */
+	SCMP_SYS(mmap),
+	SCMP_SYS(munmap),
+	SCMP_SYS(mprotect),
+	SCMP_SYS(madvise),
+	SCMP_SYS(mremap),
+	SCMP_SYS(brk),
+	/* threads, signals (vCPU kicks), time */
+	SCMP_SYS(clone),
+	SCMP_SYS(clone3),
+	SCMP_SYS(futex),
+	SCMP_SYS(set_robust_list),
+	SCMP_SYS(rseq),
+	SCMP_SYS(exit),
+	SCMP_SYS(exit_group),
+	SCMP_SYS(rt_sigaction),
+	SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(tgkill),
+	SCMP_SYS(getpid),
+	SCMP_SYS(gettid),
+	SCMP_SYS(getuid),
+	SCMP_SYS(geteuid),
+	SCMP_SYS(sched_yield),
+	SCMP_SYS(sched_getaffinity),
+	SCMP_SYS(clock_gettime),
+	SCMP_SYS(clock_nanosleep),
+	SCMP_SYS(nanosleep),
+	SCMP_SYS(gettimeofday),
+	SCMP_SYS(prlimit64),
+};
+
+unsigned int sandbox_nr_allowed(void)
+{
+	/* and ioctl, for KVM's and the terminal's numbers only */
+	return sizeof(allowed) / sizeof(allowed[0]) + 1;
+}
+
+/* Formats n in decimal at the end of buf; returns where it starts. */
+static char *decimal(char *end, long n)
+{
+	unsigned long u = n < 0 ? -(unsigned long)n : (unsigned long)n;
+
+	do {
+		*--end = '0' + u % 10;
+		u /= 10;
+	} while (u);
+	if (n < 0)
+		*--end = '-';
+	return end;
+}
+
+/* A refused call: say which (async-signal-safe), then end lkvm. */
+static void sandbox_refused(int sig, siginfo_t *info, void *ctx)
+{
+	static const char head[] =
+		"lkvm: error: the sandbox refused system call ";
+	static const char tail[] =
+		": stopping (a bug in lkvm's allow-list; --no-sandbox runs without it)\n";
+	char num[24], *p = decimal(num + sizeof(num), info->si_syscall);
+
+	(void)sig, (void)ctx;
+	if (write(STDERR_FILENO, head, sizeof(head) - 1) < 0 ||
+	    write(STDERR_FILENO, p, num + sizeof(num) - p) < 0 ||
+	    write(STDERR_FILENO, tail, sizeof(tail) - 1) < 0) {
+		/* Nothing more to do: lkvm ends either way. */
+	}
+	_exit(LKVM_EXIT_ERROR);
+}
+
+static int sandbox_drop_caps(void)
+{
+	/*
+	 * Nothing lkvm does after set-up needs a capability: KVM, io_uring
+	 * and the socket work on descriptors it holds. The bounding set
+	 * goes too where lkvm may change it.
+	 */
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_apply(capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP) ?
+				CAPNG_SELECT_ALL :
+				CAPNG_SELECT_BOTH)) {
+		pr_err("sandbox: dropping capabilities failed");
+		return -1;
+	}
+	return 0;
+}
+
+/* ioctl when its request number (argument 1) compares as op says. */
+static int allow_ioctl(scmp_filter_ctx ctx, enum scmp_compare op,
+		       unsigned long a, unsigned long b)
+{
+	struct scmp_arg_cmp cmp = {
+		.arg = 1,
+		.op = op,
+		.datum_a = a,
+		.datum_b = b,
+	};
+
+	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+				      &cmp);
+}
+
+static int sandbox_rules(scmp_filter_ctx ctx)
+{
+	static const unsigned long tty[] = { SANDBOX_TCGETS, SANDBOX_TCSETS,
+					     SANDBOX_TCSETSW,
+					     SANDBOX_TIOCGWINSZ };
+	int err = 0;
+
+	for (unsigned int i = 0; !err && i < sizeof(allowed) / sizeof(*allowed);
+	     i++)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+	if (!err)
+		err = allow_ioctl(ctx, SCMP_CMP_MASKED_EQ, 0xff00,
+				  SANDBOX_KVMIO << 8);
+	for (unsigned int i = 0; !err && i < sizeof(tty) / sizeof(*tty); i++)
+		err = allow_ioctl(ctx, SCMP_CMP_EQ, tty[i], 0);
+	return err;
+}
+
+int sandbox_enter(void)
+{
+	struct sigaction sa;
+	scmp_filter_ctx ctx;
+	int err;
+
+	if (sandbox_drop_caps())
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = sandbox_refused;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGSYS, &sa, NULL);
+
+	ctx = seccomp_init(SCMP_ACT_TRAP);
+	if (!ctx) {
+		pr_err("sandbox: seccomp_init failed");
+		return -1;
+	}
+	/* Every thread, and no way back to privileges (no_new_privs). */
+	err = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
+	if (!err)
+		err = sandbox_rules(ctx);
+	if (!err)
+		err = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (err) {
+		pr_err("sandbox: installing the seccomp filter: %s",
+		       strerror(-err));
+		return -1;
+	}
+	pr_info("sandbox: no capabilities, %u system calls allowed",
+		sandbox_nr_allowed());
+	/* A test of the refusal path (the lab's): a call off the list. */
+	if (getenv("LKVM_SANDBOX_SELFTEST"))
+		(void)getppid();
+	return 0;
+}
