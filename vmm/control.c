@@ -190,7 +190,14 @@ void control_close(struct control *c)
 		return;
 	close(c->listen_fd);
 	c->listen_fd = -1;
-	unlink(c->path);
+	/*
+	 * After --user the socket's folder (root's) is no longer lkvm's to
+	 * change: the socket stays, stale; lkvm list and the next guest of
+	 * the name remove it.
+	 */
+	if (unlink(c->path) && errno != ENOENT)
+		pr_debug("control socket %s left: %s", c->path,
+			 strerror(errno));
 }
 
 unsigned int control_pollfds(const struct control *c, struct pollfd *fds,

@@ -39,6 +39,7 @@ enum opt_id {
 	OPT_DISK_IO,
 	OPT_RNG,
 	OPT_NO_SANDBOX,
+	OPT_USER,
 };
 
 struct opt_spec {
@@ -70,6 +71,7 @@ static const struct opt_spec run_specs[] = {
 	{ "disk-io", 0, true, OPT_DISK_IO },
 	{ "rng", 0, false, OPT_RNG },
 	{ "no-sandbox", 0, false, OPT_NO_SANDBOX },
+	{ "user", 0, true, OPT_USER },
 	{ "help", 'h', false, OPT_HELP },
 	{ NULL, 0, false, 0 },
 };
@@ -126,6 +128,8 @@ static const char usage_run[] =
 	"                        disk I/O through io_uring (default) or plain\n"
 	"                        preadv/pwritev\n"
 	"      --rng             a virtio-rng device (the guest's hwrng)\n"
+	"      --user NAME|UID[:GID]\n"
+	"                        started as root: run as this user once set up\n"
 	"      --no-sandbox      keep capabilities and allow every system call\n"
 	"                        (for debugging lkvm)\n"
 	"      --nodefaults      no default kernel parameters (console=ttyS0)\n"
@@ -364,6 +368,11 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		break;
 	case OPT_NO_SANDBOX:
 		r->no_sandbox = true;
+		break;
+	case OPT_USER:
+		if (!*arg)
+			return fail(err, size, "--user: no user named");
+		r->user = arg;
 		break;
 	case OPT_NODEFAULTS:
 		r->nodefaults = true;
@@ -655,6 +664,11 @@ static int command_check(struct lkvm_opts *o, unsigned int words, char *err,
 		return fail(
 			err, size,
 			"--sdei-event: cannot declare events with --no-sdei");
+	/* The switch of user is part of the sandbox. */
+	if (o->run.user && o->run.no_sandbox)
+		return fail(
+			err, size,
+			"--user: not with --no-sandbox (the switch is part of the sandbox)");
 	/* KVM ignores E2H0 without EL2: refuse it rather than boot at EL1. */
 	if (o->run.e2h0 && !o->run.nested)
 		return fail(err, size, "--e2h0: only together with --nested");

@@ -71,6 +71,7 @@ struct run_opts {
 	bool rng; /* --rng: a virtio-rng device fed by getrandom */
 	enum log_level loglevel;
 	bool no_sandbox; /* --no-sandbox: keep capabilities, no seccomp */
+	const char *user; /* --user NAME|UID[:GID]: run as this user */
 };
 
 struct probe_opts {

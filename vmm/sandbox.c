@@ -135,7 +135,8 @@ static void sandbox_refused(int sig, siginfo_t *info, void *ctx)
 	_exit(LKVM_EXIT_ERROR);
 }
 
-static int sandbox_drop_caps(void)
+static int sandbox_drop_caps(bool switch_user, unsigned int uid,
+			     unsigned int gid)
 {
 	/*
 	 * Nothing lkvm does after set-up needs a capability: KVM, io_uring
@@ -143,6 +144,17 @@ static int sandbox_drop_caps(void)
 	 * goes too where lkvm may change it.
 	 */
 	capng_clear(CAPNG_SELECT_BOTH);
+	if (switch_user) {
+		int err = capng_change_id(
+			uid, gid, CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING);
+
+		if (err) {
+			pr_err("--user: switching to uid %u, gid %u failed (%d)",
+			       uid, gid, err);
+			return -1;
+		}
+		return 0;
+	}
 	if (capng_apply(capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP) ?
 				CAPNG_SELECT_ALL :
 				CAPNG_SELECT_BOTH)) {
@@ -185,13 +197,13 @@ static int sandbox_rules(scmp_filter_ctx ctx)
 	return err;
 }
 
-int sandbox_enter(void)
+int sandbox_enter(bool switch_user, unsigned int uid, unsigned int gid)
 {
 	struct sigaction sa;
 	scmp_filter_ctx ctx;
 	int err;
 
-	if (sandbox_drop_caps())
+	if (sandbox_drop_caps(switch_user, uid, gid))
 		return -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = sandbox_refused;
@@ -215,8 +227,8 @@ int sandbox_enter(void)
 		       strerror(-err));
 		return -1;
 	}
-	pr_info("sandbox: no capabilities, %u system calls allowed",
-		sandbox_nr_allowed());
+	pr_info("sandbox: no capabilities, %u system calls allowed%s",
+		sandbox_nr_allowed(), switch_user ? ", running as --user" : "");
 	/* A test of the refusal path (the lab's): a call off the list. */
 	if (getenv("LKVM_SANDBOX_SELFTEST"))
 		(void)getppid();

@@ -9,13 +9,17 @@
 #ifndef LKVM_SANDBOX_H
 #define LKVM_SANDBOX_H
 
+#include <stdbool.h>
+
 /* The number of system calls the filter allows (for the docs and tests). */
 unsigned int sandbox_nr_allowed(void);
 
 /*
- * Drops the capabilities and installs the filter for the whole process
- * (every thread, those made later too). Returns 0, or -1 after logging.
+ * Drops the capabilities (switching to uid and gid, supplementary groups
+ * dropped, when switch_user) and installs the filter for the whole
+ * process (every thread, those made later too). Returns 0, or -1 after
+ * logging.
  */
-int sandbox_enter(void);
+int sandbox_enter(bool switch_user, unsigned int uid, unsigned int gid);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <pwd.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <linux/fs.h>
@@ -157,6 +158,74 @@ static int plan_disk(struct vm_plan *plan, unsigned int i,
 	return 0;
 }
 
+/*
+ * The passwd entry of name (or of uid when name is a number), read from
+ * /etc/passwd itself: a static lkvm has no NSS modules to ask.
+ */
+static bool passwd_find(const char *name, bool numeric, unsigned long uid,
+			unsigned int *out_uid, unsigned int *out_gid)
+{
+	FILE *f = fopen("/etc/passwd", "re");
+	struct passwd *pw;
+	bool found = false;
+
+	while (f && !found && (pw = fgetpwent(f))) {
+		found = numeric ? pw->pw_uid == uid :
+				  !strcmp(pw->pw_name, name);
+		if (found) {
+			*out_uid = pw->pw_uid;
+			*out_gid = pw->pw_gid;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * --user NAME|UID[:GID]: a name from /etc/passwd, or numbers (a UID's
+ * group from /etc/passwd, else the same number). Only root can switch.
+ */
+static int plan_user(struct vm_plan *plan, const char *user)
+{
+	unsigned long uid, gid;
+	char *end;
+
+	if (geteuid()) {
+		pr_err("--user %s: only lkvm started as root can switch user",
+		       user);
+		return -1;
+	}
+	uid = strtoul(user, &end, 10);
+	if (end != user && (!*end || *end == ':') && uid < UINT32_MAX) {
+		plan->uid = uid;
+		plan->gid = uid;
+		if (*end == ':') {
+			gid = strtoul(end + 1, &end, 10);
+			if (*end || gid >= UINT32_MAX) {
+				pr_err("--user %s: use NAME, UID or UID:GID",
+				       user);
+				return -1;
+			}
+			plan->gid = gid;
+		} else {
+			unsigned int u, g;
+
+			if (passwd_find(NULL, true, uid, &u, &g))
+				plan->gid = g;
+		}
+	} else if (!passwd_find(user, false, 0, &plan->uid, &plan->gid)) {
+		pr_err("--user %s: no such user in /etc/passwd", user);
+		return -1;
+	}
+	if (!plan->uid) {
+		pr_err("--user %s: that is root", user);
+		return -1;
+	}
+	plan->switch_user = true;
+	return 0;
+}
+
 int vm_plan(struct vm_plan *plan, const struct run_opts *opts)
 {
 	uint64_t initrd_size = 0;
@@ -200,6 +269,8 @@ int vm_plan(struct vm_plan *plan, const struct run_opts *opts)
 			return -1;
 		}
 	}
+	if (opts->user && plan_user(plan, opts->user))
+		return -1;
 	plan->dump_dtb_fd = -1;
 	if (opts->dump_dtb) {
 		plan->dump_dtb_fd =

@@ -76,6 +76,8 @@ struct vm_plan {
 	char *bootargs;
 	int console_log_fd; /* --console-log, or -1 */
 	int dump_dtb_fd; /* --dump-dtb, or -1 */
+	bool switch_user; /* --user: become uid/gid in the sandbox */
+	unsigned int uid, gid;
 	int disk_fd[OPT_MAX_DISKS]; /* opened and checked, -1: none */
 	uint64_t disk_size[OPT_MAX_DISKS];
 	bool disk_discard[OPT_MAX_DISKS]; /* the file can punch holes */

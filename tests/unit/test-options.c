@@ -411,6 +411,30 @@ START_TEST(test_options_console_loglevel)
 }
 END_TEST
 
+/* --no-sandbox, --user USER (resolved later), and not the two together. */
+START_TEST(test_options_sandbox)
+{
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "I");
+	ck_assert(!o.run.no_sandbox);
+	ck_assert_ptr_null(o.run.user);
+	RUN_OK(&o, "-k", "I", "--no-sandbox");
+	ck_assert(o.run.no_sandbox);
+	RUN_OK(&o, "-k", "I", "--user", "1000:1000");
+	ck_assert_str_eq(o.run.user, "1000:1000");
+	RUN_OK(&o, "-k", "I", "--user=nobody");
+	ck_assert_str_eq(o.run.user, "nobody");
+	check_err(PARSE(&o, "run", "-k", "I", "--user", "nobody",
+			"--no-sandbox"),
+		  "--user", "--no-sandbox");
+	check_err(PARSE(&o, "run", "-k", "I", "--user="), "--user", NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "--user"), "--user", NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "--no-sandbox=1"), "--no-sandbox",
+		  NULL);
+}
+END_TEST
+
 /*
  * -d/--disk FILE[,ro] (kvmtool's form), repeatable up to 8 times, in
  * order; --disk-io uring|sync; --rng.
@@ -799,6 +823,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_options_name);
 	tcase_add_test(tc, test_options_console_loglevel);
 	tcase_add_test(tc, test_options_disks_rng);
+	tcase_add_test(tc, test_options_sandbox);
 	tcase_add_test(tc, test_options_fresh_state);
 	tcase_add_test(tc, test_options_reboot);
 	tcase_add_test(tc, test_options_timeout_log);

@@ -6,7 +6,9 @@
 # runs, /proc/PID/status shows no capability left (effective, permitted,
 # bounding), no_new_privs and one seccomp filter on every thread (the vCPU
 # threads started after it included); the guest ticks on, lkvm stop still
-# works and lkvm exits 6. With --no-sandbox: root's capabilities, no
+# works and lkvm exits 6. --user 1000:1000: the same as uid and gid 1000
+# without supplementary groups, and root's lkvm stop reaches it; an
+# unknown user is one line and status 1. With --no-sandbox: root's capabilities, no
 # filter. A call off the allow-list (LKVM_SANDBOX_SELFTEST makes lkvm call
 # getppid, 173 on arm64) ends lkvm at once with status 1 and one line
 # naming the call. (Every other scenario runs sandboxed too: the lab as a
@@ -50,9 +52,27 @@ wait_out nosb 'TICK 2 ' 30 || fail "--no-sandbox: the guest did not tick"
 "$LKVM" stop --name "$g" >/dev/null 2>&1
 wait_lkvm
 
+# --user: the guest runs as uid 1000, gid 1000, no groups, no
+# capabilities; root's lkvm stop still reaches it.
+start_lkvm user run -k "$LAB/guests/ticker.img" --name "$g" --user 1000:1000
+wait_out user 'TICK 2 ' 30 || fail "--user: the guest did not tick"
+echo "lab: $name: --user: Uid $(field "$lkvm_pid" Uid), Gid $(field "$lkvm_pid" Gid), Groups '$(field "$lkvm_pid" Groups)'"
+[ "$(field "$lkvm_pid" Uid | tr -s '\t ' ' ')" = "1000 1000 1000 1000" ] &&
+	[ "$(field "$lkvm_pid" Gid | tr -s '\t ' ' ')" = "1000 1000 1000 1000" ] &&
+	[ -z "$(field "$lkvm_pid" Groups | tr -d ' \t')" ] &&
+	[ "$(field "$lkvm_pid" CapEff)" = 0000000000000000 ] &&
+	[ "$(field "$lkvm_pid" Seccomp)" = 2 ] ||
+	fail "--user: $(grep '^Uid\|^Gid\|^Groups\|^CapEff\|^Seccomp:' "/proc/$lkvm_pid/status" | tr '\n' ' ')"
+"$LKVM" stop --name "$g" >"$W/stop.out" 2>&1 || fail "--user: lkvm stop: $(cat "$W/stop.out")"
+wait_lkvm
+[ "$rc" = 6 ] || fail "--user: lkvm exited $rc after lkvm stop"
+run_lkvm nouser run -k "$LAB/guests/ticker.img" --user "no-such-user-$$"
+[ "$rc" = 1 ] && [ "$(lines "$W/nouser.err")" = 1 ] && has nouser err 'no such user' ||
+	fail "--user of an unknown user: exit $rc: $(cat "$W/nouser.err")"
+
 LKVM_SANDBOX_SELFTEST=1 run_lkvm self run -k "$LAB/guests/ticker.img"
 [ "$rc" = 1 ] || fail "a refused call: lkvm exited $rc, expected 1"
 has self err 'the sandbox refused system call 173' ||
 	fail "a refused call: $(tail -n 2 "$W/self.err")"
 has self out 'TICK' && fail "a refused call: the guest ran anyway"
-pass "no capabilities (CapEff/CapPrm/CapBnd 0), seccomp on all $threads threads, $allowed calls allowed; --no-sandbox keeps them; a refused call: exit 1, '$(grep -o 'refused system call [0-9]*' "$W/self.err")'"
+pass "no capabilities (CapEff/CapPrm/CapBnd 0), seccomp on all $threads threads, $allowed calls allowed; --user 1000:1000 runs as that user, stop works; --no-sandbox keeps them; a refused call: exit 1, '$(grep -o 'refused system call [0-9]*' "$W/self.err")'"
