@@ -32,9 +32,16 @@ int control_parse_number(const char *s, uint64_t max, uint64_t *v)
 		base = 16;
 		s += 2;
 	}
-	if (!((*s >= '0' && *s <= '9') ||
-	      (base == 16 &&
-	       ((*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F')))))
+	/*
+	 * Digits only: strtoull would also take a sign, blanks and, in base
+	 * 16, a second "0x" ("0x0x1f", found by fuzz-control).
+	 */
+	for (const char *p = s; *p; p++)
+		if (!((*p >= '0' && *p <= '9') ||
+		      (base == 16 &&
+		       ((*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F')))))
+			return -EINVAL;
+	if (!*s)
 		return -EINVAL;
 	errno = 0;
 	*v = strtoull(s, &end, base);

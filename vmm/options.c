@@ -219,6 +219,13 @@ static int fail(char *err, size_t size, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, size, fmt, ap);
 	va_end(ap);
+	/*
+	 * One line, whatever the user's arguments hold: control characters
+	 * (a newline in an argument, found by fuzz-options) show as '?'.
+	 */
+	for (char *p = err; size && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return -EINVAL;
 }
 

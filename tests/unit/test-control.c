@@ -83,6 +83,10 @@ static const char *const bad_lines[] = {
 	"sdei signal 99999999999999999999999",
 	"sdei signal 5x",
 	"sdei signal 0x",
+	"sdei signal 0x0x12c", /* strtoull takes a second 0x (fuzz-control) */
+	"sdei signal 0X0x5",
+	"sdei signal 0x+5",
+	"sdei signal 5 0x0x1",
 	"sdei signal 5 -1",
 	"sdei signal 5 4096",
 	"sdei signal 5 cpu1",

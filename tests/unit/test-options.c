@@ -489,6 +489,10 @@ static const struct {
 	const char *or_names; /* or this */
 } bad_args[] = {
 	{ { "run", "-k", "I", "--bogus" }, "--bogus", NULL },
+	/* A newline in an argument must not break the one line (fuzz-options). */
+	{ { "frob\nnicate" }, "frob?nicate", NULL },
+	{ { "run", "-k", "I", "--name", "a\nb" }, "a?b", NULL },
+	{ { "run", "-k", "I", "--timeout", "0x0x3c" }, "--timeout", NULL },
 	{ { "run", "--bogus", "-k", "I" }, "--bogus", NULL },
 	{ { "run", "-k", "I", "-x" }, "-x", NULL },
 	{ { "run", "-k", "I", "--kern", "J" }, "--kern", NULL },
