@@ -403,5 +403,11 @@ void sdei_abandon_handlers(struct sdei *s, unsigned int vcpu)
 
 		sdei_state_apply(&sdei_entry(s, f->event, vcpu)->state,
 				 SDEI_ACT_COMPLETE);
+		/*
+		 * As at COMPLETE: a bound level interrupt still asserted is
+		 * pending again (found by fuzz-firmware: CPU_OFF inside a
+		 * bound interrupt's handler lost the interrupt).
+		 */
+		sdei_irq_repend(s, f->event, vcpu);
 	}
 }

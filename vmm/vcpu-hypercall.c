@@ -239,9 +239,19 @@ int vcpu_apply_requests(struct vcpu *vcpu)
 		return 0;
 	pthread_mutex_lock(&vm->fw_lock);
 	ret = sdei_vcpu_has_work(vm->sdei, vcpu->kvm.id);
-	pthread_mutex_unlock(&vm->fw_lock);
+	/*
+	 * Nothing to take (another vCPU took the shared event it was kicked
+	 * for): dispatch all the same, which reads no register but ends this
+	 * vCPU's kick, so that later work kicks it again (a lost wakeup
+	 * fuzz-firmware found).
+	 */
 	if (!ret)
-		return 0;
+		ret = vcpu_sdei_dispatch(vcpu);
+	else
+		ret = 1;
+	pthread_mutex_unlock(&vm->fw_lock);
+	if (ret <= 0)
+		return ret;
 	vcpu_complete_mmio(vcpu);
 	pthread_mutex_lock(&vm->fw_lock);
 	ret = vcpu_sdei_dispatch(vcpu);

@@ -798,6 +798,32 @@ START_TEST(bound_interrupt_level)
 }
 END_TEST
 
+/*
+ * A PE that powers off inside a bound interrupt's handler abandons it,
+ * as a COMPLETE would: the line still high pends the event again, for
+ * the vCPU the shared event is routed to next (fuzz-firmware's finding).
+ */
+START_TEST(bound_interrupt_level_cpu_off)
+{
+	ck_assert_uint_eq(TCALL(&vm, 0, SDEI_INTERRUPT_BIND, 33),
+			  SDEI_BIND_EVENT_BASE);
+	TCALL(&vm, 0, SDEI_EVENT_REGISTER, SDEI_BIND_EVENT_BASE, EP, 0, 0, 0);
+	TCALL(&vm, 0, SDEI_EVENT_ENABLE, SDEI_BIND_EVENT_BASE);
+	TCALL(&vm, 0, SDEI_PE_UNMASK);
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 33, 0, true), 1);
+	ck_assert_int_eq(tvm_dispatch(&vm, 0), 1);
+	ck_assert(!tvm_pending(&vm, SDEI_BIND_EVENT_BASE, 0));
+	sdei_cpu_off(vm.s, 0);
+	ck_assert(tvm_pending(&vm, SDEI_BIND_EVENT_BASE, 0));
+	/* And a lowered line is not re-pended by an abandon. */
+	TCALL(&vm, 1, SDEI_PE_UNMASK);
+	ck_assert_int_eq(tvm_dispatch(&vm, 1), 1);
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 33, 0, false), 1);
+	sdei_cpu_off(vm.s, 1);
+	ck_assert(!tvm_pending(&vm, SDEI_BIND_EVENT_BASE, 0));
+}
+END_TEST
+
 START_TEST(deferred_above_client_el)
 {
 	tvm_ready(&vm, 0, 6, EP, 0);
@@ -1198,6 +1224,7 @@ Suite *sdei_dispatch_suite(void)
 	tcase_add_test(tc, signal_kicks_the_target_once);
 	tcase_add_test(tc, bound_interrupt_delivery);
 	tcase_add_test(tc, bound_interrupt_level);
+	tcase_add_test(tc, bound_interrupt_level_cpu_off);
 	tcase_add_test(tc, deferred_above_client_el);
 	tcase_add_test(tc, register_failures);
 	tcase_add_test(tc, largest_vm);
