@@ -8,6 +8,8 @@
 # make bench      the benchmarks: figures from one lab run (bench/run)
 # make install    build/lkvm and man/lkvm.1 under PREFIX (default /usr/local)
 # make format     clang-format the C sources
+# make fuzz       the libFuzzer harnesses, FUZZ_SECONDS (60) each
+#                 (tests/fuzz/README.md; make fuzz-smoke: 10 s each)
 
 BUILD ?= build
 HOST_ARCH := $(shell uname -m)
@@ -112,9 +114,11 @@ demo: deps all
 bench: deps all
 	bench/run
 
+include tests/fuzz/fuzz.mk
+
 FORMAT_SRCS = $(LKVM_SRCS) $(wildcard */*.h tests/unit/*.[ch]) \
 	$(wildcard guest-images/baremetal/*.[ch] guest-images/baremetal/tests/*.[ch]) \
-	$(wildcard tests/lab/tools/*.c guest-images/linux/*/*.c)
+	$(wildcard tests/lab/tools/*.c guest-images/linux/*/*.c tests/fuzz/*.c)
 
 format:
 	clang-format -i $(FORMAT_SRCS)

@@ -219,13 +219,6 @@ static int fail(char *err, size_t size, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, size, fmt, ap);
 	va_end(ap);
-	/*
-	 * One line, whatever the user's arguments hold: control characters
-	 * (a newline in an argument, found by fuzz-options) show as '?'.
-	 */
-	for (char *p = err; size && *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
 	return -EINVAL;
 }
 
@@ -724,8 +717,27 @@ static int parse_command_args(struct lkvm_opts *o, const char *cmd, int argc,
 	return command_check(o, words, err, size);
 }
 
+static int parse_command(int argc, char *const argv[], struct lkvm_opts *o,
+			 char *err, size_t size);
+
+/*
+ * One line, whatever the user's arguments hold: the messages quote them,
+ * and control characters (a newline in an argument, found by
+ * fuzz-options) show as '?'.
+ */
 int options_parse(int argc, char *const argv[], struct lkvm_opts *o, char *err,
 		  size_t size)
+{
+	int ret = parse_command(argc, argv, o, err, size);
+
+	for (char *p = err; ret && size && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return ret;
+}
+
+static int parse_command(int argc, char *const argv[], struct lkvm_opts *o,
+			 char *err, size_t size)
 {
 	const char *cmd;
 

@@ -493,6 +493,7 @@ static const struct {
 	{ { "frob\nnicate" }, "frob?nicate", NULL },
 	{ { "run", "-k", "I", "--name", "a\nb" }, "a?b", NULL },
 	{ { "run", "-k", "I", "--timeout", "0x0x3c" }, "--timeout", NULL },
+	{ { "run", "-k", "I", "--sdei-event", "5,x\ny" }, "5,x?y", NULL },
 	{ { "run", "--bogus", "-k", "I" }, "--bogus", NULL },
 	{ { "run", "-k", "I", "-x" }, "-x", NULL },
 	{ { "run", "-k", "I", "--kern", "J" }, "--kern", NULL },
