@@ -21,16 +21,8 @@
 
 #include <sanitizer/asan_interface.h>
 
+#include "fuzz.h"
 #include "../../arm64/image.h"
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                              \
-			abort();                                               \
-		}                                                              \
-	} while (0)
 
 #define SZ_2M 0x200000ull
 

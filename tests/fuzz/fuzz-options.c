@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "../../vmm/options.h"
 
 #define MAX_ARGS 64
@@ -27,15 +28,6 @@
 #define MAX_CPUS 4096
 #define MEM_MAX_MIB (1024ull * 1024)
 #define TIMEOUT_MAX (7u * 24 * 3600)
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                              \
-			abort();                                               \
-		}                                                              \
-	} while (0)
 
 struct cmdline {
 	int argc;

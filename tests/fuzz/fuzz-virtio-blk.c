@@ -23,37 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "../../devices/virtio-blk.h"
 
 #define RAM_BASE 0x80000000ull
 #define HDR_LEN 16
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                              \
-			abort();                                               \
-		}                                                              \
-	} while (0)
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint64_t take(struct input *in, unsigned int bytes)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = 0; i < bytes; i++) {
-		if (!in->n)
-			break;
-		v |= (uint64_t)*in->p++ << (8 * i);
-		in->n--;
-	}
-	return v;
-}
 
 /* The buffer (index into c->segs) that holds [p, p + len), or -1. */
 static int seg_of(const struct virtq_chain *c, unsigned int nr,

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "../../devices/virtio-blk.h"
 #include "../../devices/virtio-mmio.h"
 
@@ -37,38 +38,11 @@
 /* Chains served per notification before the device yields. */
 #define SERVE_MAX 16
 
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                              \
-			abort();                                               \
-		}                                                              \
-	} while (0)
-
 #define BIT64(n) ((uint64_t)1 << (n))
 #define STATUS_BITS                                            \
 	(VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |    \
 	 VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_FEATURES_OK | \
 	 VIRTIO_STATUS_NEEDS_RESET | VIRTIO_STATUS_FAILED)
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint64_t take(struct input *in, unsigned int bytes)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = 0; i < bytes; i++) {
-		if (!in->n)
-			break;
-		v |= (uint64_t)*in->p++ << (8 * i);
-		in->n--;
-	}
-	return v;
-}
 
 struct state {
 	struct virtio_mmio d;

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "../../devices/virtq.h"
 
 #define RAM_BASE 0x80000000ull
@@ -32,33 +33,6 @@
 #define OP_LEN 4
 /* Heads popped and not yet pushed, as the device model keeps them. */
 #define MAX_PENDING 512
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                              \
-			abort();                                               \
-		}                                                              \
-	} while (0)
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint64_t take(struct input *in, unsigned int bytes)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = 0; i < bytes; i++) {
-		if (!in->n)
-			break;
-		v |= (uint64_t)*in->p++ << (8 * i);
-		in->n--;
-	}
-	return v;
-}
 
 struct state {
 	struct virtq q;

@@ -74,7 +74,7 @@ $(FUZZ_OUT)/defs: fuzz-always
 	@mkdir -p $(dir $@)
 	@echo '$(FUZZ_DEFS)' | cmp -s - $@ || echo '$(FUZZ_DEFS)' >$@
 
-$(FUZZ_BINS): $(FUZZ_OUT)/%: $(FUZZ_DIR)/%.c $(FUZZ_CORE_OBJS) $(FUZZ_OUT)/defs
+$(FUZZ_BINS): $(FUZZ_OUT)/%: $(FUZZ_DIR)/%.c $(FUZZ_DIR)/fuzz.h $(FUZZ_CORE_OBJS) $(FUZZ_OUT)/defs
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_DEFS) $(FUZZ_SANFLAGS) -fsanitize=fuzzer \
 		-MMD -MP -MF $@.d -MT $@ -o $@ $< $(FUZZ_CORE_OBJS) $(FUZZ_LIBS)
