@@ -110,6 +110,21 @@ int kvm_vcpu_set_x(struct kvm_vcpu *vcpu, unsigned int n, uint64_t val)
 	return kvm_vcpu_set_reg(vcpu, CORE_REG(regs.regs[0]) + 2 * n, val);
 }
 
+int kvm_vcpu_inject_ext_dabt(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vcpu_events ev;
+
+	/* Everything else zero: no SError is pended or changed. */
+	memset(&ev, 0, sizeof(ev));
+	ev.exception.ext_dabt_pending = 1;
+	if (ioctl(vcpu->fd, KVM_SET_VCPU_EVENTS, &ev)) {
+		pr_err("vCPU %u: KVM_SET_VCPU_EVENTS (data abort): %s",
+		       vcpu->id, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int kvm_vcpu_set_mp_state(struct kvm_vcpu *vcpu, uint32_t state)
 {
 	struct kvm_mp_state mp = { .mp_state = state };

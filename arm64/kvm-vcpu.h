@@ -47,6 +47,13 @@ int kvm_vcpu_get_x(struct kvm_vcpu *vcpu, unsigned int n, uint64_t *val);
 
 int kvm_vcpu_set_x(struct kvm_vcpu *vcpu, unsigned int n, uint64_t val);
 
+/*
+ * Makes the vCPU take a synchronous external data abort at its current
+ * instruction when it next runs (KVM_SET_VCPU_EVENTS ext_dabt_pending).
+ * Returns 0 or -1 (logged).
+ */
+int kvm_vcpu_inject_ext_dabt(struct kvm_vcpu *vcpu);
+
 /* KVM_SET_MP_STATE: KVM_MP_STATE_STOPPED parks the vCPU in KVM_RUN. */
 int kvm_vcpu_set_mp_state(struct kvm_vcpu *vcpu, uint32_t state);
 

@@ -94,6 +94,25 @@ int kvm_caps_read(int kvm_fd, struct kvm_caps *caps, bool vm_queries)
 	return 0;
 }
 
+/*
+ * An MMIO access without an instruction syndrome (ESR_EL2.ISV = 0: a load
+ * or store pair, a writeback form) is one KVM cannot emulate; by default
+ * KVM_RUN then fails with ENOSYS, so any guest could end its VM that way.
+ * With NISV_TO_USER it exits to lkvm, which answers as hardware without a
+ * device there would: an external data abort, injected with
+ * KVM_SET_VCPU_EVENTS (KVM_CAP_ARM_INJECT_EXT_DABT). Both since Linux 5.5;
+ * without them lkvm keeps the old behaviour (the run ends with an error).
+ */
+static void kvm_enable_nisv(struct kvm_vm *vm)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_ARM_NISV_TO_USER };
+
+	if (check_cap(vm->vm_fd, KVM_CAP_ARM_INJECT_EXT_DABT) <= 0 ||
+	    check_cap(vm->vm_fd, KVM_CAP_ARM_NISV_TO_USER) <= 0)
+		return;
+	vm->nisv_to_user = !ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap);
+}
+
 int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
 		  uint64_t ram_size, unsigned int ipa_bits)
 {
@@ -111,6 +130,7 @@ int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
 		pr_err("KVM_CREATE_VM: %s", strerror(errno));
 		return -1;
 	}
+	kvm_enable_nisv(vm);
 	vm->vcpu_mmap_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (vm->vcpu_mmap_size < (int)sizeof(struct kvm_run)) {
 		pr_err("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));

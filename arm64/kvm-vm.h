@@ -30,6 +30,11 @@ struct kvm_vm {
 	void *ram; /* host mapping of guest RAM */
 	uint64_t ram_base, ram_size;
 	int vcpu_mmap_size;
+	/*
+	 * KVM_CAP_ARM_NISV_TO_USER is on: a guest MMIO access KVM cannot
+	 * decode exits with KVM_EXIT_ARM_NISV instead of failing KVM_RUN.
+	 */
+	bool nisv_to_user;
 };
 
 /* Opens /dev/kvm and checks the API version. Returns the fd or -1. */

@@ -65,6 +65,25 @@ static void vcpu_handle_mmio(struct vcpu *vcpu)
 }
 
 /*
+ * KVM_EXIT_ARM_NISV: an MMIO access KVM could not decode (no instruction
+ * syndrome). No device lkvm emulates takes such an access, so the guest
+ * gets what a bus error gives: a synchronous external data abort at the
+ * instruction (kvm-vm.c, kvm_enable_nisv). Returns 0, or -1 when KVM
+ * refused the injection.
+ */
+static int vcpu_abort_undecodable_mmio(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->kvm.run;
+
+	if (atomic_fetch_add(&vcpu->vm->undecodable_mmio, 1) <
+	    UNHANDLED_MMIO_LOG_MAX)
+		pr_warn("vCPU %u: MMIO access at 0x%llx that KVM cannot decode (a load/store pair or writeback form?): data abort injected",
+			vcpu->kvm.id,
+			(unsigned long long)run->arm_nisv.fault_ipa);
+	return kvm_vcpu_inject_ext_dabt(&vcpu->kvm);
+}
+
+/*
  * PSCI SYSTEM_RESET2 with a vendor reset type from lkvm's range reports a
  * guest failure (exit-codes.h). KVM leaves the call's arguments in x1.
  */
@@ -144,10 +163,9 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 		       run->internal.suberror);
 		break;
 	case KVM_EXIT_ARM_NISV:
-		pr_err("vCPU %u: guest MMIO access at 0x%llx that KVM cannot decode",
-		       vcpu->kvm.id,
-		       (unsigned long long)run->arm_nisv.fault_ipa);
-		break;
+		if (vcpu_abort_undecodable_mmio(vcpu))
+			break;
+		return true;
 	default:
 		pr_err("vCPU %u: unexpected KVM exit reason %u", vcpu->kvm.id,
 		       run->exit_reason);

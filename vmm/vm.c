@@ -748,6 +748,7 @@ void vm_destroy(struct vm *vm)
 	memset(vm->irq_lines, 0, sizeof(vm->irq_lines));
 	vm->nr_irq_lines = 0;
 	atomic_store(&vm->unhandled_mmio, 0);
+	atomic_store(&vm->undecodable_mmio, 0);
 }
 
 void vm_wake_io(struct vm *vm)

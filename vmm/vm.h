@@ -118,7 +118,9 @@ struct vm {
 	pthread_cond_t pause_cond;
 	bool paused; /* under pause_lock */
 	unsigned int parked; /* threads waiting, under pause_lock */
+	/* Warnings given: unmapped accesses, undecodable ones (vcpu.c). */
 	atomic_uint unhandled_mmio;
+	atomic_uint undecodable_mmio;
 
 	/* Devices on virtio-mmio, and what the I/O thread polls for them. */
 	struct virtio_blk_dev *disks[OPT_MAX_DISKS];
