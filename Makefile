@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make            static arm64 lkvm (cross-compiled on x86_64) and test guests
+# make lkvm-asan  build/lkvm-asan: lkvm under ASan and UBSan, dynamically
+#                 linked (the lab runs it with tests/lab/run --asan)
 # make unit       unit tests of the pure core, natively (Check)
 # make unit-san   the same under AddressSanitizer and UBSan
 # make check      everything CI runs: set-up, build, unit tests, the lab
@@ -51,6 +53,15 @@ EDGE_SRCS := arm64/kvm-vm.c arm64/kvm-vcpu.c devices/serial.c vmm/vcpu.c \
 	vmm/run.c vmm/main.c
 LKVM_SRCS := $(CORE_SRCS) $(EDGE_SRCS)
 LKVM_OBJS := $(LKVM_SRCS:%.c=$(BUILD)/arm64/%.o)
+# lkvm under ASan and UBSan (tests/lab/run --asan). The sanitizer runtimes
+# exist only as shared libraries, so this one links dynamically against the
+# cross glibc, libasan and libubsan; the sysroot's four libraries, which L1
+# does not have, stay static.
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+ASAN_OBJS := $(LKVM_SRCS:%.c=$(BUILD)/arm64-asan/%.o)
+ASAN_LDFLAGS := $(filter-out -static,$(ARM64_LDFLAGS))
+ASAN_LIBS := -Wl,-Bstatic $(ARM64_LIBS) -Wl,-Bdynamic
 
 UNIT_SRCS := $(wildcard tests/unit/test-*.c) tests/unit/main.c
 HOST_CC ?= gcc
@@ -59,7 +70,7 @@ HOST_LIBS := $(shell pkg-config --libs check 2>/dev/null) -lfdt
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
-.PHONY: all lkvm lab-tools unit unit-san check demo bench format format-check \
+.PHONY: all lkvm lkvm-asan lab-tools unit unit-san check demo bench format format-check \
 	clean deps install
 all: lkvm guests lab-tools
 
@@ -77,6 +88,15 @@ $(BUILD)/arm64/%.o: %.c $(SYSROOT_STAMP)
 
 $(BUILD)/lkvm: $(LKVM_OBJS)
 	$(ARM64_CC) $(ARM64_LDFLAGS) -o $@ $^ $(ARM64_LIBS)
+
+lkvm-asan: $(BUILD)/lkvm-asan
+
+$(BUILD)/arm64-asan/%.o: %.c $(SYSROOT_STAMP)
+	@mkdir -p $(dir $@)
+	$(ARM64_CC) $(ARM64_CFLAGS) $(ASAN_FLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/lkvm-asan: $(ASAN_OBJS)
+	$(ARM64_CC) $(ASAN_FLAGS) $(ASAN_LDFLAGS) -o $@ $^ $(ASAN_LIBS)
 
 # Tools the lab runs in L1 beside lkvm (hostile control-socket peers).
 LAB_TOOLS := $(BUILD)/lab-tools/ctl-junk $(BUILD)/lab-tools/sig-latency \
@@ -138,3 +158,4 @@ clean:
 
 -include guest-images/baremetal/baremetal.mk
 -include $(LKVM_OBJS:.o=.d)
+-include $(ASAN_OBJS:.o=.d)

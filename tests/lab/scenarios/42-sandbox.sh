@@ -11,8 +11,14 @@
 # unknown user is one line and status 1. With --no-sandbox: root's capabilities, no
 # filter. A call off the allow-list (LKVM_SANDBOX_SELFTEST makes lkvm call
 # getppid, 173 on arm64) ends lkvm at once with status 1 and one line
-# naming the call. (Every other scenario runs sandboxed too: the lab as a
-# whole is the proof that the allow-list holds what lkvm needs.)
+# naming the call. With an ASan build (LKVM_ASAN=1, tests/lab/run --asan)
+# also: LKVM_SANDBOX_SELFTEST=asan makes lkvm read past a heap buffer once
+# sandboxed, and the whole ASan report comes out (the heap-buffer-overflow
+# line, a stack naming lkvm's functions or its addresses, the summary),
+# lkvm exits with ASan's exit code, and the sandbox refused nothing;
+# without ASan that case is not run (and not counted). (Every other
+# scenario runs sandboxed too: the lab as a whole is the proof that the
+# allow-list holds what lkvm needs, with --asan the runtime's calls too.)
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 
@@ -75,4 +81,31 @@ LKVM_SANDBOX_SELFTEST=1 run_lkvm self run -k "$LAB/guests/ticker.img"
 has self err 'the sandbox refused system call 173' ||
 	fail "a refused call: $(tail -n 2 "$W/self.err")"
 has self out 'TICK' && fail "a refused call: the guest ran anyway"
-pass "no capabilities (CapEff/CapPrm/CapBnd 0), seccomp on all $threads threads, $allowed calls allowed; --user 1000:1000 runs as that user, stop works; --no-sandbox keeps them; a refused call: exit 1, '$(grep -o 'refused system call [0-9]*' "$W/self.err")'"
+
+asan=
+if [ "${LKVM_ASAN:-0}" = 1 ]; then
+	# ASan's exit code: the lab's ASAN_OPTIONS (l1-init) sets it
+	want=$(echo "${ASAN_OPTIONS:-}" | sed -n 's/.*exitcode=\([0-9]*\).*/\1/p')
+	want=${want:-1}
+	LKVM_SANDBOX_SELFTEST=asan run_lkvm asan run -k "$LAB/guests/ticker.img" --loglevel info
+	has asan err 'the sandbox refused system call' &&
+		fail "ASan under the sandbox: $(grep -o 'the sandbox refused system call [0-9]*' "$W/asan.err")"
+	has asan err 'ERROR: AddressSanitizer: heap-buffer-overflow' ||
+		fail "ASan under the sandbox: no heap-buffer-overflow report (exit $rc)"
+	[ "$rc" = "$want" ] || fail "ASan under the sandbox: lkvm exited $rc, expected $want"
+	# the stack of the read: its frames, by name or by lkvm's address
+	frames=$(sed -n '/ERROR: AddressSanitizer/,/^$/p' "$W/asan.err" | grep -c '^ *#[0-9]')
+	[ "$frames" -ge 2 ] || fail "ASan under the sandbox: $frames stack frames"
+	if grep -q '^ *#0 .* in sandbox_selftest_asan' "$W/asan.err"; then
+		where="by name"
+	elif grep -q '^ *#[0-9] .*lkvm+0x' "$W/asan.err"; then
+		where="by address"
+	else
+		fail "ASan under the sandbox: the stack names no lkvm frame: $(grep -m 1 '^ *#0' "$W/asan.err")"
+	fi
+	has asan err 'SUMMARY: AddressSanitizer: heap-buffer-overflow' ||
+		fail "ASan under the sandbox: no SUMMARY line (the report was cut)"
+	has asan out 'TICK' && fail "ASan under the sandbox: the guest ran anyway"
+	asan="; ASan under the sandbox: a whole heap-buffer-overflow report ($frames frames, lkvm's $where), exit $rc"
+fi
+pass "no capabilities (CapEff/CapPrm/CapBnd 0), seccomp on all $threads threads, $allowed calls allowed; --user 1000:1000 runs as that user, stop works; --no-sandbox keeps them; a refused call: exit 1, '$(grep -o 'refused system call [0-9]*' "$W/self.err")'$asan"

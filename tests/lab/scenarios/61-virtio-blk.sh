@@ -136,13 +136,14 @@ wait_lkvm
 # interrupted TAG FIRST HOW EXIT: boots with vdb alone (vda in the guest),
 # starts a loop writing 256 KiB random blocks FIRST to 63 (each with fsync,
 # which the guest turns into a FLUSH, then "SYNCED I SHA256"), ends lkvm
-# with HOW ("stop": lkvm stop; "term": SIGTERM) after 8 blocks, expects
+# with HOW ("stop": lkvm stop; "term": SIGTERM) after 8 blocks (once the
+# 9th is reported: the console may still be in the 8th's line), expects
 # status EXIT, and checks every block reported synced is in the image.
 # Sets nsynced.
 interrupted() {
 	boot "$1" -d "$raw" --loglevel info -p "quiet lkvm.virtio lkvm.wait-cmd"
 	echo "bg for i in \$(seq $2 63); do head -c 262144 /dev/urandom >/tmp/b && dd if=/tmp/b of=/dev/vda bs=262144 seek=\$i conv=fsync 2>/dev/null && echo \"SYNCED \$i \$(sha256sum </tmp/b | cut -d' ' -f1)\"; done" >&3
-	wait_out "$1" "LKVM-GUEST-BG SYNCED $(($2 + 7)) " 120 || fail "$1: the write loop did not get going"
+	wait_out "$1" "LKVM-GUEST-BG SYNCED $(($2 + 8)) " 120 || fail "$1: the write loop did not get going"
 	if [ "$3" = stop ]; then
 		"$LKVM" stop --name "$g" >"$W/stop.out" 2>&1 || fail "$1: lkvm stop: $(cat "$W/stop.out")"
 	else
