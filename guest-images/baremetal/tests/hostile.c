@@ -304,20 +304,29 @@ struct resume_ctx {
 	bool armed;
 };
 static struct resume_ctx resume_ctx[2];
-static volatile u64 crit_ran, normal_waiting;
+static volatile u64 crit_ran;
 static volatile u64 nested_status_normal, nested_status_crit;
+
+/* A handler's entry at nesting level: records where it came from. */
+static inline __attribute__((target("general-regs-only"))) struct resume_ctx *
+resume_enter(unsigned int level, u64 pc, u64 pstate)
+{
+	struct resume_ctx *c = &resume_ctx[level];
+
+	c->pc = pc;
+	c->pstate = pstate;
+	handler_runs++;
+	return c;
+}
 
 static u64 __attribute__((used, target("general-regs-only")))
 resume_handler(u64 ev, u64 arg, u64 pc, u64 pstate)
 {
-	struct resume_ctx *c = &resume_ctx[0];
+	struct resume_ctx *c = resume_enter(0, pc, pstate);
 
 	(void)ev;
 	(void)arg;
-	c->pc = pc;
-	c->pstate = pstate;
 	c->armed = true;
-	handler_runs++;
 	return c->junk;
 }
 SDEI_RESUME_ENTRY(resume_entry, resume_handler);
@@ -326,14 +335,10 @@ SDEI_RESUME_ENTRY(resume_entry, resume_handler);
 static u64 __attribute__((used, target("general-regs-only")))
 nested_normal_handler(u64 ev, u64 arg, u64 pc, u64 pstate)
 {
-	struct resume_ctx *c = &resume_ctx[0];
+	struct resume_ctx *c = resume_enter(0, pc, pstate);
 
 	(void)ev;
 	(void)arg;
-	c->pc = pc;
-	c->pstate = pstate;
-	handler_runs++;
-	normal_waiting = 1;
 	puts("HOSTILE: WAIT critical");
 	if (!sdei_wait_reach(&crit_ran, 1, HOST_MS))
 		fail(HF_WAIT_HOST, "critical event %u never came", EV_CRITICAL);
@@ -347,12 +352,9 @@ SDEI_RESUME_ENTRY(nested_normal_entry, nested_normal_handler);
 static u64 __attribute__((used, target("general-regs-only")))
 nested_crit_handler(u64 ev, u64 arg, u64 pc, u64 pstate)
 {
-	struct resume_ctx *c = &resume_ctx[1];
+	struct resume_ctx *c = resume_enter(1, pc, pstate);
 
 	(void)arg;
-	c->pc = pc;
-	c->pstate = pstate;
-	handler_runs++;
 	crit_ran = 1;
 	nested_status_crit =
 		ev == EV_CRITICAL ?
