@@ -14,6 +14,8 @@
 # corpus, $(BUILD)/fuzz/corpus-NAME, so the repository's corpus does not
 # grow; a crash fails the target and leaves $(BUILD)/fuzz/NAME-crash-*
 # (or -leak-, -timeout-, -oom-), to replay with: $(BUILD)/fuzz/NAME FILE.
+# A harness that ran no input at all (a broken build or seed corpus, a
+# harness that returns before fuzzing) fails as well: it proved nothing.
 
 FUZZ_STANDALONE := $(if $(filter-out $(lastword $(MAKEFILE_LIST)),$(MAKEFILE_LIST)),,y)
 FUZZ_SAVED_GOAL := $(.DEFAULT_GOAL)
@@ -106,6 +108,10 @@ fuzz_run_all = fail=0; \
 		crashes=$$((after - before)); \
 		if [ $$rc -ne 0 ] && [ $$crashes -eq 0 ]; then crashes=1; fi; \
 		echo "fuzz: $$n: $${execs:-0} executions in $$secs s, $$crashes crashes"; \
+		if [ "$${execs:-0}" -eq 0 ] && [ $$rc -eq 0 ]; then \
+			fail=1; \
+			echo "fuzz: $$n: FAILED: it ran no input (log $$log)"; \
+		fi; \
 		if [ $$rc -ne 0 ]; then \
 			fail=1; \
 			echo "fuzz: $$n: FAILED (exit $$rc); log $$log, reproducer:"; \
