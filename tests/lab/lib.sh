@@ -275,15 +275,78 @@ command() {
 	wait_out "$tag" LKVM-GUEST-READY 60 "$ready" || fail "$mode: '$1' did not finish"
 }
 
-# status_until TEXT TRIES: polls lkvm sdei status --json, 50 ms apart,
-# until it holds TEXT; fails (returns 1) after TRIES polls.
-status_until() {
-	_n=0
-	until "$LKVM" sdei --name "$g" status --json 2>/dev/null | grep -qF -- "$1"; do
-		_n=$((_n + 1))
-		[ "$_n" -lt "$2" ] || return 1
+# event_json FILE EVENT: the object {"event":EVENT,...} in FILE, the output
+# of lkvm sdei status --json (empty when EVENT is not there): checks then
+# look at one event, never at whichever event matches first.
+event_json() {
+	awk -v key="{\"event\":$2," '{
+		i = index($0, key)
+		if (!i)
+			next
+		s = substr($0, i)
+		d = 0
+		for (j = 1; j <= length(s); j++) {
+			c = substr(s, j, 1)
+			if (c == "{")
+				d++
+			else if (c == "}" && --d == 0) {
+				print substr(s, 1, j)
+				exit
+			}
+		}
+	}' "$1"
+}
+
+# running_on FILE EVENT: the vCPUs (space-separated) whose running
+# handlers, in lkvm sdei status --json's "vcpus" list, include EVENT.
+running_on() {
+	awk -v e="$2" '{
+		sub(/\],"events":.*/, "")
+		n = split($0, v, "\\{\"vcpu\":")
+		for (i = 2; i <= n; i++) {
+			split(v[i], f, ",")
+			r = v[i]
+			sub(/.*"running":\[/, "", r)
+			sub(/\].*/, "", r)
+			if (index("," r ",", "," e ","))
+				printf "%s%s", c++ ? " " : "", f[1]
+		}
+	}' "$1"
+}
+
+# vcpu_entry FILE EVENT CPU: private EVENT's entry {"vcpu":CPU,...} in
+# FILE (lkvm sdei status --json).
+vcpu_entry() {
+	event_json "$1" "$2" | grep -o "{\"vcpu\":$3,[^}]*}"
+}
+
+# status_json: lkvm sdei status --json of guest $g into $W/status.json.
+status_json() {
+	"$LKVM" sdei --name "$g" status --json >"$W/status.json" 2>&1
+}
+
+# event_until EVENT[:CPU] TEXT SECONDS: polls lkvm sdei status --json
+# until EVENT's object (with :CPU, private EVENT's entry for vCPU CPU)
+# holds TEXT, for SECONDS at most (fails, returning 1, then;
+# $W/status.json has the last status).
+event_until() {
+	_end=$(($(now | cut -d. -f1) + $3))
+	until status_json && _event_part "$1" | grep -qF -- "$2"; do
+		[ "$(now | cut -d. -f1)" -lt "$_end" ] || return 1
 		sleep 0.05
 	done
+}
+_event_part() {
+	case "$1" in
+	*:*) vcpu_entry "$W/status.json" "${1%:*}" "${1#*:}" ;;
+	*) event_json "$W/status.json" "$1" ;;
+	esac
+}
+
+# idle EVENT[:CPU] SECONDS: event_until the event (entry) is neither
+# running nor pending.
+idle() {
+	event_until "$1" '"running":false,"pending":false' "$2"
 }
 
 # sig EVENT [CPU]: one lkvm sdei signal; prints lkvm's answer.
@@ -291,11 +354,13 @@ sig() {
 	"$LKVM" sdei --name "$g" signal "$1" ${2:+--cpu "$2"} 2>&1
 }
 
-# signals TAG EVENT CPU N: N signals through sig-latency, 20 ms apart;
-# every one must be answered "ok pending".
+# signals TAG EVENT CPU N: N signals through sig-latency, each once the
+# event is idle there (neither pending nor running); every one must be
+# answered "ok pending", and the last one's handler has run when it
+# returns.
 signals() {
-	"$LAB/bin/sig-latency" "$sockdir/$g.sock" "$2" "$3" "$4" 20 >"$W/$1.sig" ||
-		fail "$mode: sig-latency $2 $3 failed"
+	"$LAB/bin/sig-latency" "$sockdir/$g.sock" "$2" "$3" "$4" 20 >"$W/$1.sig" 2>"$W/sig.err" ||
+		fail "$mode: sig-latency $2 $3 failed: $(cat "$W/sig.err")"
 	_ok=$(grep -c ' ok pending$' "$W/$1.sig")
 	[ "$_ok" = "$4" ] ||
 		fail "$mode: event $2 cpu $3: $_ok of $4 signals answered 'ok pending': $(grep -v ' ok pending$' "$W/$1.sig" | head -n 1)"

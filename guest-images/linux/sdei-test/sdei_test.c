@@ -13,16 +13,30 @@
  * CPU that ran it: "event=E cpu=C count=N irqs_masked=M". Unloading
  * disables and unregisters the events.
  *
- * Writing MS to /sys/module/sdei_test/parameters/spin spins MS
- * milliseconds on the writing CPU with interrupts disabled
- * (local_irq_save, mdelay) and counts the handler runs on that CPU
- * meanwhile: the report then ends with "spin cpu=C ms=MS hits=H". SDEI
- * events are NMI-like: they must arrive even then.
+ * Writing N to /sys/module/sdei_test/parameters/spin spins on the
+ * writing CPU with interrupts disabled (local_irq_save) until N handler
+ * runs have happened on that CPU, or SPIN_LIMIT_MS have passed: the
+ * report then ends with "spin cpu=C wanted=N hits=H". SDEI events are
+ * NMI-like: they must arrive even then. "spinning" reads the CPU spinning
+ * (-1: none), so that the events are raised only once the spin runs.
  *
  * With hold_event=E (a writable parameter), the next run of E's handler
- * waits up to 3 s for another event's handler to interrupt it on the same
- * CPU: the report then says "hold event=E cpu=C inner=F" (F 0: none came).
- * A critical event must get in; a normal one must wait.
+ * waits (HOLD_LIMIT_MS at most) for another event's handler to interrupt
+ * it on the same CPU: the report then says "hold event=E cpu=C inner=F"
+ * (F 0: none came). A critical event must get in; a normal one must wait.
+ *
+ * Writing "E C" to "route" routes the shared event E to CPU C (SDEI
+ * EVENT_ROUTING_SET, RM_PE with C's MPIDR, between the kernel's disable
+ * and enable of E, as section 5.1.10 requires), so that a test knows
+ * where it runs; the kernel's client registers shared events RM_ANY.
+ *
+ * At load, before registering, each event's EVENT_STATUS is logged
+ * ("sdei_test: event E status S before register"): a kernel started by
+ * kexec or a reboot sees whether the firmware kept anything of the last
+ * one. A reboot notifier that runs after the SDEI client's own (which
+ * resets the firmware's state) logs the status of each event again, as
+ * seen from the rebooting CPU, at KERN_EMERG so that a quiet console
+ * shows it: "sdei_test: after the reboot notifiers: event E status S".
  *
  * With stamp_event=E, each run of E's handler (up to 64) stores the
  * virtual counter at entry: the report lists them, "stamp I COUNTER", for
@@ -57,7 +71,9 @@
 #include <linux/arm-smccc.h>
 #include <linux/of.h>
 #include <linux/ptrace.h>
+#include <linux/reboot.h>
 #include <asm/arch_timer.h>
+#include <asm/cputype.h>
 #include <linux/smp.h>
 #include <uapi/linux/arm_sdei.h>
 
@@ -76,9 +92,12 @@ static int (*p_disable)(u32 event);
 
 static atomic_t count[MAX_EVENTS][MAX_CPUS];
 /* The CPU spinning with IRQs off, or -1; handler runs on it meanwhile. */
+#define SPIN_LIMIT_MS 20000
 static int spinning_cpu = -1;
+module_param_named(spinning, spinning_cpu, int, 0444);
+MODULE_PARM_DESC(spinning, "the CPU spinning with IRQs off, or -1");
 static atomic_t spin_hits;
-static int spin_done_cpu = -1, spin_done_ms, spin_done_hits;
+static int spin_done_cpu = -1, spin_done_wanted, spin_done_hits;
 
 #define MAX_STAMPS 64
 static unsigned int stamp_event;
@@ -97,11 +116,12 @@ static int hold_done_cpu = -1;
 static unsigned int hold_done_event, hold_done_inner;
 
 /* Waits (in the handler) for another event's handler on this CPU. */
+#define HOLD_LIMIT_MS 20000
 static void hold(unsigned int event, unsigned int cpu)
 {
 	atomic_set(&inner_event, 0);
 	WRITE_ONCE(holding_cpu, cpu);
-	for (int ms = 0; ms < 3000 && !atomic_read(&inner_event); ms++)
+	for (int ms = 0; ms < HOLD_LIMIT_MS && !atomic_read(&inner_event); ms++)
 		mdelay(1);
 	WRITE_ONCE(holding_cpu, -1);
 	hold_done_inner = atomic_read(&inner_event);
@@ -201,38 +221,45 @@ static int report_get(char *buf, const struct kernel_param *kp)
 				     hold_done_event, hold_done_cpu,
 				     hold_done_inner);
 	if (spin_done_cpu >= 0)
-		len += sysfs_emit_at(buf, len, "spin cpu=%d ms=%d hits=%d\n",
-				     spin_done_cpu, spin_done_ms,
+		len += sysfs_emit_at(buf, len, "spin cpu=%d wanted=%d hits=%d\n",
+				     spin_done_cpu, spin_done_wanted,
 				     spin_done_hits);
 	if (!len)
 		len = sysfs_emit(buf, "none\n");
 	return len;
 }
 
+/*
+ * Spins with interrupts off until `wanted` handler runs on this CPU, or
+ * SPIN_LIMIT_MS: ends on the state the test waits for, not after a time
+ * the events may or may not fit in.
+ */
 static int spin_set(const char *val, const struct kernel_param *kp)
 {
 	unsigned long flags;
-	unsigned int ms;
+	unsigned int wanted;
 	int cpu;
 
-	if (kstrtouint(val, 0, &ms) || ms > 10000)
+	if (kstrtouint(val, 0, &wanted) || !wanted || wanted > 1000)
 		return -EINVAL;
 	local_irq_save(flags);
 	cpu = smp_processor_id();
 	atomic_set(&spin_hits, 0);
 	WRITE_ONCE(spinning_cpu, cpu);
-	mdelay(ms);
+	for (int ms = 0;
+	     ms < SPIN_LIMIT_MS && atomic_read(&spin_hits) < (int)wanted; ms++)
+		mdelay(1);
 	WRITE_ONCE(spinning_cpu, -1);
 	spin_done_hits = atomic_read(&spin_hits);
 	local_irq_restore(flags);
 	spin_done_cpu = cpu;
-	spin_done_ms = ms;
+	spin_done_wanted = wanted;
 	return 0;
 }
 
 static const struct kernel_param_ops spin_ops = { .set = spin_set };
 module_param_cb(spin, &spin_ops, NULL, 0200);
-MODULE_PARM_DESC(spin, "spin this many ms with IRQs off on the writing CPU");
+MODULE_PARM_DESC(spin, "spin with IRQs off on the writing CPU until this many handler runs there");
 
 static const struct kernel_param_ops report_ops = { .get = report_get };
 module_param_cb(report, &report_ops, NULL, 0444);
@@ -243,7 +270,7 @@ MODULE_PARM_DESC(report, "what the handler saw, per event and CPU");
  * to itself (its wrappers are static): the conduit is the one the
  * arm,sdei-1.0 node's "method" names, as the kernel's client chooses it.
  */
-static long fw_call(u32 fn, u64 arg1, u64 arg2)
+static long fw_call(u32 fn, u64 arg1, u64 arg2, u64 arg3)
 {
 	struct arm_smccc_res res;
 	struct device_node *np;
@@ -258,11 +285,68 @@ static long fw_call(u32 fn, u64 arg1, u64 arg2)
 	smc = !strcmp(method, "smc");
 	of_node_put(np);
 	if (smc)
-		arm_smccc_1_1_smc(fn, arg1, arg2, &res);
+		arm_smccc_1_1_smc(fn, arg1, arg2, arg3, &res);
 	else
-		arm_smccc_1_1_hvc(fn, arg1, arg2, &res);
+		arm_smccc_1_1_hvc(fn, arg1, arg2, arg3, &res);
 	return (long)res.a0;
 }
+
+static void read_mpidr(void *mpidr)
+{
+	*(u64 *)mpidr = read_cpuid_mpidr() & MPIDR_HWID_BITMASK;
+}
+
+/*
+ * "E C": EVENT_ROUTING_SET (SDEI 1.1 section 5.1.10) of shared event E to
+ * CPU C, RM_PE. The call is valid on a registered, disabled event: the
+ * kernel's own disable and enable go around it.
+ */
+static int route_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int event, cpu;
+	u64 mpidr;
+	long ret;
+	int err;
+
+	/* Not as a load-time parameter: the API is found in init. */
+	if (!p_disable)
+		return -EAGAIN;
+	if (sscanf(val, "%u %u", &event, &cpu) != 2 || cpu >= nr_cpu_ids ||
+	    !cpu_online(cpu))
+		return -EINVAL;
+	if (smp_call_function_single(cpu, read_mpidr, &mpidr, 1))
+		return -EIO;
+	err = p_disable(event);
+	if (err)
+		return err;
+	ret = fw_call(SDEI_1_0_FN_SDEI_EVENT_ROUTING_SET, event,
+		      SDEI_EVENT_REGISTER_RM_PE, mpidr);
+	err = p_enable(event);
+	pr_info("sdei_test: event %u routed to cpu %u (mpidr %#llx): %ld, enable %d\n",
+		event, cpu, mpidr, ret, err);
+	return ret ? -EIO : err;
+}
+
+static const struct kernel_param_ops route_ops = { .set = route_set };
+module_param_cb(route, &route_ops, NULL, 0200);
+MODULE_PARM_DESC(route, "\"E C\": route shared event E to CPU C (RM_PE)");
+
+static int after_reboot_notifiers(struct notifier_block *nb,
+				  unsigned long action, void *data)
+{
+	for (int i = 0; i < nr_events; i++)
+		pr_emerg("sdei_test: after the reboot notifiers: event %u status %ld\n",
+			 events[i],
+			 fw_call(SDEI_1_0_FN_SDEI_EVENT_STATUS, events[i], 0,
+				 0));
+	return NOTIFY_OK;
+}
+
+/* After every other reboot notifier: the SDEI client's resets included. */
+static struct notifier_block reboot_nb = {
+	.notifier_call = after_reboot_notifiers,
+	.priority = INT_MIN,
+};
 
 /*
  * UNREGISTER of a running event is PENDING and takes effect when its
@@ -281,7 +365,7 @@ static void wait_unregistered(u32 event)
 
 	WRITE_ONCE(release_linger, true);
 	for (us = 0; us < 2000000; us += 100) {
-		status = fw_call(SDEI_1_0_FN_SDEI_EVENT_STATUS, event, 0);
+		status = fw_call(SDEI_1_0_FN_SDEI_EVENT_STATUS, event, 0, 0);
 		if (status >= 0 && !(status & gone))
 			break;
 		udelay(100);
@@ -306,7 +390,7 @@ static void unregister_one(int i)
 	 * PENDING while its handler runs.
 	 */
 	if (fw_call(SDEI_1_0_FN_SDEI_EVENT_GET_INFO, event,
-		    SDEI_EVENT_INFO_EV_TYPE) != SDEI_EVENT_TYPE_SHARED)
+		    SDEI_EVENT_INFO_EV_TYPE, 0) != SDEI_EVENT_TYPE_SHARED)
 		WRITE_ONCE(release_linger, true);
 	p_disable(event);
 	err = p_unregister(event);
@@ -345,9 +429,14 @@ static int __init sdei_test_init(void)
 		pr_err("sdei_test: the kernel's SDEI API was not found\n");
 		return -ENOENT;
 	}
+	register_reboot_notifier(&reboot_nb);
 	for (int i = 0; i < nr_events; i++) {
-		int err = p_register(events[i], sdei_test_handler,
-				     (void *)(long)i);
+		int err;
+
+		pr_info("sdei_test: event %u status %ld before register\n",
+			events[i],
+			fw_call(SDEI_1_0_FN_SDEI_EVENT_STATUS, events[i], 0, 0));
+		err = p_register(events[i], sdei_test_handler, (void *)(long)i);
 
 		if (!err) {
 			registered[i] = true;
@@ -356,6 +445,7 @@ static int __init sdei_test_init(void)
 		pr_info("sdei_test: event %u registered and enabled (%d)\n",
 			events[i], err);
 		if (err) {
+			unregister_reboot_notifier(&reboot_nb);
 			sdei_test_cleanup();
 			return err;
 		}
@@ -365,6 +455,7 @@ static int __init sdei_test_init(void)
 
 static void __exit sdei_test_exit(void)
 {
+	unregister_reboot_notifier(&reboot_nb);
 	sdei_test_cleanup();
 }
 

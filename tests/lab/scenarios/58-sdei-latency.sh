@@ -5,7 +5,9 @@
 # How long an SDEI event raised from the host takes to reach the guest's
 # handler (a figure, never judged): the bare-metal sdei-latency guest takes
 # event 100 on vCPU 0, 200 times; the lab's sig-latency tool sends each
-# request through the control socket and records this host's counter
+# request through the control socket once the event is idle (the last
+# handler has completed: every reply must be "ok pending", never merged or
+# held, and the guest must count 200 runs) and records this host's counter
 # before it and after lkvm's reply; the guest records its counter at each
 # handler entry; lkvm's "guest counter = host CNTVCT - OFFSET" line sets
 # the two clocks side by side. Prints the medians from the request and
@@ -28,13 +30,13 @@ for mode in el1 el2; do
 		--sdei-event 100 --loglevel info $flags
 	wait_out "$mode" 'LATENCY: READY' 60 || fail "$mode: the guest did not get ready"
 	n=$(sed -n 's/.*LATENCY: READY \([0-9]*\).*/\1/p' "$W/$mode.out" | tr -d '\r')
-	"$LAB/bin/sig-latency" "$sockdir/$g.sock" 100 0 "$n" 5 >"$W/$mode.sig" ||
-		fail "$mode: sig-latency failed"
+	"$LAB/bin/sig-latency" "$sockdir/$g.sock" 100 0 "$n" 5 >"$W/$mode.sig" 2>"$W/sig.err" ||
+		fail "$mode: sig-latency failed: $(cat "$W/sig.err")"
 	wait_lkvm
 	[ "$rc" = 0 ] && has "$mode" out 'LATENCY: DONE' ||
 		fail "$mode: lkvm exit $rc: $(grep -a 'LATENCY: FAIL' "$W/$mode.out" | head -n 1)"
-	grep -c '^SIG .* ok pending$' "$W/$mode.sig" | grep -qx "$n" ||
-		fail "$mode: not every signal was answered 'ok pending'"
+	[ "$(grep -c '^SIG .* ok pending$' "$W/$mode.sig")" = "$n" ] ||
+		fail "$mode: not every signal was answered 'ok pending': $(grep -v ' ok pending$' "$W/$mode.sig" | head -n 1)"
 	off=$(sed -n 's/.*guest counter = host CNTVCT - \(-\{0,1\}[0-9]*\).*/\1/p' "$W/$mode.err")
 	freq=$(sed -n 's/.*LATENCY: DONE \([0-9]*\).*/\1/p' "$W/$mode.out" | tr -d '\r')
 	[ -n "$off" ] && [ -n "$freq" ] || fail "$mode: no counter offset or frequency"
