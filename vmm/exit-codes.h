@@ -6,6 +6,8 @@
 #ifndef LKVM_EXIT_CODES_H
 #define LKVM_EXIT_CODES_H
 
+#include <stdbool.h>
+
 enum lkvm_exit {
 	LKVM_EXIT_POWEROFF = 0, /* guest powered off (PSCI SYSTEM_OFF) */
 	LKVM_EXIT_ERROR = 1, /* lkvm's own error: options, files, KVM */
@@ -23,5 +25,18 @@ enum lkvm_exit {
  * test runtime uses it to fail a test.
  */
 #define LKVM_RESET2_GUEST_FAILURE 0x80000000U
+
+/*
+ * Whether an outcome is the user's stop (lkvm stop, Ctrl-A x, --timeout, a
+ * signal) rather than something the guest or lkvm itself did: with
+ * --reboot=restart, such a stop that comes after the guest's reset, while
+ * the old VM still winds down, still ends the run instead of being lost to
+ * the restart.
+ */
+static inline bool lkvm_exit_is_user_stop(int code)
+{
+	return code == LKVM_EXIT_STOPPED || code == LKVM_EXIT_TIMEOUT ||
+	       code > 128;
+}
 
 #endif

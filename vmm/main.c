@@ -152,6 +152,7 @@ static int cmd_run(const struct run_opts *opts)
 		control_close(&vm.control);
 		return LKVM_EXIT_ERROR;
 	}
+	atomic_init(&vm.user_stop, -1);
 	for (unsigned int boot = 1;; boot++) {
 		if (kvm_fd < 0 || vm_create(&vm, opts, kvm_fd)) {
 			control_close(&vm.control);
@@ -163,6 +164,13 @@ static int cmd_run(const struct run_opts *opts)
 		code = vm_run(&vm);
 		if (code != LKVM_EXIT_RESET || !opts->reboot_restart)
 			break;
+		/* lkvm stop (or a signal) came after the reset: it wins. */
+		if (atomic_load(&vm.user_stop) >= 0) {
+			code = atomic_load(&vm.user_stop);
+			pr_info("guest %s reset, and stopped: not restarting it",
+				vm.plan.name);
+			break;
+		}
 		/* A new VM: nothing of the old one (SDEI, GIC, RAM) survives. */
 		pr_info("guest %s reset: restarting it (boot %u)", vm.plan.name,
 			boot + 1);

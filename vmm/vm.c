@@ -764,6 +764,10 @@ void vm_stop(struct vm *vm, int exit_code)
 	int expected = -1;
 
 	atomic_compare_exchange_strong(&vm->exit_code, &expected, exit_code);
+	expected = -1;
+	if (lkvm_exit_is_user_stop(exit_code))
+		atomic_compare_exchange_strong(&vm->user_stop, &expected,
+					       exit_code);
 	if (atomic_exchange(&vm->stopping, true))
 		return;
 	/* Parked vCPUs (lkvm pause) wake up to see the stop. */

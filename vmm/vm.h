@@ -109,6 +109,12 @@ struct vm {
 
 	atomic_bool stopping;
 	atomic_int exit_code; /* -1 while the guest runs */
+	/*
+	 * The first user's stop (lkvm_exit_is_user_stop()) of the whole run,
+	 * or -1: kept across --reboot=restart's VMs, so that a stop that
+	 * comes after a reset is not lost to the restart.
+	 */
+	atomic_int user_stop;
 	int stop_fd; /* eventfd: wakes the I/O thread (stop, panic) */
 	/* The console showed a panic's first line: its report is coming. */
 	atomic_bool panic_seen;
@@ -172,8 +178,9 @@ void vm_destroy(struct vm *vm);
 int vm_run(struct vm *vm);
 
 /*
- * Records the outcome (the first one wins) and makes every vCPU and the
- * I/O thread stop. Safe from any thread.
+ * Records the outcome (the first one wins; a user's stop is kept apart as
+ * well, see user_stop) and makes every vCPU and the I/O thread stop. Safe
+ * from any thread.
  */
 void vm_stop(struct vm *vm, int exit_code);
 
