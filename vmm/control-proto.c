@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "control-proto.h"
 
@@ -176,23 +177,59 @@ static const char *slash(const char *dir)
 	return dir[strlen(dir) - 1] == '/' ? "" : "/";
 }
 
-int control_dir(const char *xdg, const char *home, char *buf, size_t size,
+int control_dir(const struct control_env *env, char *buf, size_t size,
 		char *err, size_t err_size)
 {
+	const char *xdg = env->xdg, *home = env->home;
 	int n;
 
 	/* The XDG base directory spec: relative paths are to be ignored. */
 	if (xdg && xdg[0] == '/')
 		n = snprintf(buf, size, "%s%slkvm", xdg, slash(xdg));
-	else if (home && home[0] == '/')
+	else if (home && home[0] == '/' && env->home_is_dir)
 		n = snprintf(buf, size, "%s%s.lkvm", home, slash(home));
 	else
-		return fail(
-			err, err_size, -ENOENT,
-			"neither XDG_RUNTIME_DIR nor HOME is set: no place for the control socket");
+		/*
+		 * Service users and CI jobs often have no home
+		 * (HOME=/nonexistent): a runtime folder of this user in /tmp,
+		 * which the edge checks as any other (control_dir_check()).
+		 */
+		n = snprintf(buf, size, "/tmp/lkvm-%u", env->euid);
 	if (n < 0 || (size_t)n >= size)
 		return fail(err, err_size, -ENAMETOOLONG,
 			    "control socket folder too long: %s", buf);
+	return 0;
+}
+
+/* What the user can do about a folder lkvm will not use. */
+#define DIR_ADVICE \
+	"set XDG_RUNTIME_DIR to a folder of yours, or use --socket PATH"
+
+int control_dir_check(const char *dir, unsigned int mode, unsigned int uid,
+		      unsigned int euid, char *err, size_t err_size)
+{
+	/* lstat()'s answer: a symlink could lead anywhere. */
+	if (S_ISLNK(mode))
+		return fail(
+			err, err_size, -EPERM,
+			"control socket folder %s is a symbolic link: remove it, " DIR_ADVICE,
+			dir);
+	if (!S_ISDIR(mode))
+		return fail(
+			err, err_size, -EPERM,
+			"control socket folder %s is not a folder: " DIR_ADVICE,
+			dir);
+	/* Nobody else may place or reach sockets there. */
+	if (uid != euid)
+		return fail(
+			err, err_size, -EPERM,
+			"control socket folder %s belongs to uid %u, not to this user (uid %u): " DIR_ADVICE,
+			dir, uid, euid);
+	if (mode & 077)
+		return fail(
+			err, err_size, -EPERM,
+			"control socket folder %s has mode %04o, open to others: chmod 0700 it, or " DIR_ADVICE,
+			dir, mode & 07777);
 	return 0;
 }
 
@@ -201,10 +238,24 @@ int control_path(const char *dir, const char *name, char *buf, size_t size,
 {
 	int n = snprintf(buf, size, "%s/%s.sock", dir, name);
 
-	if (n < 0 || (size_t)n >= size || (size_t)n >= CONTROL_PATH_MAX)
+	if (n < 0 || (size_t)n >= size || n >= CONTROL_SOCKET_PATH_MAX)
 		return fail(
 			err, err_size, -ENAMETOOLONG,
 			"control socket path too long (%d bytes, at most %d): %s/%s.sock",
-			n, CONTROL_PATH_MAX - 1, dir, name);
+			n, CONTROL_SOCKET_PATH_MAX - 1, dir, name);
 	return 0;
+}
+
+int control_socket_dir(const char *path, char *buf, size_t size)
+{
+	const char *last = strrchr(path, '/');
+	int n;
+
+	if (!last)
+		n = snprintf(buf, size, ".");
+	else if (last == path)
+		n = snprintf(buf, size, "/");
+	else
+		n = snprintf(buf, size, "%.*s", (int)(last - path), path);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }

@@ -32,6 +32,12 @@
 #define CONTROL_LINE_MAX 256
 /* sun_path holds 108 bytes; the folder and the name must fit in it. */
 #define CONTROL_PATH_MAX 108
+/*
+ * The longest socket path, NUL included: lkvm binds its socket as
+ * PATH.<pid> first (vmm/control.c), and ".<pid>" takes up to 8 bytes
+ * (PID_MAX_LIMIT is 4194304).
+ */
+#define CONTROL_SOCKET_PATH_MAX (CONTROL_PATH_MAX - 8)
 
 /* No vCPU given: a shared event follows its route. */
 #define CONTROL_CPU_ROUTED (-1)
@@ -78,16 +84,42 @@ int control_parse_number(const char *s, uint64_t max, uint64_t *v);
 /* Writes the request line for req, newline included; its length or -1. */
 int control_format(const struct control_req *req, char *buf, size_t size);
 
+/* What the edge found in the environment, for control_dir(). */
+struct control_env {
+	const char *xdg; /* $XDG_RUNTIME_DIR, or NULL */
+	const char *home; /* $HOME, or NULL */
+	bool home_is_dir; /* home names an existing folder */
+	unsigned int euid;
+};
+
 /*
- * The folder of lkvm's sockets: $XDG_RUNTIME_DIR/lkvm when that is set
- * (and absolute), else $HOME/.lkvm. xdg and home may be NULL. Returns 0,
- * or -ENAMETOOLONG / -ENOENT (neither variable usable) with err set.
+ * The folder of lkvm's sockets, the same for lkvm run and its clients:
+ * $XDG_RUNTIME_DIR/lkvm when that is absolute, else $HOME/.lkvm when HOME
+ * is absolute and an existing folder (kvmtool's place), else this user's
+ * runtime folder /tmp/lkvm-<euid>. Returns 0, or -ENAMETOOLONG with err
+ * set.
  */
-int control_dir(const char *xdg, const char *home, char *buf, size_t size,
+int control_dir(const struct control_env *env, char *buf, size_t size,
 		char *err, size_t err_size);
+
+/*
+ * Whether the folder dir, as lstat() describes it (st_mode, st_uid), may
+ * hold the sockets of user euid: a real folder (no symlink) of that user
+ * that nobody else can enter (no group or other permission bits). Returns
+ * 0, or -EPERM with one line in err that says what to do.
+ */
+int control_dir_check(const char *dir, unsigned int mode, unsigned int uid,
+		      unsigned int euid, char *err, size_t err_size);
 
 /* The socket of guest name in dir; 0 or -ENAMETOOLONG with err set. */
 int control_path(const char *dir, const char *name, char *buf, size_t size,
 		 char *err, size_t err_size);
+
+/*
+ * The folder of a socket path (lkvm run --socket PATH): what comes before
+ * its last '/', "/" for a file in the root, "." without a '/'. 0 or
+ * -ENAMETOOLONG.
+ */
+int control_socket_dir(const char *path, char *buf, size_t size);
 
 #endif

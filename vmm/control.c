@@ -33,40 +33,90 @@ static int socket_address(const char *path, struct sockaddr_un *sa)
 	return 0;
 }
 
-/* Whether control_dir() can name a folder in this environment. */
-static bool socket_dir_known(void)
+/* The environment as control_dir() needs it. */
+static void env_read(struct control_env *env)
 {
-	char dir[CONTROL_PATH_MAX], err[256];
-
-	return control_dir(getenv("XDG_RUNTIME_DIR"), getenv("HOME"), dir,
-			   sizeof(dir), err, sizeof(err)) != -ENOENT;
-}
-
-/* The socket path of guest name, its folder made when make_dir. */
-static int socket_path(const char *name, bool make_dir, char *path, size_t size)
-{
-	char dir[CONTROL_PATH_MAX], err[256];
 	struct stat st;
 
-	if (control_dir(getenv("XDG_RUNTIME_DIR"), getenv("HOME"), dir,
-			sizeof(dir), err, sizeof(err)) ||
-	    control_path(dir, name, path, size, err, sizeof(err))) {
+	env->xdg = getenv("XDG_RUNTIME_DIR");
+	env->home = getenv("HOME");
+	env->home_is_dir = env->home && env->home[0] == '/' &&
+			   !stat(env->home, &st) && S_ISDIR(st.st_mode);
+	env->euid = geteuid();
+}
+
+/*
+ * The folder of this user's sockets (control_dir()), made when make and
+ * missing. A folder that is there must pass control_dir_check(), for the
+ * clients too: they must not talk to sockets someone else placed. Returns
+ * 0, 1 when the folder does not exist (and make is false), or -1 after
+ * logging one line.
+ */
+static int socket_dir(bool make, char *dir, size_t size)
+{
+	struct control_env env;
+	char err[512];
+	struct stat st;
+
+	env_read(&env);
+	if (control_dir(&env, dir, size, err, sizeof(err))) {
 		pr_err("%s", err);
 		return -1;
 	}
-	if (!make_dir)
-		return 0;
-	if (mkdir(dir, 0700) && errno != EEXIST) {
+	if (make && mkdir(dir, 0700) && errno != EEXIST) {
+		pr_err("control socket folder %s: %s (set XDG_RUNTIME_DIR to a folder of yours, or use --socket PATH)",
+		       dir, strerror(errno));
+		return -1;
+	}
+	if (lstat(dir, &st)) {
+		if (errno == ENOENT && !make)
+			return 1;
 		pr_err("control socket folder %s: %s", dir, strerror(errno));
 		return -1;
 	}
-	/* Nobody else may place or reach sockets there. */
-	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 077)) {
-		pr_err("control socket folder %s: must be a folder of this user with mode 0700",
-		       dir);
+	if (control_dir_check(dir, st.st_mode, st.st_uid, env.euid, err,
+			      sizeof(err))) {
+		pr_err("%s", err);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The socket of guest name in this user's folder, the folder made when
+ * make_dir. 0, or -1 after logging one line.
+ */
+static int socket_path(const char *name, bool make_dir, char *path, size_t size)
+{
+	char dir[CONTROL_PATH_MAX], err[256];
+
+	if (socket_dir(make_dir, dir, sizeof(dir)) < 0)
+		return -1;
+	if (control_path(dir, name, path, size, err, sizeof(err))) {
+		pr_err("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* lkvm run --socket PATH: the path is the user's; its folder must exist. */
+static int socket_given(const char *sock, char *path, size_t size)
+{
+	char dir[CONTROL_PATH_MAX];
+	struct stat st;
+
+	if (strlen(sock) >= CONTROL_SOCKET_PATH_MAX || strlen(sock) >= size ||
+	    control_socket_dir(sock, dir, sizeof(dir))) {
+		pr_err("--socket %s: path too long (at most %d bytes)", sock,
+		       CONTROL_SOCKET_PATH_MAX - 1);
+		return -1;
+	}
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		pr_err("--socket %s: no folder %s (lkvm does not make it)",
+		       sock, dir);
+		return -1;
+	}
+	strcpy(path, sock);
 	return 0;
 }
 
@@ -74,16 +124,20 @@ static int socket_path(const char *name, bool make_dir, char *path, size_t size)
  * A socket file already at path: a live guest answers connect(), a dead
  * one's socket refuses it and is removed.
  */
-static int claim_path(const char *path, const char *name)
+static int claim_path(const char *path, const char *who, bool by_name)
 {
 	struct sockaddr_un sa;
 	struct stat st;
 	int fd, ret;
 
-	if (lstat(path, &st))
-		return errno == ENOENT ? 0 : -1;
+	if (lstat(path, &st)) {
+		if (errno == ENOENT)
+			return 0;
+		pr_err("%s: socket %s: %s", who, path, strerror(errno));
+		return -1;
+	}
 	if (!S_ISSOCK(st.st_mode)) {
-		pr_err("--name %s: %s exists and is not a socket", name, path);
+		pr_err("%s: %s exists and is not a socket", who, path);
 		return -1;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -92,12 +146,14 @@ static int claim_path(const char *path, const char *name)
 	ret = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
 	close(fd);
 	if (!ret) {
-		pr_err("--name %s: a guest of that name is running (socket %s)",
-		       name, path);
+		pr_err("%s: %s (socket %s)", who,
+		       by_name ? "a guest of that name is running" :
+				 "a guest is running at that socket",
+		       path);
 		return -1;
 	}
 	if (errno != ECONNREFUSED) {
-		pr_err("--name %s: socket %s: %s", name, path, strerror(errno));
+		pr_err("%s: socket %s: %s", who, path, strerror(errno));
 		return -1;
 	}
 	pr_info("removing the stale socket %s of a guest that is gone", path);
@@ -110,7 +166,7 @@ static int claim_path(const char *path, const char *name)
  * ones that refuse connections), and link() fails if another lkvm took
  * the name meanwhile.
  */
-static int listen_at(struct control *c, const char *name)
+static int listen_at(struct control *c, const char *who)
 {
 	char tmp[CONTROL_PATH_MAX + 16];
 	struct sockaddr_un sa;
@@ -140,30 +196,30 @@ static int listen_at(struct control *c, const char *name)
 	}
 	ret = link(tmp, c->path);
 	if (ret && errno == EEXIST)
-		pr_err("--name %s: a guest of that name is starting (socket %s)",
-		       name, c->path);
+		pr_err("%s: a guest is starting there (socket %s)", who,
+		       c->path);
 	else if (ret)
 		pr_err("control socket %s: %s", c->path, strerror(errno));
 	unlink(tmp);
 	return ret ? -1 : 0;
 }
 
-int control_open(struct control *c, const char *name, control_handler handler,
-		 void *ctx)
+int control_open(struct control *c, const char *name, const char *sock,
+		 control_handler handler, void *ctx)
 {
+	char who[CONTROL_PATH_MAX + 16];
+
 	memset(c, 0, sizeof(*c));
 	c->listen_fd = -1;
 	for (unsigned int i = 0; i < CONTROL_MAX_CLIENTS; i++)
 		c->clients[i].fd = -1;
 	c->handler = handler;
 	c->ctx = ctx;
-	if (!socket_dir_known()) {
-		pr_warn("neither XDG_RUNTIME_DIR nor HOME is set: guest %s runs without a control socket",
-			name);
-		return 0;
-	}
-	if (socket_path(name, true, c->path, sizeof(c->path)) ||
-	    claim_path(c->path, name) || listen_at(c, name)) {
+	snprintf(who, sizeof(who), "%s %s", sock ? "--socket" : "--name",
+		 sock ? sock : name);
+	if ((sock ? socket_given(sock, c->path, sizeof(c->path)) :
+		    socket_path(name, true, c->path, sizeof(c->path))) ||
+	    claim_path(c->path, who, !sock) || listen_at(c, who)) {
 		if (c->listen_fd >= 0)
 			close(c->listen_fd);
 		c->listen_fd = -1;
@@ -346,14 +402,29 @@ void control_serve(struct control *c, const struct pollfd *fds, unsigned int n)
 
 /* --- The client. */
 
-static int client_connect(const char *name)
+/*
+ * Connects to the guest of --socket sock, or else of --name name; who
+ * gets the option, for messages.
+ */
+static int client_connect(const char *name, const char *sock, char *who,
+			  size_t who_size)
 {
 	char path[CONTROL_PATH_MAX];
 	struct sockaddr_un sa;
 	int fd;
 
-	if (socket_path(name, false, path, sizeof(path)) ||
-	    socket_address(path, &sa))
+	snprintf(who, who_size, "%s %s", sock ? "--socket" : "--name",
+		 sock ? sock : name);
+	if (sock) {
+		if (strlen(sock) >= sizeof(path)) {
+			pr_err("%s: path too long", who);
+			return -1;
+		}
+		strcpy(path, sock);
+	} else if (socket_path(name, false, path, sizeof(path))) {
+		return -1;
+	}
+	if (socket_address(path, &sa))
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
@@ -363,12 +434,12 @@ static int client_connect(const char *name)
 	if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
 		return fd;
 	if (errno == ENOENT)
-		pr_err("--name %s: no such guest (no socket %s)", name, path);
+		pr_err("%s: no such guest (no socket %s)", who, path);
 	else if (errno == ECONNREFUSED)
-		pr_err("--name %s: the guest is not running (stale socket %s)",
-		       name, path);
+		pr_err("%s: the guest is not running (stale socket %s)", who,
+		       path);
 	else
-		pr_err("--name %s: socket %s: %s", name, path, strerror(errno));
+		pr_err("%s: socket %s: %s", who, path, strerror(errno));
 	close(fd);
 	return -1;
 }
@@ -377,7 +448,7 @@ static int client_connect(const char *name)
  * Reads until reply holds `want` lines (0: the first line decides: "ok N"
  * asks for N more), waiting at most the reply timeout for each read.
  */
-static int client_reply(int fd, const char *name, bool body, char *reply,
+static int client_reply(int fd, const char *who, bool body, char *reply,
 			size_t size)
 {
 	unsigned int want = 1, have = 0, n_body;
@@ -388,17 +459,16 @@ static int client_reply(int fd, const char *name, bool body, char *reply,
 		ssize_t n;
 
 		if (len + 1 >= size) {
-			pr_err("--name %s: reply too long", name);
+			pr_err("%s: reply too long", who);
 			return -1;
 		}
 		if (poll(&p, 1, CONTROL_REPLY_TIMEOUT_MS) <= 0) {
-			pr_err("--name %s: no reply from the guest", name);
+			pr_err("%s: no reply from the guest", who);
 			return -1;
 		}
 		n = read(fd, reply + len, size - 1 - len);
 		if (n <= 0) {
-			pr_err("--name %s: the guest closed the connection",
-			       name);
+			pr_err("%s: the guest closed the connection", who);
 			return -1;
 		}
 		for (ssize_t i = 0; i < n; i++) {
@@ -417,10 +487,10 @@ static int client_reply(int fd, const char *name, bool body, char *reply,
 	return 0;
 }
 
-int control_request(const char *name, const struct control_req *req,
-		    char *reply, size_t size)
+int control_request(const char *name, const char *sock,
+		    const struct control_req *req, char *reply, size_t size)
 {
-	char line[CONTROL_LINE_MAX];
+	char line[CONTROL_LINE_MAX], who[CONTROL_PATH_MAX + 16];
 	int fd, n, ret = -1;
 
 	n = control_format(req, line, sizeof(line));
@@ -428,13 +498,13 @@ int control_request(const char *name, const struct control_req *req,
 		pr_err("internal: request too long");
 		return -1;
 	}
-	fd = client_connect(name);
+	fd = client_connect(name, sock, who, sizeof(who));
 	if (fd < 0)
 		return -1;
 	if (send(fd, line, n, MSG_NOSIGNAL) != n)
-		pr_err("--name %s: sending: %s", name, strerror(errno));
+		pr_err("%s: sending: %s", who, strerror(errno));
 	else
-		ret = client_reply(fd, name, control_reply_has_body(req), reply,
+		ret = client_reply(fd, who, control_reply_has_body(req), reply,
 				   size);
 	close(fd);
 	return ret;
@@ -463,11 +533,13 @@ static int list_one(const char *dir, const char *file, struct control_guest *g)
 {
 	const struct control_req req = { .op = CONTROL_INFO };
 	char name[CONTROL_PATH_MAX], path[CONTROL_PATH_MAX * 2], line[64];
+	char who[CONTROL_PATH_MAX + 8];
 	char reply[CONTROL_LINE_MAX];
 	struct sockaddr_un sa;
 	int fd, n, ret = -1;
 
 	snprintf(name, sizeof(name), "%.*s", (int)(strlen(file) - 5), file);
+	snprintf(who, sizeof(who), "--name %s", name);
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || socket_address(path, &sa)) {
@@ -484,7 +556,7 @@ static int list_one(const char *dir, const char *file, struct control_guest *g)
 	}
 	n = control_format(&req, line, sizeof(line));
 	if (n > 0 && send(fd, line, n, MSG_NOSIGNAL) == n &&
-	    !client_reply(fd, name, false, reply, sizeof(reply)))
+	    !client_reply(fd, who, false, reply, sizeof(reply)))
 		ret = parse_info(reply, g);
 	close(fd);
 	return ret;
@@ -493,18 +565,18 @@ static int list_one(const char *dir, const char *file, struct control_guest *g)
 int control_list(void (*fn)(void *ctx, const struct control_guest *g),
 		 void *ctx)
 {
-	char dir[CONTROL_PATH_MAX], err[256];
+	char dir[CONTROL_PATH_MAX];
 	struct dirent **names;
 	int n, found = 0;
 
-	if (control_dir(getenv("XDG_RUNTIME_DIR"), getenv("HOME"), dir,
-			sizeof(dir), err, sizeof(err))) {
-		pr_err("%s", err);
+	n = socket_dir(false, dir, sizeof(dir));
+	if (n)
+		return n > 0 ? 0 : -1;
+	n = scandir(dir, &names, NULL, by_name);
+	if (n < 0) {
+		pr_err("control socket folder %s: %s", dir, strerror(errno));
 		return -1;
 	}
-	n = scandir(dir, &names, NULL, by_name);
-	if (n < 0)
-		return errno == ENOENT ? 0 : -1;
 	for (int i = 0; i < n; i++) {
 		const char *f = names[i]->d_name;
 		size_t len = strlen(f);

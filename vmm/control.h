@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The control socket of a running guest: a Unix stream socket at
- * <dir>/<name>.sock (control_dir()), mode 0600 in a 0700 folder, made
- * before the VM exists and removed at exit. The I/O thread polls it with
+ * <dir>/<name>.sock (control_dir()), mode 0600 in a 0700 folder, or where
+ * lkvm run --socket PATH puts it, made before the VM exists and removed at
+ * exit. Only this user and root may talk to it (SO_PEERCRED). The I/O thread polls it with
  * the console; requests are the lines of control-proto.h.
  */
 #ifndef LKVM_CONTROL_H
@@ -35,12 +36,13 @@ struct control {
 };
 
 /*
- * Creates guest name's socket. A socket left by a guest that is gone is
- * replaced; a live guest of that name, or a path that is no socket, is an
- * error (one line logged). Returns 0 or -1.
+ * Creates guest name's socket, at sock when that is not NULL (its folder
+ * must exist). A socket left by a guest that is gone is replaced; a live
+ * guest there, or a path that is no socket, is an error (one line
+ * logged). Returns 0 or -1.
  */
-int control_open(struct control *c, const char *name, control_handler handler,
-		 void *ctx);
+int control_open(struct control *c, const char *name, const char *sock,
+		 control_handler handler, void *ctx);
 /* Closes every connection and removes the socket. */
 void control_close(struct control *c);
 
@@ -51,12 +53,13 @@ unsigned int control_pollfds(const struct control *c, struct pollfd *fds,
 void control_serve(struct control *c, const struct pollfd *fds, unsigned int n);
 
 /*
- * Client side (lkvm sdei ...): sends req to guest name and puts its reply
- * line in reply. Returns 0, or -1 after logging one line (no such guest,
- * not running, no reply).
+ * Client side (lkvm sdei ...): sends req to the guest at socket sock, or
+ * when sock is NULL to guest name in this user's folder, and puts its
+ * reply line in reply. Returns 0, or -1 after logging one line (no such
+ * guest, not running, no reply).
  */
-int control_request(const char *name, const struct control_req *req,
-		    char *reply, size_t size);
+int control_request(const char *name, const char *sock,
+		    const struct control_req *req, char *reply, size_t size);
 
 /* One running guest, as its "info" request tells (lkvm list). */
 struct control_guest {
@@ -68,9 +71,11 @@ struct control_guest {
 };
 
 /*
- * Calls fn for every guest of this user that answers on its socket, in
- * name order; removes the sockets of guests that are gone. Returns the
- * number of guests, or -1 after logging (no socket folder is 0 guests).
+ * Calls fn for every guest of this user that answers on its socket in
+ * the folder (control_dir(); guests started with --socket elsewhere are
+ * not seen), in name order; removes the sockets of guests that are gone.
+ * Returns the number of guests, or -1 after logging (no socket folder is
+ * 0 guests).
  */
 int control_list(void (*fn)(void *ctx, const struct control_guest *g),
 		 void *ctx);

@@ -88,10 +88,11 @@ static int cmd_request(const struct sdei_opts *opts)
 	static char reply[CONTROL_REPLY_MAX];
 	const char *nl;
 
-	if (control_request(opts->name, &opts->req, reply, sizeof(reply)))
+	if (control_request(opts->socket ? NULL : opts->name, opts->socket,
+			    &opts->req, reply, sizeof(reply)))
 		return LKVM_EXIT_ERROR;
 	if (strncmp(reply, "ok", 2)) {
-		pr_err("%s: %s", opts->name,
+		pr_err("%s: %s", opts->socket ? opts->socket : opts->name,
 		       strncmp(reply, "error ", 6) ? reply : reply + 6);
 		return LKVM_EXIT_ERROR;
 	}
@@ -143,7 +144,8 @@ static int cmd_run(const struct run_opts *opts)
 	if (vm_plan(&vm.plan, opts))
 		return LKVM_EXIT_ERROR;
 	/* A name in use is the user's error too: refused before any VM. */
-	if (control_open(&vm.control, vm.plan.name, vm_control_handle, &vm))
+	if (control_open(&vm.control, vm.plan.name, opts->socket,
+			 vm_control_handle, &vm))
 		return LKVM_EXIT_ERROR;
 	kvm_fd = kvm_open();
 	report_memory_prepare();

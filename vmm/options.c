@@ -40,6 +40,7 @@ enum opt_id {
 	OPT_RNG,
 	OPT_NO_SANDBOX,
 	OPT_USER,
+	OPT_SOCKET,
 };
 
 struct opt_spec {
@@ -72,6 +73,7 @@ static const struct opt_spec run_specs[] = {
 	{ "rng", 0, false, OPT_RNG },
 	{ "no-sandbox", 0, false, OPT_NO_SANDBOX },
 	{ "user", 0, true, OPT_USER },
+	{ "socket", 0, true, OPT_SOCKET },
 	{ "help", 'h', false, OPT_HELP },
 	{ NULL, 0, false, 0 },
 };
@@ -83,14 +85,15 @@ static const struct opt_spec probe_specs[] = {
 };
 
 static const struct opt_spec sdei_specs[] = {
-	{ "name", 'n', true, OPT_NAME }, { "cpu", 0, true, OPT_CPU },
-	{ "json", 0, false, OPT_JSON },	 { "help", 'h', false, OPT_HELP },
-	{ NULL, 0, false, 0 },
+	{ "name", 'n', true, OPT_NAME },  { "socket", 0, true, OPT_SOCKET },
+	{ "cpu", 0, true, OPT_CPU },	  { "json", 0, false, OPT_JSON },
+	{ "help", 'h', false, OPT_HELP }, { NULL, 0, false, 0 },
 };
 
 /* lkvm stop, pause and resume. */
 static const struct opt_spec guest_specs[] = {
 	{ "name", 'n', true, OPT_NAME },
+	{ "socket", 0, true, OPT_SOCKET },
 	{ "help", 'h', false, OPT_HELP },
 	{ NULL, 0, false, 0 },
 };
@@ -118,6 +121,10 @@ static const char usage_run[] =
 	"  -c, --cpus N          number of vCPUs (default 1)\n"
 	"  -m, --mem SIZE        guest RAM in MiB, or with a M/G suffix (default 256)\n"
 	"  -n, --name NAME       guest name (default guest-<pid>)\n"
+	"      --socket PATH     the control socket at PATH (its folder must exist)\n"
+	"                        instead of <folder>/NAME.sock; the folder is\n"
+	"                        $XDG_RUNTIME_DIR/lkvm, else ~/.lkvm if HOME\n"
+	"                        exists, else /tmp/lkvm-<uid>\n"
 	"      --console serial|virtio\n"
 	"                        console device on stdin/stdout: the 8250 UART\n"
 	"                        (ttyS0, the default) or virtio-console (hvc0)\n"
@@ -158,13 +165,14 @@ static const char usage_probe[] =
 	"  --json    print the facts as one JSON object\n";
 
 static const char usage_sdei[] =
-	"usage: lkvm sdei --name NAME signal EVENT [--cpu N]\n"
-	"       lkvm sdei --name NAME status [--json]\n"
+	"usage: lkvm sdei --name NAME|--socket PATH signal EVENT [--cpu N]\n"
+	"       lkvm sdei --name NAME|--socket PATH status [--json]\n"
 	"\n"
-	"  -n, --name NAME  the guest (lkvm run --name NAME)\n"
-	"      --cpu N      the vCPU of a private event (0, 1, ...); a shared\n"
-	"                   event goes where its registration routes it\n"
-	"      --json       status as one JSON object\n"
+	"  -n, --name NAME      the guest (lkvm run --name NAME)\n"
+	"      --socket PATH    the guest started with lkvm run --socket PATH\n"
+	"      --cpu N          the vCPU of a private event (0, 1, ...); a shared\n"
+	"                       event goes where its registration routes it\n"
+	"      --json           status as one JSON object\n"
 	"\n"
 	"status shows each vCPU's mask and running handlers and each event's\n"
 	"type, priority, route and state (per vCPU for private events).\n"
@@ -179,15 +187,21 @@ static const char usage_list[] =
 	"\n"
 	"The guests running as this user: name, pid, vCPUs, memory in MiB and\n"
 	"state (running, paused). Sockets of guests that are gone are removed.\n"
+	"Only the guests whose socket is in the folder are listed\n"
+	"($XDG_RUNTIME_DIR/lkvm, else ~/.lkvm if HOME exists, else\n"
+	"/tmp/lkvm-<uid>), not those started with --socket PATH.\n"
 	"  --json    one JSON array\n";
 
 static const char usage_guest[] =
-	"usage: lkvm stop|pause|resume --name NAME\n"
+	"usage: lkvm stop|pause|resume --name NAME|--socket PATH\n"
 	"\n"
 	"  stop      stop the guest: its lkvm exits with status 6\n"
 	"  pause     stop every vCPU until resume (the console and the\n"
 	"            control socket keep working)\n"
-	"  resume    let a paused guest run again\n";
+	"  resume    let a paused guest run again\n"
+	"\n"
+	"  -n, --name NAME      the guest (lkvm run --name NAME)\n"
+	"      --socket PATH    the guest started with lkvm run --socket PATH\n";
 
 const char *options_usage(enum lkvm_cmd cmd)
 {
@@ -283,6 +297,31 @@ static int parse_name(const char *arg, char *name, char *err, size_t size)
 }
 
 /*
+ * --socket PATH: a Unix socket's path must fit in sun_path with the room
+ * lkvm's temporary name needs (CONTROL_SOCKET_PATH_MAX).
+ */
+static int parse_socket(const char *arg, const char **socket, char *err,
+			size_t size)
+{
+	size_t len = strlen(arg);
+
+	if (!len)
+		return fail(err, size, "--socket: no path given");
+	if (arg[len - 1] == '/')
+		return fail(
+			err, size,
+			"--socket: '%s' names a folder: give the socket's path",
+			arg);
+	if (len >= CONTROL_SOCKET_PATH_MAX)
+		return fail(
+			err, size,
+			"--socket: the path is %zu bytes, a control socket's at most %d",
+			len, CONTROL_SOCKET_PATH_MAX - 1);
+	*socket = arg;
+	return 0;
+}
+
+/*
  * -d/--disk FILE[,ro], kvmtool's form: a trailing ",ro" makes the disk
  * read-only; the rest is the file's path. The file itself is checked when
  * the VM is planned.
@@ -347,6 +386,8 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		break;
 	case OPT_NAME:
 		return parse_name(arg, r->name, err, size);
+	case OPT_SOCKET:
+		return parse_socket(arg, &r->socket, err, size);
 	case OPT_CONSOLE:
 		if (strcmp(arg, "serial") && strcmp(arg, "virtio"))
 			return fail(err, size,
@@ -455,6 +496,8 @@ static int sdei_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 	switch (id) {
 	case OPT_NAME:
 		return parse_name(arg, d->name, err, size);
+	case OPT_SOCKET:
+		return parse_socket(arg, &d->socket, err, size);
 	case OPT_JSON:
 		d->json = true;
 		break;
@@ -616,14 +659,30 @@ static int command_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 	}
 }
 
+/* The clients name their guest one way: --name or --socket. */
+static int guest_check(const struct sdei_opts *d, const char *cmd, char *err,
+		       size_t size)
+{
+	if (d->name[0] && d->socket)
+		return fail(
+			err, size,
+			"%s: --name and --socket both name the guest: give one",
+			cmd);
+	if (!d->name[0] && !d->socket)
+		return fail(
+			err, size,
+			"%s: no guest given (use --name NAME or --socket PATH)",
+			cmd);
+	return 0;
+}
+
 /* What a command needs once all its arguments are in. */
 static int command_check(struct lkvm_opts *o, unsigned int words, char *err,
 			 size_t size)
 {
 	if (o->cmd == CMD_SDEI) {
-		if (!o->sdei.name[0])
-			return fail(err, size,
-				    "sdei: no guest given (use --name NAME)");
+		if (guest_check(&o->sdei, "sdei", err, size))
+			return -EINVAL;
 		if (o->sdei.req.op == CONTROL_SDEI_STATUS && words) {
 			if (o->sdei.req.cpu != CONTROL_CPU_ROUTED)
 				return fail(err, size,
@@ -634,7 +693,7 @@ static int command_check(struct lkvm_opts *o, unsigned int words, char *err,
 		if (words < 2)
 			return fail(
 				err, size,
-				"sdei: usage: lkvm sdei --name NAME signal EVENT [--cpu N] | status [--json]");
+				"sdei: usage: lkvm sdei --name NAME|--socket PATH signal EVENT [--cpu N] | status [--json]");
 		if (o->sdei.json)
 			return fail(err, size,
 				    "sdei signal: --json is for status");
@@ -647,10 +706,8 @@ static int command_check(struct lkvm_opts *o, unsigned int words, char *err,
 			[CMD_RESUME] = "resume",
 		};
 
-		if (!o->sdei.name[0])
-			return fail(err, size,
-				    "%s: no guest given (use --name NAME)",
-				    names[o->cmd]);
+		if (guest_check(&o->sdei, names[o->cmd], err, size))
+			return -EINVAL;
 		o->sdei.req.op = o->cmd == CMD_STOP  ? CONTROL_STOP :
 				 o->cmd == CMD_PAUSE ? CONTROL_PAUSE :
 						       CONTROL_RESUME;

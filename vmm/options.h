@@ -19,7 +19,7 @@ enum lkvm_cmd {
 	CMD_PROBE,
 	CMD_HELP, /* lkvm help, lkvm --help, or --help of a subcommand */
 	CMD_VERSION,
-	CMD_SDEI, /* lkvm sdei --name NAME signal EVENT [--cpu N] | status */
+	CMD_SDEI, /* lkvm sdei --name NAME|--socket PATH signal ... | status */
 	CMD_LIST, /* lkvm list [--json] */
 	CMD_STOP, /* lkvm stop --name NAME; pause, resume alike */
 	CMD_PAUSE,
@@ -72,6 +72,7 @@ struct run_opts {
 	enum log_level loglevel;
 	bool no_sandbox; /* --no-sandbox: keep capabilities, no seccomp */
 	const char *user; /* --user NAME|UID[:GID]: run as this user */
+	const char *socket; /* --socket PATH: the control socket there */
 };
 
 struct probe_opts {
@@ -80,7 +81,8 @@ struct probe_opts {
 
 /* lkvm sdei, stop, pause, resume: a request to a guest's control socket. */
 struct sdei_opts {
-	char name[OPT_NAME_MAX + 1];
+	char name[OPT_NAME_MAX + 1]; /* empty: socket names the guest */
+	const char *socket; /* --socket PATH, or NULL */
 	struct control_req req;
 	bool json; /* lkvm sdei status --json, lkvm list --json */
 };

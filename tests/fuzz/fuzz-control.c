@@ -145,8 +145,9 @@ static void check_number(const char *s)
 
 /*
  * The socket's folder and path from environment variables the user set:
- * the line as XDG_RUNTIME_DIR, its second half as HOME, and the line as a
- * guest name. Buffers of exactly sun_path's size, as vmm/control.c has.
+ * the line as XDG_RUNTIME_DIR, its second half as HOME (existing or not),
+ * and the line as a guest name and a --socket path. Buffers of exactly
+ * sun_path's size, as vmm/control.c has.
  */
 static void check_paths(const char *line, size_t len)
 {
@@ -157,31 +158,53 @@ static void check_paths(const char *line, size_t len)
 
 	if (!dir || !path || !err)
 		abort();
-	for (unsigned int i = 0; i < 3; i++) {
-		const char *x = i == 1 ? NULL : line;
-		const char *h = i == 0 ? NULL : home;
+	for (unsigned int i = 0; i < 6; i++) {
+		const struct control_env env = {
+			.xdg = i % 3 == 1 ? NULL : line,
+			.home = i % 3 == 0 ? NULL : home,
+			.home_is_dir = i >= 3,
+			.euid = (unsigned int)len * 4099u,
+		};
+		bool use_xdg = env.xdg && env.xdg[0] == '/';
+		bool use_home = !use_xdg && env.home && env.home[0] == '/' &&
+				env.home_is_dir;
 
-		ret = control_dir(x, h, dir, CONTROL_PATH_MAX, err, 256);
-		CHECK(ret == 0 || ret == -ENOENT || ret == -ENAMETOOLONG);
+		ret = control_dir(&env, dir, CONTROL_PATH_MAX, err, 256);
+		CHECK(ret == 0 || ret == -ENAMETOOLONG);
 		if (ret) {
 			CHECK(memchr(err, 0, 256) && err[0]);
-			/* XDG first, and relative paths do not count. */
-			CHECK((ret == -ENOENT) ==
-			      !((x && x[0] == '/') || (h && h[0] == '/')));
+			/* Only a user's variable makes it too long. */
+			CHECK(use_xdg || use_home);
 			continue;
 		}
 		CHECK(strnlen(dir, CONTROL_PATH_MAX) < CONTROL_PATH_MAX);
 		CHECK(dir[0] == '/');
+		/* XDG first, then an existing HOME, then /tmp; relative
+		 * paths do not count. */
+		if (use_xdg)
+			CHECK(!strncmp(dir, env.xdg, strlen(env.xdg)));
+		else if (use_home)
+			CHECK(!strncmp(dir, env.home, strlen(env.home)));
+		else
+			CHECK(!strncmp(dir, "/tmp/lkvm-", 10));
 		ret = control_path(dir, line, path, CONTROL_PATH_MAX, err, 256);
 		CHECK(ret == 0 || ret == -ENAMETOOLONG);
 		if (ret) {
 			CHECK(memchr(err, 0, 256) && err[0]);
 			continue;
 		}
-		/* It must fit in sockaddr_un's sun_path, NUL included. */
-		CHECK(strlen(path) < CONTROL_PATH_MAX);
+		/* It must fit in sun_path with lkvm's ".<pid>" after it. */
+		CHECK(strlen(path) < CONTROL_SOCKET_PATH_MAX);
 		CHECK(!strncmp(path, dir, strlen(dir)));
 	}
+	/* The folder of the line as a --socket path: a prefix of it. */
+	ret = control_socket_dir(line, dir, CONTROL_PATH_MAX);
+	CHECK(ret == 0 || ret == -ENAMETOOLONG);
+	if (!ret && strchr(line, '/'))
+		CHECK(!strncmp(dir, line, strlen(dir)) &&
+		      (line[strlen(dir)] == '/' || !strcmp(dir, "/")));
+	else if (!ret)
+		CHECK(!strcmp(dir, "."));
 	free(err);
 	free(path);
 	free(dir);

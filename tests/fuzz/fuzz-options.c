@@ -28,6 +28,8 @@
 #define MAX_CPUS 4096
 #define MEM_MAX_MIB (1024ull * 1024)
 #define TIMEOUT_MAX (7u * 24 * 3600)
+/* sun_path's 108 bytes less lkvm's ".<pid>" (8), NUL included. */
+#define SOCKET_PATH_MAX 100
 
 struct cmdline {
 	int argc;
@@ -66,6 +68,26 @@ static bool name_ok(const char *name, size_t size)
 	return true;
 }
 
+/* --socket: from the command line, 1 to 99 bytes, not a folder's path. */
+static bool socket_ok(const struct cmdline *cl, const char *sock)
+{
+	size_t len;
+
+	if (!sock)
+		return true;
+	len = strlen(sock);
+	return from_argv(cl, sock) && len > 0 && len < SOCKET_PATH_MAX &&
+	       sock[len - 1] != '/';
+}
+
+/* A client's guest: by --name or by --socket, never both. */
+static void check_guest(const struct cmdline *cl, const struct sdei_opts *s)
+{
+	CHECK(!s->name[0] != !s->socket);
+	CHECK(!s->name[0] || name_ok(s->name, sizeof(s->name)));
+	CHECK(socket_ok(cl, s->socket));
+}
+
 static void check_run(const struct cmdline *cl, const struct run_opts *r)
 {
 	CHECK(r->kernel && from_argv(cl, r->kernel));
@@ -76,6 +98,7 @@ static void check_run(const struct cmdline *cl, const struct run_opts *r)
 	CHECK(r->nr_cpus >= 1 && r->nr_cpus <= MAX_CPUS);
 	CHECK(r->mem_mib >= OPT_MEM_MIN_MIB && r->mem_mib <= MEM_MAX_MIB);
 	CHECK(!r->name[0] || name_ok(r->name, sizeof(r->name)));
+	CHECK(socket_ok(cl, r->socket));
 	CHECK(r->console == CONSOLE_SERIAL || r->console == CONSOLE_VIRTIO);
 	CHECK(r->loglevel >= LOG_ERROR && r->loglevel <= LOG_DEBUG);
 	CHECK(r->timeout_s <= TIMEOUT_MAX);
@@ -106,7 +129,7 @@ static void check_opts(const struct cmdline *cl, const struct lkvm_opts *o)
 		check_run(cl, &o->run);
 		break;
 	case CMD_SDEI:
-		CHECK(name_ok(s->name, sizeof(s->name)));
+		check_guest(cl, s);
 		CHECK(s->req.op == CONTROL_SDEI_SIGNAL ||
 		      s->req.op == CONTROL_SDEI_STATUS);
 		CHECK(s->req.event <= 0x7fffffff);
@@ -116,7 +139,7 @@ static void check_opts(const struct cmdline *cl, const struct lkvm_opts *o)
 	case CMD_STOP:
 	case CMD_PAUSE:
 	case CMD_RESUME:
-		CHECK(name_ok(s->name, sizeof(s->name)));
+		check_guest(cl, s);
 		CHECK(s->req.op == (o->cmd == CMD_STOP	? CONTROL_STOP :
 				    o->cmd == CMD_PAUSE ? CONTROL_PAUSE :
 							  CONTROL_RESUME));

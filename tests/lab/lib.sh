@@ -256,9 +256,12 @@ kexec_initrd() {
 # FIFO given as LKVM_STDIN). They set g (the guest's name), tag, mode (for
 # messages) and ready (the LKVM-GUEST-READY lines seen so far).
 
-# Where lkvm puts its control sockets (vmm/control-proto.c).
-sockdir=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/lkvm}
-sockdir=${sockdir:-${HOME:-/}/.lkvm}
+# Where lkvm puts its control sockets (control_dir(), vmm/control-proto.c):
+# $XDG_RUNTIME_DIR/lkvm, else ~/.lkvm if HOME is an existing folder (in L1
+# HOME is /), else /tmp/lkvm-<euid>.
+sockdir=/tmp/lkvm-$(id -u)
+case ${HOME:-} in /*) [ -d "$HOME" ] && sockdir=${HOME%/}/.lkvm ;; esac
+case ${XDG_RUNTIME_DIR:-} in /*) sockdir=${XDG_RUNTIME_DIR%/}/lkvm ;; esac
 
 # report TAG EVENT CPU: the module's latest count for EVENT on CPU (0: none).
 report() {

@@ -6,12 +6,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "unit.h"
 #include "../../vmm/control-proto.h"
 #include "../../vmm/control-status.h"
 
-static char err[128];
+static char err[256];
 
 static int parse(const char *line, struct control_req *req)
 {
@@ -186,49 +187,167 @@ START_TEST(test_control_format)
 }
 END_TEST
 
+/* control_dir() with these variables, HOME's existence and euid. */
+static int dir_of(const char *xdg, const char *home, bool home_is_dir,
+		  unsigned int euid, char *dir, size_t size)
+{
+	const struct control_env env = { .xdg = xdg,
+					 .home = home,
+					 .home_is_dir = home_is_dir,
+					 .euid = euid };
+
+	memset(err, 0, sizeof(err));
+	return control_dir(&env, dir, size, err, sizeof(err));
+}
+
+/* XDG_RUNTIME_DIR, else an existing HOME, else /tmp/lkvm-<euid>. */
+static const struct {
+	const char *xdg, *home;
+	bool home_is_dir;
+	unsigned int euid;
+	const char *dir;
+} dirs[] = {
+	{ "/run/user/1000", "/home/u", true, 1000, "/run/user/1000/lkvm" },
+	{ "/run/user/1000/", "/home/u", true, 1000, "/run/user/1000/lkvm" },
+	/* XDG first, whether or not HOME exists. */
+	{ "/run/user/1000", "/nonexistent", false, 1000,
+	  "/run/user/1000/lkvm" },
+	/* XDG_RUNTIME_DIR unset, empty or relative: ~/.lkvm. */
+	{ NULL, "/home/u", true, 1000, "/home/u/.lkvm" },
+	{ "", "/home/u", true, 1000, "/home/u/.lkvm" },
+	{ "run", "/", true, 0, "/.lkvm" },
+	/* No usable HOME either (a service user, a CI job): /tmp. */
+	{ NULL, "/nonexistent", false, 0, "/tmp/lkvm-0" },
+	{ NULL, "/nonexistent", false, 65534, "/tmp/lkvm-65534" },
+	{ NULL, NULL, false, 1000, "/tmp/lkvm-1000" },
+	{ "", "", false, 1000, "/tmp/lkvm-1000" },
+	{ "relative", "relative", false, 1000, "/tmp/lkvm-1000" },
+	/* A relative HOME is no HOME, even if it names a folder. */
+	{ NULL, "relative", true, 1000, "/tmp/lkvm-1000" },
+	{ NULL, NULL, false, 4294967295u, "/tmp/lkvm-4294967295" },
+};
+
+START_TEST(test_control_dirs)
+{
+	char dir[CONTROL_PATH_MAX];
+
+	ck_assert_int_eq(dir_of(dirs[_i].xdg, dirs[_i].home,
+				dirs[_i].home_is_dir, dirs[_i].euid, dir,
+				sizeof(dir)),
+			 0);
+	ck_assert_str_eq(dir, dirs[_i].dir);
+}
+END_TEST
+
 START_TEST(test_control_paths)
 {
 	char dir[CONTROL_PATH_MAX], path[CONTROL_PATH_MAX], long_dir[200];
+	int n;
 
-	ck_assert_int_eq(control_dir("/run/user/1000", "/home/u", dir,
-				     sizeof(dir), err, sizeof(err)),
-			 0);
-	ck_assert_str_eq(dir, "/run/user/1000/lkvm");
-	/* XDG_RUNTIME_DIR unset, empty or relative: ~/.lkvm. */
-	ck_assert_int_eq(control_dir(NULL, "/home/u", dir, sizeof(dir), err,
-				     sizeof(err)),
-			 0);
-	ck_assert_str_eq(dir, "/home/u/.lkvm");
-	ck_assert_int_eq(control_dir("", "/home/u", dir, sizeof(dir), err,
-				     sizeof(err)),
-			 0);
-	ck_assert_str_eq(dir, "/home/u/.lkvm");
-	ck_assert_int_eq(
-		control_dir("run", "/", dir, sizeof(dir), err, sizeof(err)), 0);
-	ck_assert_str_eq(dir, "/.lkvm");
-	ck_assert_int_eq(control_dir(NULL, NULL, dir, sizeof(dir), err,
-				     sizeof(err)),
-			 -ENOENT);
-	ck_assert_int_eq(control_dir(NULL, "relative", dir, sizeof(dir), err,
-				     sizeof(err)),
-			 -ENOENT);
 	ck_assert_int_eq(control_path("/run/user/1000/lkvm", "ci-7", path,
 				      sizeof(path), err, sizeof(err)),
 			 0);
 	ck_assert_str_eq(path, "/run/user/1000/lkvm/ci-7.sock");
-	/* sun_path holds 108 bytes: a longer path is refused, not cut. */
+	/*
+	 * sun_path holds 108 bytes, and lkvm binds PATH.<pid> first: a
+	 * path of more than 99 bytes is refused, not cut.
+	 */
 	memset(long_dir, 'd', sizeof(long_dir));
 	long_dir[0] = '/';
-	long_dir[95] = 0;
-	ck_assert_int_eq(control_path(long_dir, "name-of-guest", path,
-				      sizeof(path), err, sizeof(err)),
+	n = CONTROL_SOCKET_PATH_MAX - 1 - (int)strlen("/g.sock");
+	long_dir[n] = 0;
+	ck_assert_int_eq(control_path(long_dir, "g", path, sizeof(path), err,
+				      sizeof(err)),
+			 0);
+	ck_assert_uint_eq(strlen(path), CONTROL_SOCKET_PATH_MAX - 1);
+	ck_assert_uint_eq(strlen(path) + strlen(".4194304"),
+			  CONTROL_PATH_MAX - 1);
+	ck_assert_int_eq(control_path(long_dir, "gg", path, sizeof(path), err,
+				      sizeof(err)),
 			 -ENAMETOOLONG);
 	ck_assert_ptr_nonnull(strstr(err, "too long"));
-	long_dir[95] = 'd';
+	long_dir[n] = 'd';
 	long_dir[sizeof(long_dir) - 1] = 0;
-	ck_assert_int_eq(control_dir(long_dir, NULL, dir, sizeof(dir), err,
-				     sizeof(err)),
+	ck_assert_int_eq(dir_of(long_dir, NULL, false, 0, dir, sizeof(dir)),
 			 -ENAMETOOLONG);
+	ck_assert_int_eq(dir_of(NULL, long_dir, true, 0, dir, sizeof(dir)),
+			 -ENAMETOOLONG);
+	/* The fallback is short: it always fits. */
+	ck_assert_int_eq(dir_of(NULL, long_dir, false, 0, dir, sizeof(dir)), 0);
+	ck_assert_str_eq(dir, "/tmp/lkvm-0");
+}
+END_TEST
+
+/* lstat()'s view of a folder: mode, owner; the user; what must be said. */
+static const struct {
+	unsigned int mode, uid, euid;
+	int ret;
+	const char *says;
+} dir_checks[] = {
+	{ S_IFDIR | 0700, 1000, 1000, 0, NULL },
+	{ S_IFDIR | 0700, 0, 0, 0, NULL },
+	{ S_IFDIR | 01700, 0, 0, 0, NULL },
+	{ S_IFDIR | 0500, 1000, 1000, 0, NULL },
+	/* Any group or other bit: others could enter, or place sockets. */
+	{ S_IFDIR | 0770, 0, 0, -EPERM, "mode 0770" },
+	{ S_IFDIR | 0702, 0, 0, -EPERM, "mode 0702" },
+	{ S_IFDIR | 0755, 0, 0, -EPERM, "mode 0755" },
+	{ S_IFDIR | 0710, 0, 0, -EPERM, "mode 0710" },
+	{ S_IFDIR | 0701, 0, 0, -EPERM, "mode 0701" },
+	{ S_IFDIR | 01777, 0, 0, -EPERM, "mode 1777" },
+	/* Someone else's folder, even a private one: not ours to use. */
+	{ S_IFDIR | 0700, 1000, 0, -EPERM, "uid 1000" },
+	{ S_IFDIR | 0700, 0, 1000, -EPERM, "uid 0" },
+	/* lstat() of a symlink: it could lead to anyone's folder. */
+	{ S_IFLNK | 0777, 0, 0, -EPERM, "symbolic link" },
+	{ S_IFREG | 0600, 0, 0, -EPERM, "not a folder" },
+	{ S_IFSOCK | 0600, 0, 0, -EPERM, "not a folder" },
+};
+
+START_TEST(test_control_dir_check)
+{
+	char msg[512];
+	int ret;
+
+	memset(msg, 0, sizeof(msg));
+	ret = control_dir_check("/tmp/lkvm-0", dir_checks[_i].mode,
+				dir_checks[_i].uid, dir_checks[_i].euid, msg,
+				sizeof(msg));
+	ck_assert_int_eq(ret, dir_checks[_i].ret);
+	if (!ret)
+		return;
+	/* One line naming the folder, what is wrong and what to do. */
+	ck_assert_msg(!strchr(msg, '\n'), "two lines: %s", msg);
+	ck_assert_ptr_nonnull(strstr(msg, "/tmp/lkvm-0 "));
+	ck_assert_msg(strstr(msg, dir_checks[_i].says), "'%s' lacks '%s'", msg,
+		      dir_checks[_i].says);
+	ck_assert_ptr_nonnull(strstr(msg, "XDG_RUNTIME_DIR"));
+	ck_assert_ptr_nonnull(strstr(msg, "--socket PATH"));
+}
+END_TEST
+
+/* The folder of a --socket path, which must exist. */
+START_TEST(test_control_socket_dir)
+{
+	static const char *const cases[][2] = {
+		{ "/w/pub/x.sock", "/w/pub" },
+		{ "/x.sock", "/" },
+		{ "x.sock", "." },
+		{ "a/x.sock", "a" },
+		{ "./x", "." },
+		{ "/a//x", "/a/" },
+	};
+	char dir[CONTROL_PATH_MAX];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		ck_assert_int_eq(
+			control_socket_dir(cases[i][0], dir, sizeof(dir)), 0);
+		ck_assert_str_eq(dir, cases[i][1]);
+	}
+	ck_assert_int_eq(control_socket_dir("/abcdef/x", dir, 7),
+			 -ENAMETOOLONG);
+	ck_assert_int_eq(control_socket_dir("/abcde/x", dir, 7), 0);
+	ck_assert_str_eq(dir, "/abcde");
 }
 END_TEST
 
@@ -294,7 +413,11 @@ Suite *control_suite(void)
 	tcase_add_test(tc, test_control_too_long);
 	tcase_add_test(tc, test_control_random);
 	tcase_add_test(tc, test_control_format);
+	tcase_add_loop_test(tc, test_control_dirs, 0, ARRAY_SIZE(dirs));
 	tcase_add_test(tc, test_control_paths);
+	tcase_add_loop_test(tc, test_control_dir_check, 0,
+			    ARRAY_SIZE(dir_checks));
+	tcase_add_test(tc, test_control_socket_dir);
 	tcase_add_test(tc, test_control_status);
 	suite_add_tcase(s, tc);
 	return s;

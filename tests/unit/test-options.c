@@ -557,6 +557,18 @@ static const struct {
 	{ { "sdei", "--name", "g", "signal", "1", "--json" }, "--json", NULL },
 	{ { "sdei", "--name", "g", "status", "extra" }, "extra", NULL },
 	{ { "stop" }, "--name", NULL },
+	{ { "stop" }, "--socket", NULL },
+	{ { "sdei", "status" }, "--socket", NULL },
+	/* One way to name the guest. */
+	{ { "stop", "--name", "g", "--socket", "/s" }, "--socket", NULL },
+	{ { "sdei", "--socket", "/s", "-n", "g", "status" }, "--name", NULL },
+	{ { "stop", "--socket" }, "--socket", NULL },
+	{ { "stop", "--socket", "" }, "--socket", NULL },
+	{ { "stop", "--socket", "/w/pub/" }, "--socket", NULL },
+	{ { "run", "-k", "I", "--socket=" }, "--socket", NULL },
+	{ { "run", "-k", "I", "--socket", "/tmp/" }, "folder", NULL },
+	/* lkvm list reads the folder only. */
+	{ { "list", "--socket", "/s" }, "--socket", NULL },
 	{ { "pause", "--cpu", "1" }, "--cpu", NULL },
 	{ { "resume", "--name", "g", "now" }, "now", NULL },
 	{ { "list", "--name", "g" }, "--name", NULL },
@@ -776,6 +788,66 @@ START_TEST(test_options_sdei_signal)
 }
 END_TEST
 
+/*
+ * --socket PATH: lkvm run's socket at PATH, and the clients' guest. A
+ * path must leave room in sun_path's 108 bytes for lkvm's temporary
+ * PATH.<pid>: 99 bytes at most, refused with one line before any VM.
+ */
+START_TEST(test_options_socket)
+{
+	char path[CONTROL_SOCKET_PATH_MAX + 1];
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "I");
+	ck_assert_ptr_null(o.run.socket);
+	RUN_OK(&o, "-k", "I", "--socket", "/w/pub/x.sock", "--name", "p");
+	ck_assert_str_eq(o.run.socket, "/w/pub/x.sock");
+	ck_assert_str_eq(o.run.name, "p");
+	RUN_OK(&o, "-k", "I", "--socket=x.sock");
+	ck_assert_str_eq(o.run.socket, "x.sock");
+
+	memset(path, 'p', sizeof(path));
+	path[0] = '/';
+	path[CONTROL_SOCKET_PATH_MAX - 1] = 0;
+	RUN_OK(&o, "-k", "I", "--socket", path);
+	ck_assert_uint_eq(strlen(o.run.socket), 99);
+	ck_assert_int_eq(PARSE(&o, "stop", "--socket", path), 0);
+	ck_assert_str_eq(o.sdei.socket, path);
+	path[CONTROL_SOCKET_PATH_MAX - 1] = 'p';
+	path[CONTROL_SOCKET_PATH_MAX] = 0;
+	check_err(PARSE(&o, "run", "-k", "I", "--socket", path), "--socket",
+		  NULL);
+	ck_assert_ptr_nonnull(strstr(err, "at most 99"));
+	check_err(PARSE(&o, "sdei", "--socket", path, "status"), "--socket",
+		  NULL);
+
+	/* The clients: --socket in place of --name. */
+	ck_assert_int_eq(
+		PARSE(&o, "sdei", "--socket", "/w/x.sock", "signal", "100"), 0);
+	ck_assert_str_eq(o.sdei.socket, "/w/x.sock");
+	ck_assert_str_eq(o.sdei.name, "");
+	ck_assert_int_eq(o.sdei.req.op, CONTROL_SDEI_SIGNAL);
+	ck_assert_uint_eq(o.sdei.req.event, 100);
+	ck_assert_int_eq(PARSE(&o, "sdei", "status", "--socket=/w/x.sock"), 0);
+	ck_assert_int_eq(o.sdei.req.op, CONTROL_SDEI_STATUS);
+	ck_assert_int_eq(PARSE(&o, "stop", "--socket", "/w/x.sock"), 0);
+	ck_assert_int_eq(o.sdei.req.op, CONTROL_STOP);
+	ck_assert_int_eq(PARSE(&o, "pause", "--socket", "/w/x.sock"), 0);
+	ck_assert_int_eq(o.sdei.req.op, CONTROL_PAUSE);
+	ck_assert_int_eq(PARSE(&o, "resume", "--socket", "/w/x.sock"), 0);
+	ck_assert_int_eq(o.sdei.req.op, CONTROL_RESUME);
+	ck_assert_int_eq(PARSE(&o, "stop", "--name", "g"), 0);
+	ck_assert_ptr_null(o.sdei.socket);
+
+	/* The usage texts say it. */
+	ck_assert_ptr_nonnull(strstr(options_usage(CMD_RUN), "--socket PATH"));
+	ck_assert_ptr_nonnull(strstr(options_usage(CMD_RUN), "/tmp/lkvm-"));
+	ck_assert_ptr_nonnull(strstr(options_usage(CMD_SDEI), "--socket PATH"));
+	ck_assert_ptr_nonnull(strstr(options_usage(CMD_STOP), "--socket PATH"));
+	ck_assert_ptr_nonnull(strstr(options_usage(CMD_LIST), "--socket"));
+}
+END_TEST
+
 /* lkvm list, stop, pause, resume and sdei status. */
 START_TEST(test_options_control)
 {
@@ -849,6 +921,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_options_usage);
 	tcase_add_test(tc, test_options_sdei_signal);
 	tcase_add_test(tc, test_options_control);
+	tcase_add_test(tc, test_options_socket);
 	suite_add_tcase(s, tc);
 	return s;
 }

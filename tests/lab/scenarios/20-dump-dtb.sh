@@ -38,7 +38,15 @@ grep -qF 'compatible = "arm,sdei-1.0";' "$W/x.dts" ||
 run_lkvm dump-nosdei run -k "$LAB/guests/smoke.img" --no-sdei \
 	--dump-dtb "$W/y.dtb"
 [ "$rc" = 0 ] || fail "lkvm run --no-sdei --dump-dtb exited $rc"
-dtc -I dtb -O dts -o "$W/y.dts" "$W/y.dtb" 2>/dev/null
+# No sdei in the tree means something only if the tree is whole.
+dtc -I dtb -O dts -o "$W/y.dts" "$W/y.dtb" 2>"$W/dtc-nosdei.err"
+drc=$?
+[ "$drc" = 0 ] ||
+	fail "--no-sdei: dtc exited $drc: $(head -n 1 "$W/dtc-nosdei.err")"
+for node in chosen memory cpus psci timer; do
+	grep -qE "^	$node(@[0-9a-fA-F]+)? \{" "$W/y.dts" ||
+		fail "--no-sdei: no /$node node"
+done
 grep -q 'sdei' "$W/y.dts" && fail "--no-sdei still has an sdei node"
 
 pass "$(wc -c <"$W/x.dtb") bytes, decompiles cleanly, sdei node unless --no-sdei"

@@ -7,7 +7,7 @@
 # install their own VBAR_EL2, drop to EL1 with ERET and take an HVC back into
 # their EL2 handler (a hyp-stub round trip), print "EL2: PASS e2h=1" (or
 # e2h=0) and power off: exit 0. Without --nested el2-vhe.img starts at EL1
-# and must exit non-zero.
+# and must fail with its code 1: lkvm exits 3.
 #
 # Metrics: each run's lkvm start to guest poweroff (to the millisecond) and
 # wall time (with lkvm's teardown), against the EL1 smoke guest's run the
@@ -49,7 +49,13 @@ has e2h0 out 'EL2: PASS e2h=0' || fail "el2-e2h0.img --nested --e2h0: no 'EL2: P
 [ "$rc" = 0 ] || fail "el2-e2h0.img --nested --e2h0: lkvm exited $rc"
 e2h0=$wall
 
+# At EL1 the guest fails through the runtime's path: PSCI SYSTEM_RESET2
+# with code 1 (EL2T_FAIL_NOT_EL2), lkvm exits 3 and names the code. A
+# crash, a sanitizer's exit or another failure of the guest is not that.
 run_lkvm at-el1 run -k "$LAB/guests/el2-vhe.img"
-[ "$rc" != 0 ] || fail "el2-vhe.img without --nested: lkvm exited 0, expected non-zero (the guest is at EL1)"
-has at-el1 out 'EL2: PASS' && fail "el2-vhe.img without --nested printed 'EL2: PASS'"
-pass "VHE and E2H0 hyp-stub round trips pass (${vhe}s, ${e2h0}s); at EL1 the guest fails (exit $rc)"
+[ "$rc" = 3 ] || fail "el2-vhe.img without --nested: lkvm exited $rc, expected 3 (the guest reports failure)"
+has at-el1 out 'EL2: FAIL running at EL1, not EL2' ||
+	fail "el2-vhe.img without --nested: no 'EL2: FAIL running at EL1, not EL2' from the guest"
+has at-el1 err 'guest reported failure: code 1 (' ||
+	fail "el2-vhe.img without --nested: lkvm did not report the guest's code 1: $(head -n 1 "$W/at-el1.err")"
+pass "VHE and E2H0 hyp-stub round trips pass (${vhe}s, ${e2h0}s); at EL1 the guest fails with code 1 (exit 3)"

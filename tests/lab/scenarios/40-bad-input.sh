@@ -26,6 +26,26 @@ printf '\000\000\000\000\001\000\000\000' |
 	dd of="$W/huge-image" bs=1 seek=16 conv=notrunc 2>/dev/null
 truncate -s 100M "$W/initrd-100m"
 
+# A case is only as good as its file: one that could not be made would be
+# refused for another reason ("no such file" names --initrd too).
+bytes() { # FILE [SKIP COUNT]: the bytes in hex
+	od -An -tx1 ${2:+-j "$2"} ${3:+-N "$3"} "$1" | tr -d ' \n'
+}
+fixture() { # FILE SIZE
+	[ -f "$1" ] || fail "could not make the test file ${1##*/}"
+	[ "$(wc -c <"$1")" = "$2" ] ||
+		fail "the test file ${1##*/} has $(wc -c <"$1") bytes, not $2"
+}
+fixture "$W/empty" 0
+fixture "$W/zboot.efi" 64
+fixture "$W/short-header" 40
+fixture "$W/huge-image" 65536
+fixture "$W/initrd-100m" 104857600
+[ "$(bytes "$W/smoke.img.gz" 0 2)" = 1f8b ] ||
+	fail "could not make the test file smoke.img.gz (no gzip magic)"
+[ "$(bytes "$W/huge-image" 16 8)" = 0000000001000000 ] ||
+	fail "huge-image: image_size is not 4 GiB ($(bytes "$W/huge-image" 16 8))"
+
 first=
 failed=0
 n=0

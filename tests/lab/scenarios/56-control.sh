@@ -15,8 +15,18 @@
 #   - stop lab-a: its lkvm exits 6 and its socket goes, lab-b runs on;
 #   - a guest killed with SIGKILL leaves a stale socket: lkvm list removes
 #     it and the name can be used again; stop works on a paused guest;
-#   - another user's connection is refused; on a terminal (pty-run) the
-#     console is raw and Ctrl-A x quits with status 6;
+#   - each protection of the socket on its own: (b) the default folder is
+#     0700 and the socket 0600, so user 1000 cannot even connect; (a) where
+#     the file system lets user 1000 in (--socket in a 0755 folder, the
+#     socket made 0666 here), lkvm's own peer check answers "error
+#     permission denied"; (c) a folder open to the group or others (0770,
+#     0702), another user's folder and a symlink are refused in one line
+#     before any VM, and so are a --socket without its folder or too long;
+#     (d) with HOME=/nonexistent and no XDG_RUNTIME_DIR lkvm boots with its
+#     socket in /tmp/lkvm-<uid>, and list and stop find it there; --socket
+#     PATH works with sdei status and stop;
+#   - on a terminal (pty-run) the console is raw and Ctrl-A x quits with
+#     status 6;
 #   - --timeout 2: exit 5; a pvpanic PANICKED report: exit 4, after a
 #     CRASH_LOADED report that let the guest go on.
 # shellcheck source=tests/lab/lib.sh
@@ -128,16 +138,111 @@ ctl stop2 stop --name lab-b
 wait_lkvm
 [ "$rc" = 6 ] || fail "a paused guest's lkvm exited $rc after lkvm stop, expected 6"
 
-# Another user cannot reach the socket (its folder is 0700, the socket
-# 0600, and lkvm checks the peer's uid).
+# b. The default folder is 0700 and the socket 0600: the file system stops
+# another user before lkvm's peer check (a) could.
 start_lkvm d run -k "$LAB/guests/ticker.img" --name lab-d
 ticking d "$lkvm_pid" || fail "lab-d does not tick"
 "$LAB/bin/ctl-junk" "$sockdir/lab-d.sock" as-uid 1000 >"$W/uid" 2>&1
-grep -q '^refused: \|^reply: error permission denied' "$W/uid" ||
-	fail "user 1000 reached lab-d's socket: $(cat "$W/uid")"
+[ "$(cat "$W/uid")" = "refused: Permission denied" ] ||
+	fail "user 1000 on lab-d's socket in $sockdir: '$(tr '\n' '|' <"$W/uid")', expected 'refused: Permission denied'"
+mode_dir=$(stat -c %a "$sockdir")
+mode_sock=$(stat -c %a "$sockdir/lab-d.sock")
+[ "$mode_dir" = 700 ] && [ "$mode_sock" = 600 ] ||
+	fail "socket folder $sockdir has mode $mode_dir, lab-d's socket $mode_sock: expected 700 and 600"
 ctl stop3 stop --name lab-d
 wait_lkvm
 [ "$rc" = 6 ] || fail "lab-d: exit $rc after lkvm stop"
+
+# a. lkvm's own peer check (SO_PEERCRED), with nothing else in the way: a
+# --socket in a folder anyone may enter, the socket made 0666 here.
+mkdir -m 0755 "$W/pub"
+psock=$W/pub/x.sock
+start_lkvm p run -k "$LAB/guests/ticker.img" --name lab-p --socket "$psock" --loglevel info
+pid_p=$lkvm_pid
+ticking p "$pid_p" || fail "lab-p (--socket $psock) does not tick"
+has p err "control socket $psock" || fail "lab-p: no 'control socket $psock' line"
+[ "$(stat -c %a "$psock")" = 600 ] || fail "--socket $psock has mode $(stat -c %a "$psock"), expected 600"
+[ ! -e "$sockdir/lab-p.sock" ] || fail "--socket: lab-p has a socket in $sockdir too"
+ctl pstat sdei --socket "$psock" status
+[ "$crc" = 0 ] && grep -q '^vCPU ' "$W/pstat.ctl" || fail "sdei --socket status: $(cat "$W/pstat.ctl")"
+ctl plist list
+[ "$crc" = 0 ] && ! grep -q '^lab-p ' "$W/plist.ctl" ||
+	fail "lkvm list shows lab-p, whose socket is not in the folder: $(cat "$W/plist.ctl")"
+run_lkvm p2 run -k "$LAB/guests/ticker.img" --socket "$psock" --timeout 10
+[ "$rc" = 1 ] && has p2 err 'a guest is running at that socket' ||
+	fail "a second guest on lab-p's socket: exit $rc: $(head -n 2 "$W/p2.err" | tr '\n' '|')"
+chmod 0666 "$psock"
+# lkvm answers and closes at once: ctl-junk's "info" may then meet a
+# closed socket (a "send: Broken pipe" line); the reply is what counts.
+"$LAB/bin/ctl-junk" "$psock" as-uid 1000 >"$W/uid-p" 2>&1
+reply_p=$(grep -v '^send: ' "$W/uid-p")
+[ "$reply_p" = "reply: error permission denied" ] ||
+	fail "user 1000 on lab-p's 0666 socket: '$(tr '\n' '|' <"$W/uid-p")', expected 'reply: error permission denied'"
+ticking p "$pid_p" || fail "lab-p stopped ticking after user 1000's connection"
+ctl pstop stop --socket "$psock"
+[ "$crc" = 0 ] && grep -q '^ok stopping' "$W/pstop.ctl" || fail "stop --socket: $(cat "$W/pstop.ctl")"
+lkvm_pid=$pid_p
+wait_lkvm
+[ "$rc" = 6 ] || fail "lab-p: exit $rc after lkvm stop --socket, expected 6"
+[ ! -e "$psock" ] || fail "lab-p's socket $psock is still there"
+
+# c. Folders lkvm refuses, in one line, before any VM (--timeout: a guest
+# booted by mistake ends, and the check fails on its exit status).
+# refused TAG TEXT WHAT: run TAG exited 1 with one line holding TEXT and
+# started no guest.
+refused() {
+	[ "$rc" = 1 ] && [ "$(lines "$W/$1.err")" = 1 ] && has "$1" err "$2" &&
+		[ ! -s "$W/$1.out" ] ||
+		fail "$3: exit $rc, $(lines "$W/$1.err") lines: $(head -n 3 "$W/$1.err" | tr '\n' '|')"
+	echo "lab: $name: $3: $(cat "$W/$1.err")"
+}
+xdir=$W/xdg/lkvm
+mkdir -p "$xdir"
+xdg_saved=${XDG_RUNTIME_DIR-}
+export XDG_RUNTIME_DIR="$W/xdg"
+for m in 0770 0702; do
+	chmod "$m" "$xdir"
+	run_lkvm "x$m" run -k "$LAB/guests/ticker.img" --name lab-x --timeout 10
+	refused "x$m" "$xdir has mode $m" "a socket folder of mode $m"
+done
+chmod 0700 "$xdir"
+chown 1000 "$xdir"
+run_lkvm xuid run -k "$LAB/guests/ticker.img" --name lab-x --timeout 10
+refused xuid "$xdir belongs to uid 1000" "a socket folder of user 1000"
+rm -rf "$xdir"
+mkdir -m 0700 "$W/real"
+ln -s "$W/real" "$xdir"
+run_lkvm xlink run -k "$LAB/guests/ticker.img" --name lab-x --timeout 10
+refused xlink "$xdir is a symbolic link" "a socket folder that is a symlink"
+[ -z "$(ls "$W/real")" ] || fail "a socket was made through the symlink: $(ls "$W/real")"
+unset XDG_RUNTIME_DIR
+run_lkvm nodir run -k "$LAB/guests/ticker.img" --socket "$W/none/x.sock" --timeout 10
+refused nodir "no folder $W/none" "--socket in a folder that does not exist"
+long=/$(printf '%099d' 0)
+run_lkvm long run -k "$LAB/guests/ticker.img" --socket "$long" --timeout 10
+refused long "at most 99" "--socket of 100 bytes"
+
+# d. No home (HOME=/nonexistent, no XDG_RUNTIME_DIR), as for a service
+# user or a CI job: the socket goes to /tmp/lkvm-<uid>, and list and stop
+# with the same environment find it.
+[ ! -e /nonexistent ] || fail "/nonexistent exists"
+home=$HOME
+export HOME=/nonexistent
+tdir=/tmp/lkvm-$(id -u)
+start_lkvm h run -k "$LAB/guests/ticker.img" --name lab-h --loglevel info
+pid_h=$lkvm_pid
+ticking h "$pid_h" || fail "HOME=/nonexistent: lab-h does not boot"
+has h err "control socket $tdir/lab-h.sock" ||
+	fail "HOME=/nonexistent: no 'control socket $tdir/lab-h.sock' line: $(grep -a 'control socket' "$W/h.err")"
+[ -S "$tdir/lab-h.sock" ] && [ "$(stat -c '%a %u' "$tdir")" = "700 $(id -u)" ] ||
+	fail "HOME=/nonexistent: $tdir: $(ls -ld "$tdir" 2>&1)"
+ctl hlist list
+grep -q '^lab-h .* running$' "$W/hlist.ctl" || fail "HOME=/nonexistent: lkvm list: $(cat "$W/hlist.ctl")"
+ctl hstop stop --name lab-h
+wait_lkvm
+[ "$rc" = 6 ] || fail "HOME=/nonexistent: lab-h exited $rc after lkvm stop, expected 6"
+export HOME="$home"
+[ -z "$xdg_saved" ] || export XDG_RUNTIME_DIR="$xdg_saved"
 
 # On a terminal the console is raw and Ctrl-A x quits: exit 6.
 "$LAB/bin/pty-run" 30 'TICK 3 ' '\x01x' "$LKVM" run -k "$LAB/guests/ticker.img" \
@@ -151,4 +256,4 @@ run_lkvm pvpanic run -k "$LAB/guests/pvpanic.img"
 [ "$rc" = 4 ] && has pvpanic err 'reported by its pvpanic device' ||
 	fail "pvpanic: exit $rc: $(grep -a PVPANIC "$W/pvpanic.out" | tail -n 1)"
 has pvpanic out 'still running after CRASH_LOADED' || fail "CRASH_LOADED stopped the guest"
-pass "list, pause/resume (clock gap ${gap} ms), hostile peers, stop (6), stale socket, other user refused, Ctrl-A x (6), --timeout (5), pvpanic (4)"
+pass "list, pause/resume (clock gap ${gap} ms), hostile peers, stop (6), stale socket, user 1000 refused by the folder (700/600) and by lkvm (--socket 0666), bad folders refused, HOME=/nonexistent in $tdir, Ctrl-A x (6), --timeout (5), pvpanic (4)"
