@@ -221,7 +221,8 @@ static int report_get(char *buf, const struct kernel_param *kp)
 				     hold_done_event, hold_done_cpu,
 				     hold_done_inner);
 	if (spin_done_cpu >= 0)
-		len += sysfs_emit_at(buf, len, "spin cpu=%d wanted=%d hits=%d\n",
+		len += sysfs_emit_at(buf, len,
+				     "spin cpu=%d wanted=%d hits=%d\n",
 				     spin_done_cpu, spin_done_wanted,
 				     spin_done_hits);
 	if (!len)
@@ -259,7 +260,9 @@ static int spin_set(const char *val, const struct kernel_param *kp)
 
 static const struct kernel_param_ops spin_ops = { .set = spin_set };
 module_param_cb(spin, &spin_ops, NULL, 0200);
-MODULE_PARM_DESC(spin, "spin with IRQs off on the writing CPU until this many handler runs there");
+MODULE_PARM_DESC(
+	spin,
+	"spin with IRQs off on the writing CPU until this many handler runs there");
 
 static const struct kernel_param_ops report_ops = { .get = report_get };
 module_param_cb(report, &report_ops, NULL, 0444);
@@ -335,10 +338,11 @@ static int after_reboot_notifiers(struct notifier_block *nb,
 				  unsigned long action, void *data)
 {
 	for (int i = 0; i < nr_events; i++)
-		pr_emerg("sdei_test: after the reboot notifiers: event %u status %ld\n",
-			 events[i],
-			 fw_call(SDEI_1_0_FN_SDEI_EVENT_STATUS, events[i], 0,
-				 0));
+		pr_emerg(
+			"sdei_test: after the reboot notifiers: event %u status %ld\n",
+			events[i],
+			fw_call(SDEI_1_0_FN_SDEI_EVENT_STATUS, events[i], 0,
+				0));
 	return NOTIFY_OK;
 }
 
@@ -435,7 +439,8 @@ static int __init sdei_test_init(void)
 
 		pr_info("sdei_test: event %u status %ld before register\n",
 			events[i],
-			fw_call(SDEI_1_0_FN_SDEI_EVENT_STATUS, events[i], 0, 0));
+			fw_call(SDEI_1_0_FN_SDEI_EVENT_STATUS, events[i], 0,
+				0));
 		err = p_register(events[i], sdei_test_handler, (void *)(long)i);
 
 		if (!err) {
