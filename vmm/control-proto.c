@@ -186,12 +186,13 @@ int control_dir(const struct control_env *env, char *buf, size_t size,
 	/* The XDG base directory spec: relative paths are to be ignored. */
 	if (xdg && xdg[0] == '/')
 		n = snprintf(buf, size, "%s%slkvm", xdg, slash(xdg));
-	else if (home && home[0] == '/' && env->home_is_dir)
+	else if (home && home[0] == '/' && env->home_usable)
 		n = snprintf(buf, size, "%s%s.lkvm", home, slash(home));
 	else
 		/*
 		 * Service users and CI jobs often have no home
-		 * (HOME=/nonexistent): a runtime folder of this user in /tmp,
+		 * (HOME=/nonexistent), or one they cannot write: a runtime
+		 * folder of this user in /tmp,
 		 * which the edge checks as any other (control_dir_check()).
 		 */
 		n = snprintf(buf, size, "/tmp/lkvm-%u", env->euid);

@@ -88,14 +88,18 @@ int control_format(const struct control_req *req, char *buf, size_t size);
 struct control_env {
 	const char *xdg; /* $XDG_RUNTIME_DIR, or NULL */
 	const char *home; /* $HOME, or NULL */
-	bool home_is_dir; /* home names an existing folder */
+	/*
+	 * home names an existing folder that has .lkvm, or where this user
+	 * may make it (a read-only or foreign home has not)
+	 */
+	bool home_usable;
 	unsigned int euid;
 };
 
 /*
  * The folder of lkvm's sockets, the same for lkvm run and its clients:
  * $XDG_RUNTIME_DIR/lkvm when that is absolute, else $HOME/.lkvm when HOME
- * is absolute and an existing folder (kvmtool's place), else this user's
+ * is absolute and usable (home_usable; kvmtool's place), else this user's
  * runtime folder /tmp/lkvm-<euid>. Returns 0, or -ENAMETOOLONG with err
  * set.
  */

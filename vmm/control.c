@@ -36,12 +36,19 @@ static int socket_address(const char *path, struct sockaddr_un *sa)
 /* The environment as control_dir() needs it. */
 static void env_read(struct control_env *env)
 {
+	char dot[CONTROL_PATH_MAX + 8];
 	struct stat st;
 
 	env->xdg = getenv("XDG_RUNTIME_DIR");
 	env->home = getenv("HOME");
-	env->home_is_dir = env->home && env->home[0] == '/' &&
-			   !stat(env->home, &st) && S_ISDIR(st.st_mode);
+	env->home_usable = false;
+	if (env->home && env->home[0] == '/' && !stat(env->home, &st) &&
+	    S_ISDIR(st.st_mode)) {
+		/* kvmtool's ~/.lkvm, where it is or can be made. */
+		snprintf(dot, sizeof(dot), "%s/.lkvm", env->home);
+		env->home_usable = !lstat(dot, &st) ||
+				   !access(env->home, W_OK | X_OK);
+	}
 	env->euid = geteuid();
 }
 

@@ -162,12 +162,12 @@ static void check_paths(const char *line, size_t len)
 		const struct control_env env = {
 			.xdg = i % 3 == 1 ? NULL : line,
 			.home = i % 3 == 0 ? NULL : home,
-			.home_is_dir = i >= 3,
+			.home_usable = i >= 3,
 			.euid = (unsigned int)len * 4099u,
 		};
 		bool use_xdg = env.xdg && env.xdg[0] == '/';
 		bool use_home = !use_xdg && env.home && env.home[0] == '/' &&
-				env.home_is_dir;
+				env.home_usable;
 
 		ret = control_dir(&env, dir, CONTROL_PATH_MAX, err, 256);
 		CHECK(ret == 0 || ret == -ENAMETOOLONG);

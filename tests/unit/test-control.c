@@ -188,12 +188,12 @@ START_TEST(test_control_format)
 END_TEST
 
 /* control_dir() with these variables, HOME's existence and euid. */
-static int dir_of(const char *xdg, const char *home, bool home_is_dir,
+static int dir_of(const char *xdg, const char *home, bool home_usable,
 		  unsigned int euid, char *dir, size_t size)
 {
 	const struct control_env env = { .xdg = xdg,
 					 .home = home,
-					 .home_is_dir = home_is_dir,
+					 .home_usable = home_usable,
 					 .euid = euid };
 
 	memset(err, 0, sizeof(err));
@@ -203,7 +203,7 @@ static int dir_of(const char *xdg, const char *home, bool home_is_dir,
 /* XDG_RUNTIME_DIR, else an existing HOME, else /tmp/lkvm-<euid>. */
 static const struct {
 	const char *xdg, *home;
-	bool home_is_dir;
+	bool home_usable;
 	unsigned int euid;
 	const char *dir;
 } dirs[] = {
@@ -232,7 +232,7 @@ START_TEST(test_control_dirs)
 	char dir[CONTROL_PATH_MAX];
 
 	ck_assert_int_eq(dir_of(dirs[_i].xdg, dirs[_i].home,
-				dirs[_i].home_is_dir, dirs[_i].euid, dir,
+				dirs[_i].home_usable, dirs[_i].euid, dir,
 				sizeof(dir)),
 			 0);
 	ck_assert_str_eq(dir, dirs[_i].dir);
