@@ -13,12 +13,15 @@
  * CPU that ran it: "event=E cpu=C count=N irqs_masked=M". Unloading
  * disables and unregisters the events.
  *
- * Writing N to /sys/module/sdei_test/parameters/spin spins on the
- * writing CPU with interrupts disabled (local_irq_save) until N handler
- * runs have happened on that CPU, or SPIN_LIMIT_MS have passed: the
- * report then ends with "spin cpu=C wanted=N hits=H". SDEI events are
- * NMI-like: they must arrive even then. "spinning" reads the CPU spinning
- * (-1: none), so that the events are raised only once the spin runs.
+ * Writing "C N" to /sys/module/sdei_test/parameters/spin starts a kernel
+ * thread bound to CPU C that spins there with interrupts disabled
+ * (local_irq_save) until N handler runs have happened on that CPU, or
+ * SPIN_LIMIT_MS have passed: the report then ends with "spin cpu=C
+ * wanted=N hits=H". SDEI events are NMI-like: they must arrive even then.
+ * "spinning" reads the CPU spinning (-1: none), so that the host raises
+ * the events only once the spin runs, and sees when it ended. (The write
+ * returns at once: sysfs holds the parameters' lock while a write runs,
+ * so a spin in the write itself would keep "spinning" from being read.)
  *
  * With hold_event=E (a writable parameter), the next run of E's handler
  * waits (HOLD_LIMIT_MS at most) for another event's handler to interrupt
@@ -44,9 +47,9 @@
  * the counter's frequency.
  *
  * With linger_event=E, the next run of E's handler stays in the handler
- * (up to 10 s) until the module is unloaded: "lingering" reads the CPU it
- * runs on (-1: none), so that the module can be removed while one of its
- * events is in flight. Unloading then does what the kernel's header asks
+ * (LINGER_LIMIT_MS at most) until the module is unloaded: "lingering"
+ * reads the CPU it runs on (-1: none), so that the module can be removed
+ * while one of its events is in flight. Unloading then does what the kernel's header asks
  * of a driver: it disables and unregisters each event; when the kernel
  * answers -EINPROGRESS (the firmware's PENDING: the handler is running),
  * it lets the handler finish and polls the firmware's EVENT_STATUS for the
@@ -66,6 +69,7 @@
 #include <linux/atomic.h>
 #include <linux/delay.h>
 #include <linux/kprobes.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/arm-smccc.h>
@@ -98,6 +102,8 @@ module_param_named(spinning, spinning_cpu, int, 0444);
 MODULE_PARM_DESC(spinning, "the CPU spinning with IRQs off, or -1");
 static atomic_t spin_hits;
 static int spin_done_cpu = -1, spin_done_wanted, spin_done_hits;
+/* Set while a spin thread runs (from its start to its last access). */
+static atomic_t spin_busy;
 
 #define MAX_STAMPS 64
 static unsigned int stamp_event;
@@ -141,12 +147,14 @@ static bool linger_done, release_linger;
 /* Handler runs inside this module's code: unload waits for none. */
 static atomic_t in_handler;
 
-/* Stays in the handler until the module's unload releases it (10 s at most). */
+/* Stays in the handler until the module's unload releases it (30 s at most). */
+#define LINGER_LIMIT_MS 30000
 static void linger(unsigned int cpu)
 {
 	linger_done = true;
 	WRITE_ONCE(lingering, cpu);
-	for (int ms = 0; ms < 10000 && !READ_ONCE(release_linger); ms++)
+	for (int ms = 0; ms < LINGER_LIMIT_MS && !READ_ONCE(release_linger);
+	     ms++)
 		mdelay(1);
 	WRITE_ONCE(lingering, -1);
 }
@@ -235,14 +243,12 @@ static int report_get(char *buf, const struct kernel_param *kp)
  * SPIN_LIMIT_MS: ends on the state the test waits for, not after a time
  * the events may or may not fit in.
  */
-static int spin_set(const char *val, const struct kernel_param *kp)
+static int spin_thread(void *data)
 {
+	unsigned int wanted = (unsigned long)data;
 	unsigned long flags;
-	unsigned int wanted;
 	int cpu;
 
-	if (kstrtouint(val, 0, &wanted) || !wanted || wanted > 1000)
-		return -EINVAL;
 	local_irq_save(flags);
 	cpu = smp_processor_id();
 	atomic_set(&spin_hits, 0);
@@ -250,11 +256,33 @@ static int spin_set(const char *val, const struct kernel_param *kp)
 	for (int ms = 0;
 	     ms < SPIN_LIMIT_MS && atomic_read(&spin_hits) < (int)wanted; ms++)
 		mdelay(1);
-	WRITE_ONCE(spinning_cpu, -1);
 	spin_done_hits = atomic_read(&spin_hits);
-	local_irq_restore(flags);
 	spin_done_cpu = cpu;
 	spin_done_wanted = wanted;
+	WRITE_ONCE(spinning_cpu, -1);
+	local_irq_restore(flags);
+	atomic_set(&spin_busy, 0);
+	return 0;
+}
+
+static int spin_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int cpu, wanted;
+	struct task_struct *t;
+
+	if (sscanf(val, "%u %u", &cpu, &wanted) != 2 || !wanted ||
+	    wanted > 1000 || cpu >= nr_cpu_ids || !cpu_online(cpu))
+		return -EINVAL;
+	if (atomic_cmpxchg(&spin_busy, 0, 1))
+		return -EBUSY;
+	t = kthread_create(spin_thread, (void *)(unsigned long)wanted,
+			   "sdei_test_spin");
+	if (IS_ERR(t)) {
+		atomic_set(&spin_busy, 0);
+		return PTR_ERR(t);
+	}
+	kthread_bind(t, cpu);
+	wake_up_process(t);
 	return 0;
 }
 
@@ -262,7 +290,7 @@ static const struct kernel_param_ops spin_ops = { .set = spin_set };
 module_param_cb(spin, &spin_ops, NULL, 0200);
 MODULE_PARM_DESC(
 	spin,
-	"spin with IRQs off on the writing CPU until this many handler runs there");
+	"\"C N\": spin with IRQs off on CPU C until N handler runs there");
 
 static const struct kernel_param_ops report_ops = { .get = report_get };
 module_param_cb(report, &report_ops, NULL, 0444);
@@ -419,7 +447,7 @@ static void sdei_test_cleanup(void)
 		if (registered[i])
 			unregister_one(i);
 	/* The module's text goes away once this returns. */
-	while (atomic_read(&in_handler))
+	while (atomic_read(&in_handler) || atomic_read(&spin_busy))
 		cpu_relax();
 }
 

@@ -31,7 +31,7 @@
 #     (the module stamps the counter; lkvm logs its offset to the host's);
 #   - unload while an event is in flight: 301, routed RM_PE to cpu0 by
 #     the module (EVENT_ROUTING_SET), lingers in its handler on cpu0
-#     (lkvm sdei status: running) while rmmod runs on cpu1; the kernel's
+#     (the guest's poller sees it there) while rmmod runs on cpu1; the kernel's
 #     UNREGISTER gets PENDING (-EINPROGRESS), the module lets the handler
 #     finish, the firmware's EVENT_STATUS then reads unregistered, rmmod
 #     returns and the module is gone; lkvm shows every event unregistered
@@ -175,11 +175,11 @@ for mode in el1 el2; do
 	echo rmmod-inflight >&3
 	ready=$((ready + 1))
 	wait_out "$tag" "LKVM-GUEST-RMMOD waiting" 60 || fail "$mode: rmmod-inflight did not start"
+	# (Not watched from here: the rmmod may be over before a status
+	# request would see 301 running. The guest's poller saw it lingering,
+	# on cpu0 (its route), and lkvm answered the kernel's UNREGISTER
+	# PENDING: both are checked below.)
 	[ "$(sig 301)" = "ok pending" ] || fail "$mode: signal of 301: lkvm answered '$(sig 301)'"
-	event_until 301 '"running":true' 30 ||
-		fail "$mode: event 301's handler was never seen running: $(event_json "$W/status.json" 301)"
-	[ "$(running_on "$W/status.json" 301)" = 0 ] ||
-		fail "$mode: 301, routed to cpu0, runs on vCPU(s) '$(running_on "$W/status.json" 301)'"
 	wait_out "$tag" "LKVM-GUEST-RMMOD end" 60 || fail "$mode: rmmod with 301 in flight did not return"
 	done=$(grep -a 'LKVM-GUEST-RMMOD done' "$W/$tag.out" | tail -n 1 | tr -d '\r')
 	echo "lab: $name: $mode: $done"

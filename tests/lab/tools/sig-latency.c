@@ -123,12 +123,14 @@ static void wait_idle(const char *event, const char *cpu)
 {
 	static char json[REPLY_MAX];
 	uint64_t start = now_ms();
+	unsigned int lines;
 	char line[64];
 
 	for (;;) {
 		send_line("sdei status json\n");
+		/* "ok N" (N padded with spaces), then N lines: one here. */
 		read_line(line, sizeof(line));
-		if (strcmp(line, "ok 1")) {
+		if (sscanf(line, "ok %u", &lines) != 1 || lines != 1) {
 			fprintf(stderr, "sig-latency: sdei status: %s\n", line);
 			exit(1);
 		}
