@@ -234,6 +234,38 @@ linux_boot() {
 	pass "started at EL1, init at ${uptime}s guest time, online=$online, lkvm ${wall}s"
 }
 
+# disk_fs DIR: DIR becomes a folder on a block-backed file system, for
+# what tmpfs cannot show (a FLUSH that reaches a device): L1's scratch disk
+# (LAB_DISK, tests/lab/run gives L1 one), made ext4 and mounted there with
+# a 300 s commit interval, so that the device's flushes come from fsync
+# and not from the journal's timer; natively, DIR as it is. Sets diskstat
+# to the device's /sys stat file (its 16th field counts flush requests).
+# Returns 1, with a reason in disk_why, when there is no such device.
+disk_fs() {
+	mkdir -p "$1"
+	if [ -n "${LAB_DISK:-}" ]; then
+		/usr/sbin/mke2fs -q -t ext4 -F "$LAB_DISK" >"$W/mke2fs-disk.out" 2>&1 ||
+			{ disk_why="mke2fs $LAB_DISK: $(cat "$W/mke2fs-disk.out")"; return 1; }
+		mount -t ext4 -o commit=300 "$LAB_DISK" "$1" ||
+			{ disk_why="mount $LAB_DISK failed"; return 1; }
+		diskstat=/sys/block/${LAB_DISK##*/}/stat
+	else
+		# The device of the longest mount point above DIR.
+		_mm=$(awk -v d="$(cd "$1" && pwd -P)/" '
+			index(d, ($5 == "/" ? "/" : $5 "/")) == 1 && length($5) >= best {
+				best = length($5); mm = $3 }
+			END { print mm }' /proc/self/mountinfo)
+		diskstat=/sys/dev/block/$_mm/stat
+	fi
+	[ -r "$diskstat" ] && [ "$(awk '{ print NF }' "$diskstat")" -ge 17 ] ||
+		{ disk_why="no block device under $1 (no $diskstat with flush counts): L1 has no scratch disk, or natively $1 is not on a disk"; return 1; }
+}
+
+# flushes: the flush requests the disk_fs device has completed.
+flushes() {
+	awk '{ print $16 }' "$diskstat"
+}
+
 # kexec_initrd OUT: the L2 initramfs for a kexec scenario: the lab's L2 one,
 # the kexec add-on (kexec with its libraries, /initrd2.cpio.gz for the
 # second kernel) and an uncompressed archive with /Image (the kernel takes

@@ -19,15 +19,21 @@
 #      untouched.
 #   2. the same images again with --disk-io sync: the guest reads back
 #      the file and vdb and gets the same sha256, writes 2 MiB more to
-#      the file system; e2fsck clean, the new file matches.
+#      the file system; e2fsck clean, the new file matches. lkvm holds an
+#      io_uring file descriptor in 1 and none here (/proc/PID/fd).
 #   3. lkvm stop during a write loop on vdb (256 KiB random blocks, each
 #      written with fsync, which the guest's kernel turns into a FLUSH):
 #      lkvm exits 6, and every block the guest had reported synced is in
 #      the image, byte for byte.
-#      The same with SIGTERM: lkvm exits 143, nothing synced is lost.
+#      The same with SIGTERM: lkvm exits 143, nothing synced is lost; and
+#      with SIGKILL: 137, nothing synced is lost.
+#      Each time the device under the images counted at least one flush
+#      request per block the guest synced: lkvm's fsync reached it.
 #   4. --console virtio: hvc0 carries the guest's output to lkvm's stdout
 #      and a line typed on lkvm's stdin to the guest.
-# (e2fsprogs by full path: busybox has a mke2fs of its own.)
+# The images live on a block-backed file system (disk_fs: L1's scratch
+# disk, ext4), not on tmpfs, where a FLUSH that never reached fsync would
+# go unseen. (e2fsprogs by full path: busybox has a mke2fs of its own.)
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 
@@ -35,15 +41,27 @@ mkfifo "$W/console"
 exec 3<>"$W/console"
 mode=el1
 g=blk-$$
-root=$W/root.img
-raw=$W/raw.img
-ro=$W/ro.img
+disk_fs "$W/disk" || fail "$disk_why"
+trap 'cd / && umount "$W/disk" 2>/dev/null' EXIT
+if [ -n "${LAB_DISK:-}" ]; then
+	wc=$(cat "/sys/block/${LAB_DISK##*/}/queue/write_cache")
+	[ "$wc" = "write back" ] ||
+		fail "$LAB_DISK has write cache '$wc': it gets no flush requests to count"
+fi
+root=$W/disk/root.img
+raw=$W/disk/raw.img
+ro=$W/disk/ro.img
 dd if=/dev/zero of="$root" bs=1M count=0 seek=64 2>/dev/null
 /usr/sbin/mke2fs -q -t ext4 -F "$root" >"$W/mke2fs.out" 2>&1 ||
 	fail "mke2fs: $(cat "$W/mke2fs.out")"
 dd if=/dev/zero of="$raw" bs=1M count=0 seek=16 2>/dev/null
 head -c 1048576 /dev/urandom >"$ro"
 sha_ro=$(sha256sum <"$ro" | cut -d' ' -f1)
+
+# uring_fds: io_uring file descriptors of the running lkvm.
+uring_fds() {
+	ls -l "/proc/$lkvm_pid/fd" | grep -c 'io_uring'
+}
 
 # sha TEXT: the first sha256 in $W/run.out (a line "HASH  NAME" or "HASH  -").
 sha() {
@@ -70,6 +88,7 @@ has b1 out 'LKVM-GUEST-VIRTIO disks=vda vdb vdc hwrng=virtio_rng.0' ||
 grep -a 'virtio-blk' "$W/b1.err" | sed "s/^/lab: $name: b1: /"
 has b1 err 'virtio-blk vda:' && has b1 err 'io_uring I/O' ||
 	fail "b1: lkvm did not report vda on io_uring: $(grep -a virtio "$W/b1.err" | head -n 3)"
+[ "$(uring_fds)" -ge 1 ] || fail "b1: lkvm holds no io_uring file descriptor: $(ls -l "/proc/$lkvm_pid/fd" | tail -n +2)"
 guest_run "mkdir -p /mnt && mount -t ext4 /dev/vda /mnt && echo hello lkvm >/mnt/hello.txt && head -c 6291456 /dev/urandom >/mnt/rand.bin && sync && sha256sum /mnt/rand.bin && umount /mnt" ||
 	fail "b1: writing to the ext4 disk failed: $(cat "$W/run.out")"
 sha_file=$(sha)
@@ -118,6 +137,7 @@ rm -f "$W/rand.bin"
 boot b2 -d "$root" -d "$raw" --disk-io sync --loglevel info \
 	-p "quiet lkvm.virtio lkvm.wait-cmd"
 has b2 err 'synchronous I/O' || fail "b2: lkvm did not use synchronous I/O"
+[ "$(uring_fds)" = 0 ] || fail "b2: with --disk-io sync lkvm holds an io_uring: $(ls -l "/proc/$lkvm_pid/fd" | grep io_uring)"
 guest_run "mkdir -p /mnt && mount -t ext4 /dev/vda /mnt && cat /mnt/hello.txt && sha256sum /mnt/rand.bin && head -c 2097152 /dev/urandom >/mnt/sync.bin && sync && sha256sum /mnt/sync.bin && umount /mnt" ||
 	fail "b2: the ext4 disk: $(cat "$W/run.out")"
 [ "$(head -n 1 "$W/run.out")" = "hello lkvm" ] && [ "$(sha 1)" = "$sha_file" ] ||
@@ -136,35 +156,42 @@ wait_lkvm
 # interrupted TAG FIRST HOW EXIT: boots with vdb alone (vda in the guest),
 # starts a loop writing 256 KiB random blocks FIRST to 63 (each with fsync,
 # which the guest turns into a FLUSH, then "SYNCED I SHA256"), ends lkvm
-# with HOW ("stop": lkvm stop; "term": SIGTERM) after 8 blocks (once the
-# 9th is reported: the console may still be in the 8th's line), expects
-# status EXIT, and checks every block reported synced is in the image.
-# Sets nsynced.
+# with HOW ("stop": lkvm stop; "term": SIGTERM; "kill": SIGKILL) after 8
+# blocks (once the 9th is reported: the console may still be in the 8th's
+# line), expects status EXIT, and checks every block reported synced is in
+# the image, and that the disk under the image counted a flush request
+# for each at least. Sets nsynced and nflushed.
 interrupted() {
 	boot "$1" -d "$raw" --loglevel info -p "quiet lkvm.virtio lkvm.wait-cmd"
+	f0=$(flushes)
 	echo "bg for i in \$(seq $2 63); do head -c 262144 /dev/urandom >/tmp/b && dd if=/tmp/b of=/dev/vda bs=262144 seek=\$i conv=fsync 2>/dev/null && echo \"SYNCED \$i \$(sha256sum </tmp/b | cut -d' ' -f1)\"; done" >&3
 	wait_out "$1" "LKVM-GUEST-BG SYNCED $(($2 + 8)) " 120 || fail "$1: the write loop did not get going"
-	if [ "$3" = stop ]; then
-		"$LKVM" stop --name "$g" >"$W/stop.out" 2>&1 || fail "$1: lkvm stop: $(cat "$W/stop.out")"
-	else
-		kill -TERM "$lkvm_pid"
-	fi
+	case "$3" in
+	stop) "$LKVM" stop --name "$g" >"$W/stop.out" 2>&1 || fail "$1: lkvm stop: $(cat "$W/stop.out")" ;;
+	term) kill -TERM "$lkvm_pid" ;;
+	kill) kill -KILL "$lkvm_pid" ;;
+	esac
 	wait_lkvm
 	[ "$rc" = "$4" ] || fail "$1: lkvm exited $rc after $3, expected $4"
+	nflushed=$(($(flushes) - f0))
 	tr -d '\r' <"$W/$1.out" | sed -n 's/^LKVM-GUEST-BG SYNCED \([0-9]*\) \([0-9a-f]\{64\}\)$/\1 \2/p' >"$W/synced"
 	nsynced=$(lines "$W/synced")
 	[ "$nsynced" -ge 8 ] || fail "$1: only $nsynced blocks reported synced"
+	[ "$nflushed" -ge "$nsynced" ] ||
+		fail "$1: the guest synced $nsynced blocks, the disk under the image saw $nflushed flush requests"
 	while read -r i h; do
 		[ "$(dd if="$raw" bs=262144 skip="$i" count=1 2>/dev/null | sha256sum | cut -d' ' -f1)" = "$h" ] ||
 			fail "$1: block $i, synced before the $3, is not in the image"
 	done <"$W/synced"
 }
 
-# 3. lkvm stop, then SIGTERM, while the guest writes and syncs.
+# 3. lkvm stop, SIGTERM, SIGKILL while the guest writes and syncs.
 interrupted b3 0 stop 6
-nstop=$nsynced
+nstop="$nsynced ($nflushed flushes)"
 interrupted b3b 32 term 143
-nterm=$nsynced
+nterm="$nsynced ($nflushed flushes)"
+interrupted b3c 16 kill 137
+nkill="$nsynced ($nflushed flushes)"
 
 # 4. The console on virtio-console (hvc0); ttyS0 stays /dev/console.
 tag=b4
@@ -184,4 +211,4 @@ case " $consoles " in
 *) fail "b4: hvc0 is not among the kernel's consoles: $consoles" ;;
 esac
 exec 3>&-
-pass "ext4 on vda written (6 MiB random, synced), e2fsck clean, contents match; 4 MiB raw on vdb match; vdc ro refused a write; hwrng from virtio-rng; read back and written with --disk-io sync; DISCARD punched a hole; GET_ID serials; lkvm stop and SIGTERM during write loops kept all $nstop and $nterm synced blocks; hvc0 both ways (consoles: $consoles)"
+pass "ext4 on vda written (6 MiB random, synced), e2fsck clean, contents match; 4 MiB raw on vdb match; vdc ro refused a write; hwrng from virtio-rng; read back and written with --disk-io sync; DISCARD punched a hole; GET_ID serials; io_uring fd with uring, none with sync; lkvm stop, SIGTERM and SIGKILL during write loops kept all $nstop, $nterm and $nkill synced blocks; hvc0 both ways (consoles: $consoles)"
