@@ -6,6 +6,8 @@
 # make unit       unit tests of the pure core, natively (Check)
 # make unit-san   the same under AddressSanitizer and UBSan
 # make check      everything CI runs: set-up, build, unit tests, the lab
+# make check-full the same with the lab scenarios make check leaves out
+#                 ("# lab-suite: full": longer runs of what make check covers)
 # make demo       boot a Linux guest with lkvm under real KVM (in the lab)
 # make bench      the benchmarks: figures from one lab run (bench/run)
 # make install    build/lkvm and man/lkvm.1 under PREFIX (default /usr/local)
@@ -70,7 +72,7 @@ HOST_LIBS := $(shell pkg-config --libs check 2>/dev/null) -lfdt
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
-.PHONY: all lkvm lkvm-asan lab-tools unit unit-san check demo bench format format-check \
+.PHONY: all lkvm lkvm-asan lab-tools unit unit-san check check-full demo bench format format-check \
 	clean deps install
 all: lkvm guests lab-tools
 
@@ -127,6 +129,9 @@ deps:
 
 check:
 	scripts/test
+
+check-full:
+	scripts/test --full
 
 demo: deps all
 	tests/lab/run --demo
