@@ -50,6 +50,14 @@ for mode in el1 el2; do
 	ready=$((ready + 1))
 	wait_out "$tag" LKVM-GUEST-READY 180 "$ready" || fail "$mode: the second kernel never got ready: $(grep -a 'LKVM-GUEST-KEXEC' "$W/$tag.out" | tr -d '\r')"
 	grep -a 'LKVM-GUEST-KEXEC\|sdei' "$W/$tag.out" | tr -d '\r' | sed "s/^/lab: $name: guest: /"
+	# What the guest saw first of the firmware's state across the kexec.
+	tail -n +"$from" "$W/$tag.out" | tr -d '\r' >"$W/second.out"
+	for e in 300 100; do
+		grep -qF "sdei_test: after the reboot notifiers: event $e status 0" "$W/second.out" ||
+			fail "$mode: at the kexec, event $e: $(grep -a "after the reboot notifiers: event $e " "$W/second.out" | head -n 1)"
+		grep -qF "sdei_test: event $e status 0 before register" "$W/second.out" ||
+			fail "$mode: the second kernel found event $e: $(grep -a "sdei_test: event $e status" "$W/second.out" | head -n 1)"
+	done
 	# The first kernel's kexec path and the second kernel's probe.
 	p2=$(grep -ac 'SDEI PRIVATE_RESET' "$W/$tag.err")
 	s2=$(grep -ac 'SDEI SHARED_RESET' "$W/$tag.err")
@@ -63,14 +71,6 @@ for mode in el1 el2; do
 	fi
 	[ "$(grep -ac 'LKVM-GUEST-SDEI-TEST loaded events=300,100' "$W/$tag.out")" = 2 ] ||
 		fail "$mode: the module did not load in the second kernel: $(grep -a 'LKVM-GUEST-SDEI-TEST' "$W/$tag.out" | tail -n 1 | tr -d '\r')"
-	# What the guest saw of the firmware's state across the kexec.
-	tail -n +"$from" "$W/$tag.out" | tr -d '\r' >"$W/second.out"
-	for e in 300 100; do
-		grep -qF "sdei_test: after the reboot notifiers: event $e status 0" "$W/second.out" ||
-			fail "$mode: at the kexec, event $e: $(grep -a "after the reboot notifiers: event $e " "$W/second.out" | head -n 1)"
-		grep -qF "sdei_test: event $e status 0 before register" "$W/second.out" ||
-			fail "$mode: the second kernel found event $e: $(grep -a "sdei_test: event $e status" "$W/second.out" | head -n 1)"
-	done
 	signals second 300 - 3
 	signals second1 100 1 2
 	command report
