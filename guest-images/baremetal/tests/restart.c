@@ -54,6 +54,7 @@
 
 /* A FAIL line must not re-raise the UART's interrupt: quiet it first. */
 #define SDEI_TEST "RESTART"
+#define SDEI_TEST_SMP_CHECKS
 #define SDEI_TEST_BEFORE_FAIL() writeb(0, LKVM_UART_BASE + 1)
 #include "sdei-guest.h"
 
@@ -122,8 +123,6 @@ enum restart_fail {
 
 static volatile u64 mpidr0, mpidr1;
 static volatile u64 stage0, stage1; /* each CPU's script position */
-static unsigned int checks; /* cpu0's */
-static volatile unsigned int checks1; /* cpu1's */
 
 /* Set by cpu0 when 300 may run (WAIT printed) and when the line is up. */
 static volatile u64 host_may_signal, line_raised;
@@ -136,27 +135,6 @@ void sdei_complete_returned(u64 ret)
 {
 	fail(RS_F_COMPLETE_RETURNED,
 	     "EVENT_COMPLETE in the handler returned %lld", (s64)ret);
-}
-
-static void count_check(void)
-{
-	if (smp_processor_id() == 0)
-		checks++;
-	else
-		checks1 = checks1 + 1;
-}
-
-static void expect(u64 got, u64 want, int code, const char *what)
-{
-	if (got != want)
-		fail(code, "%s is %#llx (%lld), expected %#llx (%lld)", what,
-		     got, (s64)got, want, (s64)want);
-	count_check();
-}
-
-static u64 sdei(u32 fid, u64 a1, u64 a2)
-{
-	return sdei_call(fid, a1, a2);
 }
 
 static void set_stage(volatile u64 *stage, u64 n)
@@ -285,6 +263,22 @@ static void fresh_mask(void)
 	       "PE_MASK (1: the PE was unmasked)");
 }
 
+/*
+ * This CPU's private events, 0 and 100, registered and enabled (fail()
+ * names the CPU).
+ */
+static void dirty_private(void)
+{
+	expect(do_register(EV0, ARG_EV0, 0, 0), SDEI_SUCCESS, RS_F_DIRTY_SDEI,
+	       "EVENT_REGISTER(0)");
+	expect(sdei(SDEI_EVENT_ENABLE, EV0, 0), SDEI_SUCCESS, RS_F_DIRTY_SDEI,
+	       "EVENT_ENABLE(0)");
+	expect(do_register(EV_PRIVATE, ARG_PRIVATE, 0, 0), SDEI_SUCCESS,
+	       RS_F_DIRTY_SDEI, "EVENT_REGISTER(100)");
+	expect(sdei(SDEI_EVENT_ENABLE, EV_PRIVATE, 0), SDEI_SUCCESS,
+	       RS_F_DIRTY_SDEI, "EVENT_ENABLE(100)");
+}
+
 /* ---- cpu1 ---- */
 
 static void cpu1_main(void *unused)
@@ -296,14 +290,7 @@ static void cpu1_main(void *unused)
 	set_stage(&stage1, 1);
 
 	wait_stage(1); /* cpu0 has dirtied its part */
-	expect(do_register(EV0, ARG_EV0, 0, 0), SDEI_SUCCESS, RS_F_DIRTY_SDEI,
-	       "EVENT_REGISTER(0) on cpu1");
-	expect(sdei(SDEI_EVENT_ENABLE, EV0, 0), SDEI_SUCCESS, RS_F_DIRTY_SDEI,
-	       "EVENT_ENABLE(0) on cpu1");
-	expect(do_register(EV_PRIVATE, ARG_PRIVATE, 0, 0), SDEI_SUCCESS,
-	       RS_F_DIRTY_SDEI, "EVENT_REGISTER(100) on cpu1");
-	expect(sdei(SDEI_EVENT_ENABLE, EV_PRIVATE, 0), SDEI_SUCCESS,
-	       RS_F_DIRTY_SDEI, "EVENT_ENABLE(100) on cpu1");
+	dirty_private();
 	expect(sdei(SDEI_EVENT_STATUS, EV0, 0),
 	       SDEI_STATUS_REGISTERED | SDEI_STATUS_ENABLED, RS_F_DIRTY_STATUS,
 	       "EVENT_STATUS(0) on cpu1 after REGISTER, ENABLE");
@@ -356,14 +343,7 @@ static void dirty_sdei(void)
 {
 	u64 ev;
 
-	expect(do_register(EV0, ARG_EV0, 0, 0), SDEI_SUCCESS, RS_F_DIRTY_SDEI,
-	       "EVENT_REGISTER(0) on cpu0");
-	expect(sdei(SDEI_EVENT_ENABLE, EV0, 0), SDEI_SUCCESS, RS_F_DIRTY_SDEI,
-	       "EVENT_ENABLE(0) on cpu0");
-	expect(do_register(EV_PRIVATE, ARG_PRIVATE, 0, 0), SDEI_SUCCESS,
-	       RS_F_DIRTY_SDEI, "EVENT_REGISTER(100) on cpu0");
-	expect(sdei(SDEI_EVENT_ENABLE, EV_PRIVATE, 0), SDEI_SUCCESS,
-	       RS_F_DIRTY_SDEI, "EVENT_ENABLE(100) on cpu0");
+	dirty_private();
 	expect(do_register(EV_SHARED, ARG_SHARED, SDEI_RM_PE, mpidr1),
 	       SDEI_SUCCESS, RS_F_DIRTY_SDEI,
 	       "EVENT_REGISTER(300, RM_PE cpu1)");

@@ -211,6 +211,38 @@ static inline void sdei_catch_exceptions(void)
 	for (unsigned int i = 0; i < VECTOR_COUNT; i++)
 		install_exception_handler(i, sdei_unexpected_exception);
 }
+
+#ifdef SDEI_TEST_SMP_CHECKS
+/*
+ * For a two-CPU test that also defines SDEI_TEST_SMP_CHECKS: checks
+ * passed on cpu0 and on the other CPU (each CPU counts its own), expect()
+ * that fails the test with code when got is not want, and sdei(), a
+ * shorter sdei_call().
+ */
+static unsigned int checks; /* cpu0's */
+static volatile unsigned int checks1; /* the other CPU's */
+
+static void count_check(void)
+{
+	if (smp_processor_id() == 0)
+		checks++;
+	else
+		checks1 = checks1 + 1;
+}
+
+static void expect(u64 got, u64 want, int code, const char *what)
+{
+	if (got != want)
+		fail(code, "%s is %#llx (%lld), expected %#llx (%lld)", what,
+		     got, (s64)got, want, (s64)want);
+	count_check();
+}
+
+static u64 sdei(u32 fid, u64 a1, u64 a2)
+{
+	return sdei_call(fid, a1, a2);
+}
+#endif
 #endif
 
 #endif

@@ -34,6 +34,7 @@
  * FAIL line and fails through the runtime (0xe000 + vector).
  */
 #define SDEI_TEST "SDEI-SMP"
+#define SDEI_TEST_SMP_CHECKS
 #include "sdei-guest.h"
 
 /* The registered arguments: x1 in the handler. */
@@ -126,8 +127,6 @@ static volatile u64 h_stray; /* handler runs on another CPU index */
 static volatile u64 mpidr0, mpidr1;
 /* Script stages: each CPU writes its own, waits for the other's. */
 static volatile u64 stage0, stage1;
-static unsigned int checks; /* cpu0's */
-static volatile unsigned int checks1; /* cpu1's */
 
 /* ---- the handler (C part) ---- */
 
@@ -161,27 +160,6 @@ void sdei_complete_returned(u64 ret)
 {
 	fail(SMP_F_COMPLETE_RETURNED,
 	     "EVENT_COMPLETE in the handler returned %lld", (s64)ret);
-}
-
-static void count_check(void)
-{
-	if (smp_processor_id() == 0)
-		checks++;
-	else
-		checks1 = checks1 + 1;
-}
-
-static void expect(u64 got, u64 want, int code, const char *what)
-{
-	if (got != want)
-		fail(code, "%s returned %#llx (%lld), want %#llx (%lld)", what,
-		     got, (s64)got, want, (s64)want);
-	count_check();
-}
-
-static u64 sdei(u32 fid, u64 a1, u64 a2)
-{
-	return sdei_call(fid, a1, a2);
 }
 
 static u64 sdei_register(u64 arg)
