@@ -7,7 +7,8 @@
 # make unit-san   the same under AddressSanitizer and UBSan
 # make check      everything CI runs: set-up, build, unit tests, the lab
 # make check-full the same with the lab scenarios make check leaves out
-#                 ("# lab-suite: full": longer runs of what make check covers)
+#                 ("# lab-suite: full"), then the whole lab again with lkvm
+#                 under ASan and UBSan
 # make demo       boot a Linux guest with lkvm under real KVM (in the lab)
 # make bench      the benchmarks: figures from one lab run (bench/run)
 # make install    build/lkvm and man/lkvm.1 under PREFIX (default /usr/local)
