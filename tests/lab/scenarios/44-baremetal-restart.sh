@@ -13,8 +13,8 @@
 # stays running on cpu1 while cpu0 leaves event 0 pending on both vCPUs
 # and resets with PSCI SYSTEM_RESET from inside the bound UART event's
 # handler, the UART's line still high. Three boots at EL1, two at EL2
-# (--nested: each restart costs the teardown of the nested stage-2 MMUs,
-# 15 to 25 s here); at the last boot's WAIT line `lkvm stop` ends it:
+# (--nested: each restart also costs the teardown of the nested stage-2
+# MMUs); at the last boot's WAIT line `lkvm stop` ends it:
 # exit 6. Checks the guest's lines of every boot and lkvm's "restarting it
 # (boot N)" lines.
 # shellcheck source=tests/lab/lib.sh
