@@ -123,8 +123,8 @@ static const char usage_run[] =
 	"  -n, --name NAME       guest name (default guest-<pid>)\n"
 	"      --socket PATH     the control socket at PATH (its folder must exist)\n"
 	"                        instead of <folder>/NAME.sock; the folder is\n"
-	"                        $XDG_RUNTIME_DIR/lkvm, else ~/.lkvm if HOME\n"
-	"                        exists, else /tmp/lkvm-<uid>\n"
+	"                        $XDG_RUNTIME_DIR/lkvm, else ~/.lkvm where HOME\n"
+	"                        can hold it, else /tmp/lkvm-<uid>\n"
 	"      --console serial|virtio\n"
 	"                        console device on stdin/stdout: the 8250 UART\n"
 	"                        (ttyS0, the default) or virtio-console (hvc0)\n"
@@ -188,7 +188,7 @@ static const char usage_list[] =
 	"The guests running as this user: name, pid, vCPUs, memory in MiB and\n"
 	"state (running, paused). Sockets of guests that are gone are removed.\n"
 	"Only the guests whose socket is in the folder are listed\n"
-	"($XDG_RUNTIME_DIR/lkvm, else ~/.lkvm if HOME exists, else\n"
+	"($XDG_RUNTIME_DIR/lkvm, else ~/.lkvm where HOME can hold it, else\n"
 	"/tmp/lkvm-<uid>), not those started with --socket PATH.\n"
 	"  --json    one JSON array\n";
 
