@@ -40,20 +40,8 @@ SYSROOT_STAMP := $(SYSROOT)/.stamp-sandbox
 endif
 ARM64_LIBS := -lfdt -luring -lseccomp -lcap-ng
 
-# The pure core: no ioctls, no threads; builds and runs on any host.
-CORE_SRCS := arm64/image.c arm64/boot.c fdt/fdt.c devices/uart-8250.c \
-	devices/pvpanic.c devices/console-watch.c vmm/console-escape.c \
-	vmm/options.c vmm/log.c vmm/mmio.c vmm/probe.c vmm/control-proto.c \
-	vmm/control-status.c \
-	firmware-emu/sdei-state.c firmware-emu/sdei-catalogue.c \
-	firmware-emu/sdei.c firmware-emu/sdei-dispatch.c firmware-emu/psci.c \
-	devices/virtq.c devices/virtio-mmio.c devices/virtio-blk.c
-# The edge: KVM ioctls, threads, file descriptors.
-EDGE_SRCS := arm64/kvm-vm.c arm64/kvm-vcpu.c devices/serial.c vmm/vcpu.c \
-	vmm/vcpu-hypercall.c vmm/sdei-host.c vmm/control.c vmm/vm-control.c \
-	vmm/vm.c vmm/sandbox.c devices/virtio-dev.c devices/virtio-blk-dev.c \
-	devices/virtio-rng-dev.c devices/virtio-console-dev.c \
-	vmm/run.c vmm/main.c
+# The sources: the pure core and the edge (one list, for the fuzz build too).
+include sources.mk
 LKVM_SRCS := $(CORE_SRCS) $(EDGE_SRCS)
 LKVM_OBJS := $(LKVM_SRCS:%.c=$(BUILD)/arm64/%.o)
 # lkvm under ASan and UBSan (tests/lab/run --asan). The sanitizer runtimes

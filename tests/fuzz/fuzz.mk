@@ -8,8 +8,9 @@
 #   make fuzz-clean   remove $(BUILD)/fuzz (reproducers included)
 #
 # Run from the top of the tree. The top-level Makefile includes this file
-# and gives BUILD and CORE_SRCS; alone (make -f tests/fuzz/fuzz.mk ...) the
-# fallbacks below are used. FUZZ_NAMES="fuzz-virtq fuzz-image" limits the
+# and gives BUILD and CORE_SRCS (from sources.mk); alone (make -f
+# tests/fuzz/fuzz.mk ...) it reads sources.mk itself and builds in
+# build/. FUZZ_NAMES="fuzz-virtq fuzz-image" limits the
 # harnesses built and run. Each run works on a scratch copy of the seed
 # corpus, $(BUILD)/fuzz/corpus-NAME, so the repository's corpus does not
 # grow; a crash fails the target and leaves $(BUILD)/fuzz/NAME-crash-*
@@ -22,15 +23,9 @@ FUZZ_SAVED_GOAL := $(.DEFAULT_GOAL)
 
 BUILD ?= build
 
-# The top-level Makefile's CORE_SRCS, for use without it.
+# The top-level Makefile's source list, for use without it.
 ifndef CORE_SRCS
-CORE_SRCS := arm64/image.c arm64/boot.c fdt/fdt.c devices/uart-8250.c \
-	devices/pvpanic.c devices/console-watch.c vmm/console-escape.c \
-	vmm/options.c vmm/log.c vmm/mmio.c vmm/probe.c vmm/control-proto.c \
-	vmm/control-status.c \
-	firmware-emu/sdei-state.c firmware-emu/sdei-catalogue.c \
-	firmware-emu/sdei.c firmware-emu/sdei-dispatch.c firmware-emu/psci.c \
-	devices/virtq.c devices/virtio-mmio.c devices/virtio-blk.c
+include sources.mk
 endif
 
 FUZZ_CC ?= clang

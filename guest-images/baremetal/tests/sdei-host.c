@@ -7,7 +7,7 @@
  *   --sdei-event 100 (private, normal) --sdei-event 200,critical (private)
  *   --sdei-event 300,shared (normal)
  *
- * The lab scenario (tests/lab/scenarios/39-baremetal-sdei-host.sh) reads
+ * The lab scenario (tests/lab/scenarios/45-baremetal-sdei-host.sh) reads
  * the console: at each "SDEI-HOST: WAIT <what>" line it sends the signal
  * the stage waits for. Stages:
  *
