@@ -289,10 +289,17 @@ kexec_initrd() {
 # messages) and ready (the LKVM-GUEST-READY lines seen so far).
 
 # Where lkvm puts its control sockets (control_dir(), vmm/control-proto.c):
-# $XDG_RUNTIME_DIR/lkvm, else ~/.lkvm if HOME is an existing folder (in L1
-# HOME is /), else /tmp/lkvm-<euid>.
+# $XDG_RUNTIME_DIR/lkvm, else ~/.lkvm where HOME is an existing folder that
+# has .lkvm or where this user may make it (in L1 HOME is /), else
+# /tmp/lkvm-<euid>.
 sockdir=/tmp/lkvm-$(id -u)
-case ${HOME:-} in /*) [ -d "$HOME" ] && sockdir=${HOME%/}/.lkvm ;; esac
+case ${HOME:-} in
+/*)
+	if [ -d "$HOME" ] && { [ -e "${HOME%/}/.lkvm" ] || [ -w "$HOME" ]; }; then
+		sockdir=${HOME%/}/.lkvm
+	fi
+	;;
+esac
 case ${XDG_RUNTIME_DIR:-} in /*) sockdir=${XDG_RUNTIME_DIR%/}/lkvm ;; esac
 
 # report TAG EVENT CPU: the module's latest count for EVENT on CPU (0: none).
