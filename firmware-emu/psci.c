@@ -78,8 +78,13 @@ static int64_t psci_cpu_on(struct psci *p, const struct smccc_call *c,
 		return PSCI_RET_ALREADY_ON;
 	if (p->state[target] == PSCI_CPU_ON_PENDING)
 		return PSCI_RET_ON_PENDING;
-	/* The entry point is a physical address: the MMU is off there. */
-	if (!in_ram(p, arg(c, 1)))
+	/*
+	 * The entry point is a physical address (the MMU is off there) and
+	 * an AArch64 instruction's: with bit 0 set it names none, so
+	 * INVALID_ADDRESS, as Trusted Firmware-A's
+	 * psci_validate_entry_point() answers.
+	 */
+	if (!in_ram(p, arg(c, 1)) || (arg(c, 1) & 1))
 		return PSCI_RET_INVALID_ADDRESS;
 	p->state[target] = PSCI_CPU_ON_PENDING;
 	act->kind = PSCI_ACT_CPU_ON;

@@ -132,6 +132,11 @@ START_TEST(test_psci_cpu_on_bad_target_and_entry)
 			  RET_INVALID_ADDRESS);
 	ck_assert_uint_eq(call(0, FN_CPU_ON64, 0x2, ~0ULL, 0, &act),
 			  RET_INVALID_ADDRESS);
+	/* In RAM but odd: no AArch64 instruction starts there. */
+	ck_assert_uint_eq(call(0, FN_CPU_ON64, 0x2, RAM_BASE + 1, 0, &act),
+			  RET_INVALID_ADDRESS);
+	ck_assert_uint_eq(call(0, FN_CPU_ON32, 0x2, RAM_BASE + 0x1001, 0, &act),
+			  RET_INVALID_ADDRESS);
 	ck_assert_int_eq(act.kind, PSCI_ACT_NONE);
 	/* Nothing changed state. */
 	ck_assert_uint_eq(call(0, FN_AFFINITY_INFO64, 0x2, 0, 0, NULL), 1);
