@@ -145,6 +145,7 @@ int kvm_vcpu_set_mp_state(struct kvm_vcpu *vcpu, uint32_t state)
 #define REG_SPSR_EL2 ARM64_SYS_REG(3, 4, 4, 0, 0)
 #define REG_SCTLR_EL2 ARM64_SYS_REG(3, 4, 1, 0, 0)
 #define REG_VBAR_EL2 ARM64_SYS_REG(3, 4, 12, 0, 0)
+#define REG_HCR_EL2 ARM64_SYS_REG(3, 4, 1, 1, 0)
 
 uint64_t kvm_vcpu_firmware_reg_id(unsigned int reg, bool el2)
 {
@@ -152,11 +153,11 @@ uint64_t kvm_vcpu_firmware_reg_id(unsigned int reg, bool el2)
 	const uint64_t el1_ids[] = { CORE_REG(regs.pc), CORE_REG(regs.pstate),
 				     REG_ELR_EL1,	REG_SPSR_EL1,
 				     REG_SCTLR_EL1,	REG_VBAR_EL1,
-				     REG_MPIDR_EL1 };
+				     REG_MPIDR_EL1,	0 };
 	const uint64_t el2_ids[] = { CORE_REG(regs.pc), CORE_REG(regs.pstate),
 				     REG_ELR_EL2,	REG_SPSR_EL2,
 				     REG_SCTLR_EL2,	REG_VBAR_EL2,
-				     REG_MPIDR_EL1 };
+				     REG_MPIDR_EL1,	REG_HCR_EL2 };
 
 	if (reg <= 30)
 		return CORE_REG(regs.regs[0]) + 2 * reg;

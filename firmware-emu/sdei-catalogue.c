@@ -308,9 +308,15 @@ int sdei_irq_set_level(struct sdei *s, uint32_t intid, unsigned int vcpu,
 	if (!sdei_irq_owned(s, intid, vcpu))
 		return 0;
 	ev = sdei_event_find_intid(s, intid);
-	/* A rising line is one trigger; they coalesce while pending. */
-	if (level && !(sdei_entry(s, ev, vcpu)->state & SDEI_ST_R))
-		sdei_set_pending(s, sdei_entry(s, ev, vcpu), true);
+	/*
+	 * A level interrupt: pending while the line is high (triggers
+	 * coalesce), and no longer once it drops before the event was
+	 * dispatched, as a GIC level interrupt stops being pending when its
+	 * line falls. A running handler is not affected: COMPLETE looks at
+	 * the line again (sdei_irq_repend()).
+	 */
+	if (!(sdei_entry(s, ev, vcpu)->state & SDEI_ST_R))
+		sdei_set_pending(s, sdei_entry(s, ev, vcpu), level);
 	sdei_update_kicks(s, SDEI_NONE);
 	return 1;
 }

@@ -38,6 +38,11 @@
 #define SCTLR_SPAN (1ULL << 23)
 #define SCTLR_DSSBS (1ULL << 44)
 
+/* HCR_EL2 bits that say whose context an EL2 vCPU runs below EL2. */
+#define HCR_VM (1ULL << 0)
+#define HCR_TGE (1ULL << 27)
+#define HCR_E2H (1ULL << 34)
+
 unsigned int sdei_pstate_el(uint64_t pstate)
 {
 	unsigned int mode = pstate & 0x1f;
@@ -56,15 +61,19 @@ unsigned int sdei_pstate_el(uint64_t pstate)
  * SCTLR.SPAN, SSBS per SCTLR.DSSBS, TCO set with MTE, NZCV and DIT kept.
  *  - Built from zero, so that an AArch32 EL0 SPSR (IT, GE, T, E bits) leaves
  *    nothing behind; the fields that survive are decoded by layout.
- *  - PAN: set when SCTLR.SPAN is 0 (at EL2 the rule holds with HCR_EL2.E2H
- *    and TGE set; lkvm's EL2 clients are VHE kernels, which keep TGE set
- *    outside their own guests). Without FEAT_PAN, SPAN is RES1: kept.
+ *  - PAN: set when SCTLR.SPAN is 0, at EL1 always, at EL2 only while
+ *    HCR_EL2.{E2H,TGE} = {1,1} (TakeException: "PSTATE.EL == EL2 &&
+ *    ELIsInHost(EL0)"); otherwise kept. Without FEAT_PAN, SPAN is RES1:
+ *    kept as well.
  *  - SSBS: SCTLR.DSSBS is RES0 without FEAT_SSBS, so the rule also gives 0.
  *  - ALLINT is kept: KVM offers no FEAT_NMI to guests.
+ * hcr is HCR_EL2, read only for a client at EL2.
  */
-uint64_t sdei_handler_pstate(uint64_t interrupted, uint64_t sctlr,
+uint64_t sdei_handler_pstate(uint64_t interrupted, uint64_t sctlr, uint64_t hcr,
 			     unsigned int client_el, bool mte)
 {
+	bool span_rule = client_el == 1 || ((hcr & HCR_E2H) && (hcr & HCR_TGE));
+
 	bool aarch32 = interrupted & SDEI_PSR_MODE32;
 	uint64_t p = client_el == 2 ? PSR_M_EL2H : PSR_M_EL1H;
 
@@ -74,7 +83,7 @@ uint64_t sdei_handler_pstate(uint64_t interrupted, uint64_t sctlr,
 		p |= (interrupted & PSR32_DIT) ? PSR_DIT : 0;
 	else
 		p |= interrupted & (PSR_DIT | PSR_ALLINT);
-	if (!(sctlr & SCTLR_SPAN))
+	if (span_rule && !(sctlr & SCTLR_SPAN))
 		p |= PSR_PAN;
 	else
 		p |= interrupted & PSR_PAN;
@@ -236,12 +245,33 @@ int sdei_next_kick(struct sdei *s)
 
 /* --- Entering a handler. */
 
+/*
+ * Whether vCPU state pstate (and, for a client at EL2, hcr) is the
+ * client's own context, where a handler may be entered. The client is the
+ * highest EL the vCPU has (DEN0054B: the highest Non-secure EL
+ * implemented), so nothing runs above it; below an EL2 client, EL1 and EL0
+ * are its own while HCR_EL2.TGE is set (a VHE host's user space) or stage
+ * 2 is off (an nVHE host's kernel), and a guest of its own otherwise
+ * (TGE = 0, VM = 1): entering the client's handler there would run it on
+ * that guest's EL1 state and stage 2.
+ */
+static bool client_context(const struct sdei *s, uint64_t pstate, uint64_t hcr)
+{
+	unsigned int el = sdei_pstate_el(pstate);
+
+	if (el > s->client_el)
+		return false;
+	if (s->client_el == 1 || el == 2)
+		return true;
+	return (hcr & HCR_TGE) || !(hcr & HCR_VM);
+}
+
 int sdei_dispatch(struct sdei *s, unsigned int vcpu, struct guest_regs *regs)
 {
 	struct sdei_frame frame = { 0 };
 	struct sdei_entry *se;
 	struct sdei_pe *pe;
-	uint64_t sctlr = 0;
+	uint64_t sctlr = 0, hcr = 0;
 	unsigned int ev, i;
 	int ret = 0;
 
@@ -257,16 +287,17 @@ int sdei_dispatch(struct sdei *s, unsigned int vcpu, struct guest_regs *regs)
 	se = sdei_entry(s, ev, vcpu);
 
 	/* Read everything first: a failed read changes no state. */
-	if (reg_get(regs, GUEST_REG_PSTATE, &frame.pstate))
+	if (reg_get(regs, GUEST_REG_PSTATE, &frame.pstate) ||
+	    (s->client_el == 2 && reg_get(regs, GUEST_REG_HCR, &hcr)))
 		goto fail;
 	/*
-	 * An event for the client EL never preempts a higher EL (a nested
-	 * guest's EL2 code when the client is an EL1 kernel): it waits for
-	 * a later stop. Meanwhile this vCPU takes no shared RM_ANY event
-	 * (another one is kicked for it) and is not kicked again; the
-	 * caller retries later (-EAGAIN).
+	 * An event never interrupts a context that is not the client's (a
+	 * guest the client runs): it waits for a later stop. Meanwhile this
+	 * vCPU takes no shared RM_ANY event (another one is kicked for it)
+	 * and is not kicked again for it; the caller stops it again later
+	 * (-EAGAIN).
 	 */
-	if (sdei_pstate_el(frame.pstate) > s->client_el) {
+	if (!client_context(s, frame.pstate, hcr)) {
 		pe->deferred = true;
 		ret = -EAGAIN;
 		goto out;
@@ -294,7 +325,7 @@ int sdei_dispatch(struct sdei *s, unsigned int vcpu, struct guest_regs *regs)
 	    reg_set(regs, GUEST_REG_X0 + 3, frame.pstate) ||
 	    reg_set(regs, GUEST_REG_PC, se->ep) ||
 	    reg_set(regs, GUEST_REG_PSTATE,
-		    sdei_handler_pstate(frame.pstate, sctlr, s->client_el,
+		    sdei_handler_pstate(frame.pstate, sctlr, hcr, s->client_el,
 					s->mte)))
 		goto fail;
 	ret = 1;
@@ -326,7 +357,7 @@ int sdei_event_complete(struct sdei *s, unsigned int vcpu,
 	struct sdei_pe *pe = &s->pes[vcpu];
 	const struct sdei_frame *f;
 	struct sdei_entry *se;
-	uint64_t sctlr = 0;
+	uint64_t sctlr = 0, hcr = 0;
 	unsigned int i;
 	int err = 0;
 
@@ -337,7 +368,9 @@ int sdei_event_complete(struct sdei *s, unsigned int vcpu,
 	se = sdei_entry(s, f->event, vcpu);
 	if (sdei_state_next(se->state, act) < 0)
 		goto out;
-	if (resume && reg_get(regs, GUEST_REG_SCTLR, &sctlr)) {
+	if (resume &&
+	    (reg_get(regs, GUEST_REG_SCTLR, &sctlr) ||
+	     (s->client_el == 2 && reg_get(regs, GUEST_REG_HCR, &hcr)))) {
 		err = -EIO;
 		goto out;
 	}
@@ -355,8 +388,8 @@ int sdei_event_complete(struct sdei *s, unsigned int vcpu,
 		    reg_set(regs, GUEST_REG_SPSR, f->pstate) ||
 		    reg_set(regs, GUEST_REG_PC, addr) ||
 		    reg_set(regs, GUEST_REG_PSTATE,
-			    sdei_handler_pstate(f->pstate, sctlr, s->client_el,
-						s->mte)))
+			    sdei_handler_pstate(f->pstate, sctlr, hcr,
+						s->client_el, s->mte)))
 			err = -EIO;
 	} else {
 		if (reg_set(regs, GUEST_REG_PC, f->pc) ||

@@ -167,7 +167,7 @@ void sdei_abandon_handlers(struct sdei *s, unsigned int vcpu);
 /* Marks kicks for every vCPU other than self with work. */
 void sdei_update_kicks(struct sdei *s, unsigned int self);
 /* PSTATE on handler entry from the interrupted one (SPSR format). */
-uint64_t sdei_handler_pstate(uint64_t interrupted, uint64_t sctlr,
+uint64_t sdei_handler_pstate(uint64_t interrupted, uint64_t sctlr, uint64_t hcr,
 			     unsigned int client_el, bool mte);
 /* The EL a PSTATE (SPSR format) was at. */
 unsigned int sdei_pstate_el(uint64_t pstate);

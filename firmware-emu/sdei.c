@@ -424,19 +424,24 @@ out:
 
 /*
  * DEN0054B SDEI_EVENT_SIGNAL (v1.1): only event 0, to an existing PE
- * (INVALID_PARAMETERS otherwise). The target need not have registered:
- * the trigger stays pending until it does, and REGISTER drops it.
+ * (INVALID_PARAMETERS otherwise), SUCCESS once sent. The signal reaches
+ * the target as Trusted Firmware-A's SGI does (sdei_intr_handler()): a
+ * masked target drops it ("nothing to do for event 0"), so does a target
+ * where event 0 is not registered; where it is registered but disabled or
+ * running, it stays pending until it can run. So no signal waits forever
+ * for a PE that may never unmask or register.
  */
 static int64_t event_signal(struct sdei *s, uint64_t num, uint64_t target)
 {
 	unsigned int t = sdei_vcpu_by_mpidr(s, target);
-	int64_t ret = 0;
+	struct sdei_entry *se;
 
 	if (num != 0 || t == SDEI_NONE)
-		ret = SDEI_E_INVALID;
-	else
-		sdei_set_pending(s, sdei_entry(s, 0, t), true);
-	return ret;
+		return SDEI_E_INVALID;
+	se = sdei_entry(s, 0, t);
+	if (!s->pes[t].masked && (se->state & SDEI_ST_G))
+		sdei_set_pending(s, se, true);
+	return 0;
 }
 
 /* DEN0054B SDEI_FEATURES (v1.1): BIND_SLOTS [31:16] shared, [15:0] private. */

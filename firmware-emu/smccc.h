@@ -57,6 +57,8 @@ enum guest_reg {
 	GUEST_REG_SCTLR,
 	GUEST_REG_VBAR,
 	GUEST_REG_MPIDR,
+	/* HCR_EL2, of a vCPU with EL2 only: which context it runs. */
+	GUEST_REG_HCR,
 	GUEST_NR_REGS,
 };
 

@@ -453,10 +453,30 @@ START_TEST(event_signal)
 	ck_assert_uint_eq(TCALL(&vm, 0, F_SIGNAL, 0, 0x3), R_INVALID);
 	ck_assert_uint_eq(TCALL(&vm, 0, F_SIGNAL, 0, ~0ULL), R_INVALID);
 	ck_assert(!tvm_pending(&vm, 0, 1));
-	/* To a PE that has not registered: accepted, kept pending. */
+	/*
+	 * To a PE that has not registered event 0, or is masked: sent
+	 * (SUCCESS) and dropped there, as Trusted Firmware-A's SGI is, so
+	 * nothing stays pending for a PE that may never take it.
+	 */
 	ck_assert_uint_eq(TCALL(&vm, 0, F_SIGNAL, 0, vm.mpidr[1]), R_OK);
+	ck_assert(!tvm_pending(&vm, 0, 1));
+	TCALL(&vm, 1, F_REGISTER, 0, EP, 0);
+	TCALL(&vm, 1, F_ENABLE, 0);
+	ck_assert_uint_eq(TCALL(&vm, 0, F_SIGNAL, 0, aff(1)), R_OK);
+	ck_assert(!tvm_pending(&vm, 0, 1)); /* masked, as at boot */
+	ck_assert_uint_eq(tvm_drain_kicks(&vm), 0);
+	/* Registered but disabled: pending until EVENT_ENABLE. */
+	TCALL(&vm, 1, F_PE_UNMASK);
+	TCALL(&vm, 1, F_DISABLE, 0);
+	ck_assert_uint_eq(TCALL(&vm, 0, F_SIGNAL, 0, aff(1)), R_OK);
 	ck_assert(tvm_pending(&vm, 0, 1));
+	ck_assert_uint_eq(tvm_drain_kicks(&vm), 0);
+	ck_assert_uint_eq(TCALL(&vm, 1, F_ENABLE, 0), R_OK);
+	ck_assert_int_eq(tvm_dispatch(&vm, 1), 1);
+	ck_assert_uint_eq(vm.rf[1].r[GUEST_REG_X0], 0);
+	/* To itself, registered, enabled, unmasked: pending at once. */
 	ck_assert(!tvm_pending(&vm, 0, 0));
+	tvm_ready(&vm, 0, 0, EP, 0);
 	ck_assert_uint_eq(TCALL(&vm, 0, F_SIGNAL, 0, aff(0)), R_OK);
 	ck_assert(tvm_pending(&vm, 0, 0));
 }
@@ -687,6 +707,35 @@ START_TEST(irq_level_high_at_register)
 }
 END_TEST
 
+/*
+ * A bound level interrupt whose line drops before its event is dispatched
+ * is no longer pending, as a GIC level interrupt; one that drops while its
+ * handler runs leaves nothing for COMPLETE to re-pend.
+ */
+START_TEST(irq_level_drop_before_dispatch)
+{
+	ck_assert_uint_eq(TCALL(&vm, 0, F_BIND, 34), BIND0);
+	TCALL(&vm, 0, F_REGISTER, BIND0, EP, 0, 0, 0);
+	TCALL(&vm, 0, F_ENABLE, BIND0);
+	/* Masked: the event waits, then the line falls. */
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 34, 0, true), 1);
+	ck_assert(tvm_pending(&vm, BIND0, 0));
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 34, 0, false), 1);
+	ck_assert(!tvm_pending(&vm, BIND0, 0));
+	TCALL(&vm, 0, F_PE_UNMASK);
+	ck_assert_int_eq(tvm_dispatch(&vm, 0), 0);
+	ck_assert_uint_eq(tvm_drain_kicks(&vm), 0);
+	/* High again: it runs; low while running: COMPLETE leaves it. */
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 34, 0, true), 1);
+	ck_assert_int_eq(tvm_dispatch(&vm, 0), 1);
+	ck_assert_int_eq(sdei_irq_set_level(vm.s, 34, 0, false), 1);
+	ck_assert(!tvm_pending(&vm, BIND0, 0));
+	ck_assert_uint_eq(TCALL(&vm, 0, SDEI_EVENT_COMPLETE, 0), 0);
+	ck_assert(!tvm_pending(&vm, BIND0, 0));
+	ck_assert_int_eq(tvm_dispatch(&vm, 0), 0);
+}
+END_TEST
+
 /* --- --sdei-event and the configuration. */
 
 START_TEST(parse_event)
@@ -862,6 +911,7 @@ Suite *sdei_calls_suite(void)
 	tcase_add_test(tc, host_trigger_errors);
 	tcase_add_test(tc, irq_level);
 	tcase_add_test(tc, irq_level_high_at_register);
+	tcase_add_test(tc, irq_level_drop_before_dispatch);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(tc4, setup4, teardown);

@@ -18,6 +18,9 @@
 /* SCTLR_ELx: SPAN is bit 23, DSSBS bit 44. */
 #define SPAN (1ULL << 23)
 #define DSSBS (1ULL << 44)
+#define TGE (1ULL << 27)
+#define E2H (1ULL << 34)
+#define HCR_VM (1ULL << 0)
 
 /* Events: 5 private critical, 6 private normal, 10 shared, 11 shared crit. */
 static const struct sdei_event_desc events[] = {
@@ -47,41 +50,52 @@ TVM_FIXTURES(vm, plat);
 START_TEST(handler_pstate)
 {
 	static const struct {
-		uint64_t interrupted, sctlr;
+		uint64_t interrupted, sctlr, hcr;
 		unsigned int el;
 		bool mte;
 		uint64_t want;
 	} t[] = {
 		/* EL0t, PAN kept (SPAN=1): EL1h, DAIF masked. */
-		{ 0x0, SPAN, 1, false, 0x3c5 },
+		{ 0x0, SPAN, 0, 1, false, 0x3c5 },
 		/* SPAN=0: PAN set. */
-		{ 0x0, 0, 1, false, 0x4003c5 },
+		{ 0x0, 0, 0, 1, false, 0x4003c5 },
 		/* EL1h with every bit: NZCV, TCO, DIT, PAN, ALLINT kept;
 		 * UAO, SS, IL, SSBS, BTYPE cleared. */
-		{ 0xf3f03c05, SPAN, 1, false, 0xf34023c5 },
-		/* Same into EL2h, SSBS from DSSBS, TCO with MTE. */
-		{ 0xf3f03c05, DSSBS, 2, true, 0xf34033c9 },
+		{ 0xf3f03c05, SPAN, 0, 1, false, 0xf34023c5 },
+		/* Same into EL2h (a VHE host: E2H, TGE), SSBS from DSSBS, TCO
+		 * with MTE, PAN set from SPAN = 0. */
+		{ 0xf3f03c05, DSSBS, E2H | TGE, 2, true, 0xf34033c9 },
 		/* No TCO before, MTE: set. */
-		{ 0x5, SPAN, 1, true, 0x020003c5 },
+		{ 0x5, SPAN, 0, 1, true, 0x020003c5 },
 		/* AArch32 EL0: NZ..GE, IT, E, T dropped; DIT moves 21 -> 24. */
-		{ 0x662ffe30, SPAN, 1, false, 0x610003c5 },
-		{ 0x662ffe30, SPAN, 1, true, 0x630003c5 },
+		{ 0x662ffe30, SPAN, 0, 1, false, 0x610003c5 },
+		{ 0x662ffe30, SPAN, 0, 1, true, 0x630003c5 },
 		/* AArch32 PAN (bit 22 there too) kept with SPAN=1. */
-		{ 0x400010, SPAN, 1, false, 0x4003c5 },
+		{ 0x400010, SPAN, 0, 1, false, 0x4003c5 },
 		/* EL2h interrupted, EL2 client, DAIF already masked. */
-		{ 0x3c9, SPAN | DSSBS, 2, false, 0x13c9 },
+		{ 0x3c9, SPAN | DSSBS, E2H | TGE, 2, false, 0x13c9 },
+		/*
+		 * EL2 with SPAN = 0 outside the host's own context
+		 * ({E2H,TGE} != {1,1}: a VHE client's guest running, or an
+		 * nVHE client): PAN is kept, neither set nor cleared.
+		 */
+		{ 0x3c9, 0, E2H, 2, false, 0x3c9 },
+		{ 0x4003c9, 0, E2H, 2, false, 0x4003c9 },
+		{ 0x3c9, 0, 0, 2, false, 0x3c9 },
+		{ 0x3c9, 0, TGE, 2, false, 0x3c9 },
+		{ 0x3c9, 0, E2H | TGE, 2, false, 0x4003c9 },
 	};
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(t); i++)
-		ck_assert_msg(sdei_handler_pstate(t[i].interrupted, t[i].sctlr,
-						  t[i].el,
-						  t[i].mte) == t[i].want,
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		uint64_t got = sdei_handler_pstate(t[i].interrupted, t[i].sctlr,
+						   t[i].hcr, t[i].el, t[i].mte);
+
+		ck_assert_msg(got == t[i].want,
 			      "case %u: got 0x%llx, want 0x%llx", i,
-			      (unsigned long long)sdei_handler_pstate(
-				      t[i].interrupted, t[i].sctlr, t[i].el,
-				      t[i].mte),
+			      (unsigned long long)got,
 			      (unsigned long long)t[i].want);
+	}
 }
 END_TEST
 
@@ -257,11 +271,58 @@ START_TEST(el2_client)
 	vm.rf[1].r[GUEST_REG_PSTATE] = T_EL1H;
 	ck_assert_uint_eq(TCALL(&vm, 1, SDEI_VERSION),
 			  (uint64_t)SDEI_NOT_SUPPORTED);
-	/* An EL1 context (a nested guest) can be interrupted. */
-	vm.rf[0].r[GUEST_REG_PSTATE] = T_EL1H;
-	ck_assert_int_eq(sdei_trigger(vm.s, 0, 0), 0);
-	ck_assert_int_eq(tvm_dispatch(&vm, 0), 1);
-	ck_assert_uint_eq(vm.rf[0].r[GUEST_REG_X0 + 3], T_EL1H);
+}
+END_TEST
+
+/*
+ * An EL2 client's handler is entered only in the client's own context:
+ * at EL2, in its user space (HCR_EL2.TGE set), or in an nVHE host's EL1
+ * kernel (stage 2 off); never while a guest of its own runs (TGE = 0,
+ * VM = 1), whatever PSTATE.EL says. The event waits (-EAGAIN, nothing
+ * read but PSTATE and HCR_EL2, nothing written) and is taken at a later
+ * stop in the client's context.
+ */
+START_TEST(el2_client_guest_context)
+{
+	static const struct {
+		uint64_t pstate, hcr;
+		int want;
+	} t[] = {
+		{ T_EL1H, E2H | HCR_VM, -EAGAIN }, /* a VHE host's guest */
+		{ T_EL0T, E2H | HCR_VM, -EAGAIN }, /* its user space */
+		{ T_EL1H, HCR_VM, -EAGAIN }, /* an nVHE host's guest */
+		{ T_EL0T, E2H | TGE, 1 }, /* the VHE host's user space */
+		{ T_EL1H, 0, 1 }, /* an nVHE host's kernel */
+		{ T_EL2H, E2H | HCR_VM, 1 }, /* EL2 itself, guest loaded */
+	};
+	unsigned int i;
+
+	tvm_fini(&vm);
+	plat.client_el = 2;
+	tvm_init(&vm, 1, &plat);
+	plat.client_el = 1;
+	tvm_ready(&vm, 0, 0, EP, 0);
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		struct regfile *rf = &vm.rf[0];
+		uint64_t pc = 0xffff000012340000ULL + 4 * i;
+		unsigned int writes;
+
+		rf->r[GUEST_REG_PSTATE] = t[i].pstate;
+		rf->r[GUEST_REG_HCR] = t[i].hcr;
+		rf->r[GUEST_REG_PC] = pc;
+		writes = rf->writes;
+		ck_assert_int_eq(sdei_trigger(vm.s, 0, 0), 0);
+		ck_assert_msg(tvm_dispatch(&vm, 0) == t[i].want, "case %u", i);
+		if (t[i].want < 0) {
+			ck_assert_uint_eq(rf->writes, writes);
+			ck_assert_uint_eq(rf->r[GUEST_REG_PC], pc);
+			/* Still pending: back in the client, it runs. */
+			rf->r[GUEST_REG_PSTATE] = T_EL2H;
+			ck_assert_int_eq(tvm_dispatch(&vm, 0), 1);
+		}
+		ck_assert_uint_eq(rf->r[GUEST_REG_PC], EP);
+		ck_assert_uint_eq(TCALL(&vm, 0, SDEI_EVENT_COMPLETE, 0), 0);
+	}
 }
 END_TEST
 
@@ -413,11 +474,12 @@ END_TEST
 
 /* --- Pending triggers. */
 
+/* A host trigger (unlike EVENT_SIGNAL) waits for the PE to unmask. */
 START_TEST(pending_while_masked_then_unmask)
 {
 	tvm_ready(&vm, 1, 0, EP, 0);
 	ck_assert_uint_eq(TCALL(&vm, 1, SDEI_PE_MASK), 1);
-	ck_assert_uint_eq(TCALL(&vm, 0, SDEI_EVENT_SIGNAL, 0, aff(1)), R_OK);
+	ck_assert_int_eq(sdei_trigger(vm.s, 0, 1), 0);
 	ck_assert_uint_eq(tvm_drain_kicks(&vm), 0);
 	ck_assert_int_eq(tvm_dispatch(&vm, 1), 0);
 	ck_assert(tvm_pending(&vm, 0, 1));
@@ -1206,6 +1268,7 @@ Suite *sdei_dispatch_suite(void)
 	tcase_add_test(tc, complete_failed_status_is_accepted);
 	tcase_add_test(tc, complete_and_resume);
 	tcase_add_test(tc, el2_client);
+	tcase_add_test(tc, el2_client_guest_context);
 	tcase_add_test(tc, interrupted_el0);
 	tcase_add_test(tc, saved_x0_is_the_return_value);
 	tcase_add_test(tc, critical_preempts_normal);

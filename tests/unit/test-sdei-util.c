@@ -78,8 +78,12 @@ void tvm_init(struct tvm *vm, unsigned int nr, const struct sdei_config *tpl)
 			       (i % 4);
 		regfile_init(&vm->rf[i], i + 1);
 		vm->rf[i].r[GUEST_REG_MPIDR] = vm->mpidr[i];
-		if (cfg.client_el == 2)
+		/* An EL2 client is a VHE host: E2H and TGE set. */
+		if (cfg.client_el == 2) {
 			vm->rf[i].r[GUEST_REG_PSTATE] = T_EL2H;
+			vm->rf[i].r[GUEST_REG_HCR] = (1ULL << 34) |
+						     (1ULL << 27);
+		}
 	}
 	cfg.nr_vcpus = nr;
 	cfg.mpidr = vm->mpidr;
