@@ -89,7 +89,8 @@ asm(".pushsection .text, \"ax\"\n"
 /* Where sdei_call resumes after its HVC/SMC, for this EL's conduit. */
 static inline u64 sdei_call_ret_pc(void)
 {
-	return (u64)(current_el() == 2 ? sdei_call_smc_ret : sdei_call_hvc_ret);
+	return (u64)(rt_current_el() == 2 ? sdei_call_smc_ret :
+					    sdei_call_hvc_ret);
 }
 
 /*
@@ -113,7 +114,7 @@ static inline bool sdei_wait_reach(const volatile u64 *p, u64 want,
 		isb();
 		if (freq && read_sysreg(cntvct_el0) - start > span)
 			break;
-		cpu_relax();
+		rt_cpu_relax();
 	}
 	return *p >= want;
 }
@@ -190,26 +191,27 @@ static void __noreturn __printf(2, 3) fail(int code, const char *fmt, ...)
 #ifdef SDEI_TEST_BEFORE_FAIL
 	SDEI_TEST_BEFORE_FAIL();
 #endif
-	printf(SDEI_TEST ": FAIL cpu%u: ", smp_processor_id());
+	rt_printf(SDEI_TEST ": FAIL cpu%u: ", rt_smp_processor_id());
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	rt_vprintf(fmt, ap);
 	va_end(ap);
-	printf(" (code %d)\n", code);
-	test_fail(code);
+	rt_printf(" (code %d)\n", code);
+	rt_test_fail(code);
 }
 
 static bool sdei_unexpected_exception(struct exception_frame *f, unsigned int v)
 {
-	printf(SDEI_TEST
-	       ": FAIL cpu%u: unexpected exception: vector %u, ESR %#llx, ELR %#llx, FAR %#llx\n",
-	       smp_processor_id(), v, f->esr, f->elr, f->far);
+	rt_printf(
+		SDEI_TEST
+		": FAIL cpu%u: unexpected exception: vector %u, ESR %#llx, ELR %#llx, FAR %#llx\n",
+		rt_smp_processor_id(), v, f->esr, f->elr, f->far);
 	return false;
 }
 
 static inline void sdei_catch_exceptions(void)
 {
 	for (unsigned int i = 0; i < VECTOR_COUNT; i++)
-		install_exception_handler(i, sdei_unexpected_exception);
+		rt_install_exception_handler(i, sdei_unexpected_exception);
 }
 
 #ifdef SDEI_TEST_SMP_CHECKS
@@ -224,7 +226,7 @@ static volatile unsigned int checks1; /* the other CPU's */
 
 static void count_check(void)
 {
-	if (smp_processor_id() == 0)
+	if (rt_smp_processor_id() == 0)
 		checks++;
 	else
 		checks1 = checks1 + 1;
