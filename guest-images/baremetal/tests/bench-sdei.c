@@ -207,7 +207,7 @@ static u64 time_calls(u32 fid, u64 n, u64 want, int code, const char *what)
 
 	t0 = now();
 	for (i = 0; i < n; i++) {
-		r = sdei_call(fid, 0, 0);
+		r = sdei_guest_call(fid, 0, 0);
 		if (r != want)
 			fail(code, "%s call %llu returned %#llx, want %#llx",
 			     what, i, r, want);
@@ -236,7 +236,7 @@ static u64 time_self_signals(u64 mpidr0, u64 n)
 
 	t0 = now();
 	for (i = 0; i < n; i++) {
-		r = sdei_call(SDEI_EVENT_SIGNAL, 0, mpidr0);
+		r = sdei_guest_call(SDEI_EVENT_SIGNAL, 0, mpidr0);
 		if (r != SDEI_SUCCESS)
 			fail(BENCH_F_SELF_SIGNAL,
 			     "EVENT_SIGNAL(0, self) %llu returned %#llx", i, r);
@@ -275,9 +275,9 @@ static int cpu1_run(void)
 	mpidr1 = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
 	if (sdei_register(ARG_CPU1) != SDEI_SUCCESS)
 		return BENCH_F_REGISTER1;
-	if (sdei_call(SDEI_EVENT_ENABLE, 0, 0) != SDEI_SUCCESS)
+	if (sdei_guest_call(SDEI_EVENT_ENABLE, 0, 0) != SDEI_SUCCESS)
 		return BENCH_F_ENABLE1;
-	if (sdei_call(SDEI_PE_UNMASK, 0, 0) != SDEI_SUCCESS)
+	if (sdei_guest_call(SDEI_PE_UNMASK, 0, 0) != SDEI_SUCCESS)
 		return BENCH_F_UNMASK1;
 	smp_mb();
 	cpu1_ready = 1;
@@ -312,7 +312,7 @@ static u64 cross_round(unsigned int i)
 	u64 before = h_count[1], own = h_count[0], t0, r;
 
 	t0 = now();
-	r = sdei_call(SDEI_EVENT_SIGNAL, 0, mpidr1);
+	r = sdei_guest_call(SDEI_EVENT_SIGNAL, 0, mpidr1);
 	if (r != SDEI_SUCCESS)
 		fail(BENCH_F_CROSS_SIGNAL,
 		     "EVENT_SIGNAL(0, cpu1) round %u returned %#llx", i, r);
@@ -348,18 +348,18 @@ int main(void *dtb)
 		  rt_current_el(), rt_current_el() == 2 ? "SMC" : "HVC", freq);
 
 	/* The probe, as Linux does it, and event 0 on cpu0. */
-	v = sdei_call(SDEI_VERSION, 0, 0);
+	v = sdei_guest_call(SDEI_VERSION, 0, 0);
 	if ((s64)v < 0 || ((v >> 48) & 0x7fff) != 1)
 		fail(BENCH_F_VERSION, "SDEI_VERSION returned %#llx", v);
-	expect(sdei_call(SDEI_PRIVATE_RESET, 0, 0), SDEI_SUCCESS,
+	expect(sdei_guest_call(SDEI_PRIVATE_RESET, 0, 0), SDEI_SUCCESS,
 	       BENCH_F_PRIVATE_RESET, "PRIVATE_RESET");
-	expect(sdei_call(SDEI_SHARED_RESET, 0, 0), SDEI_SUCCESS,
+	expect(sdei_guest_call(SDEI_SHARED_RESET, 0, 0), SDEI_SUCCESS,
 	       BENCH_F_SHARED_RESET, "SHARED_RESET");
 
 	/* 1. Forwarded to lkvm against answered in the kernel. */
 	sdei_ns = bench_call(SDEI_VERSION, v, BENCH_F_VERSION_LOOP,
 			     "SDEI_VERSION");
-	v = sdei_call(SMCCC_VERSION_FN, 0, 0);
+	v = sdei_guest_call(SMCCC_VERSION_FN, 0, 0);
 	if ((s64)v < 0)
 		fail(BENCH_F_SMCCC_VERSION, "SMCCC_VERSION returned %#llx", v);
 	smccc_ns = bench_call(SMCCC_VERSION_FN, v, BENCH_F_SMCCC_LOOP,
@@ -371,10 +371,10 @@ int main(void *dtb)
 	/* 2. Self-signalled events on cpu0. */
 	expect(sdei_register(ARG_CPU0), SDEI_SUCCESS, BENCH_F_REGISTER0,
 	       "EVENT_REGISTER(0) on cpu0");
-	expect(sdei_call(SDEI_EVENT_ENABLE, 0, 0), SDEI_SUCCESS,
+	expect(sdei_guest_call(SDEI_EVENT_ENABLE, 0, 0), SDEI_SUCCESS,
 	       BENCH_F_ENABLE0, "EVENT_ENABLE(0) on cpu0");
-	expect(sdei_call(SDEI_PE_UNMASK, 0, 0), SDEI_SUCCESS, BENCH_F_UNMASK0,
-	       "PE_UNMASK on cpu0");
+	expect(sdei_guest_call(SDEI_PE_UNMASK, 0, 0), SDEI_SUCCESS,
+	       BENCH_F_UNMASK0, "PE_UNMASK on cpu0");
 	if (h_count[0] || h_count[1] || h_stray)
 		fail(BENCH_F_SPURIOUS, "handler ran before any signal");
 	n = scale_iters(time_self_signals(mpidr0, CALIB_ITERS), MAX_ITERS);

@@ -343,7 +343,7 @@ nested_normal_handler(u64 ev, u64 arg, u64 pc, u64 pstate)
 	if (!sdei_wait_reach(&crit_ran, 1, HOST_MS))
 		fail(HF_WAIT_HOST, "critical event %u never came", EV_CRITICAL);
 	/* Back from the critical handler's junk resume: still running. */
-	nested_status_normal = sdei_call(SDEI_EVENT_STATUS, 0, 0);
+	nested_status_normal = sdei_guest_call(SDEI_EVENT_STATUS, 0, 0);
 	c->armed = true;
 	return c->junk;
 }
@@ -356,11 +356,12 @@ nested_crit_handler(u64 ev, u64 arg, u64 pc, u64 pstate)
 
 	(void)arg;
 	crit_ran = 1;
-	nested_status_crit =
-		ev == EV_CRITICAL ?
-			sdei_call(SDEI_EVENT_STATUS, 0, 0) << 8 |
-				sdei_call(SDEI_EVENT_STATUS, EV_CRITICAL, 0) :
-			~0ULL;
+	nested_status_crit = ev == EV_CRITICAL ?
+				     sdei_guest_call(SDEI_EVENT_STATUS, 0, 0)
+						     << 8 |
+					     sdei_guest_call(SDEI_EVENT_STATUS,
+							     EV_CRITICAL, 0) :
+				     ~0ULL;
 	c->armed = true;
 	return c->junk;
 }
@@ -437,7 +438,7 @@ static void bystander(void *arg)
 		by_check(rt_smccc_call(PSCI_VERSION_ID, 0, 0, 0).x0 &
 				 0xffffffff,
 			 0x10001, 1);
-		by_check(sdei_call(SDEI_VERSION, 0, 0), sdei_version, 2);
+		by_check(sdei_guest_call(SDEI_VERSION, 0, 0), sdei_version, 2);
 		by_check(rt_smccc_call(PSCI_AFF_INFO64, rt_kvm_vcpu_mpidr(0), 0,
 				       0)
 				 .x0,
@@ -507,7 +508,7 @@ static s64 psci_affinity_model(u64 target, u64 level)
 	return on ? 0 : 1;
 }
 
-static bool psci_implements(u32 fid)
+static bool psci_model_implements(u32 fid)
 {
 	for (unsigned int i = 0; i < RT_ARRAY_SIZE(psci_implemented); i++)
 		if (psci_implemented[i] == fid)
@@ -551,7 +552,7 @@ static s64 psci_model(u32 fid, u64 *a)
 	case PSCI_FEATURES_ID:
 		if ((u32)a1 == SMCCC_VERSION_ID)
 			return 0;
-		return psci_implements((u32)a1) ? 0 : E_NOT_SUPPORTED;
+		return psci_model_implements((u32)a1) ? 0 : E_NOT_SUPPORTED;
 	case PSCI_RESET2_32:
 	case PSCI_RESET2_64:
 		/* An architectural type other than 0 (warm): 5.16.2. */
@@ -691,9 +692,9 @@ static bool sweep_skips(u32 fid)
 /* Leaves cpu0's SDEI state clean: nothing registered, bound or unmasked. */
 static void sdei_clean(void)
 {
-	if (sdei_call(SDEI_PRIVATE_RESET, 0, 0) ||
-	    sdei_call(SDEI_SHARED_RESET, 0, 0) ||
-	    sdei_call(SDEI_PE_MASK, 0, 0) > 1)
+	if (sdei_guest_call(SDEI_PRIVATE_RESET, 0, 0) ||
+	    sdei_guest_call(SDEI_SHARED_RESET, 0, 0) ||
+	    sdei_guest_call(SDEI_PE_MASK, 0, 0) > 1)
 		fail(HF_SETUP, "resetting SDEI failed");
 }
 
@@ -829,14 +830,16 @@ static void expect_sdei(u64 got, u64 want, int code, const char *what)
 static void stage_denied(u64 *mark)
 {
 	for (unsigned int i = 0; i < RT_ARRAY_SIZE(junk_addrs); i++) {
-		expect_sdei(sdei_call(SDEI_EVENT_COMPLETE, 0, 0), SDEI_DENIED,
-			    HF_DENIED, "COMPLETE without an event");
-		expect_sdei(sdei_call(SDEI_EVENT_COMPLETE_AND_RESUME,
-				      junk_addrs[i], 0),
+		expect_sdei(sdei_guest_call(SDEI_EVENT_COMPLETE, 0, 0),
+			    SDEI_DENIED, HF_DENIED,
+			    "COMPLETE without an event");
+		expect_sdei(sdei_guest_call(SDEI_EVENT_COMPLETE_AND_RESUME,
+					    junk_addrs[i], 0),
 			    SDEI_DENIED, HF_DENIED,
 			    "COMPLETE_AND_RESUME to junk without an event");
-		expect_sdei(sdei_call(SDEI_EVENT_CONTEXT, i, 0), SDEI_DENIED,
-			    HF_DENIED, "EVENT_CONTEXT without an event");
+		expect_sdei(sdei_guest_call(SDEI_EVENT_CONTEXT, i, 0),
+			    SDEI_DENIED, HF_DENIED,
+			    "EVENT_CONTEXT without an event");
 		calls += 3;
 	}
 	check_bystander(mark, "denied");
@@ -852,8 +855,8 @@ static u64 sdei_register(u64 ev, u64 entry, u64 arg)
 /* EVENT_SIGNAL of event 0 to this PE. */
 static u64 signal_self(void)
 {
-	return sdei_call(SDEI_EVENT_SIGNAL, 0,
-			 read_sysreg(mpidr_el1) & MPIDR_AFF);
+	return sdei_guest_call(SDEI_EVENT_SIGNAL, 0,
+			       read_sysreg(mpidr_el1) & MPIDR_AFF);
 }
 
 /* Registers event 0 at entry, enabled, the PE unmasked. */
@@ -862,10 +865,10 @@ static void ev0_setup(u64 entry, u64 arg)
 	sdei_clean();
 	expect_sdei(sdei_register(0, entry, arg), SDEI_SUCCESS, HF_SETUP,
 		    "REGISTER of event 0");
-	expect_sdei(sdei_call(SDEI_EVENT_ENABLE, 0, 0), SDEI_SUCCESS, HF_SETUP,
-		    "ENABLE of event 0");
-	expect_sdei(sdei_call(SDEI_PE_UNMASK, 0, 0), SDEI_SUCCESS, HF_SETUP,
-		    "PE_UNMASK");
+	expect_sdei(sdei_guest_call(SDEI_EVENT_ENABLE, 0, 0), SDEI_SUCCESS,
+		    HF_SETUP, "ENABLE of event 0");
+	expect_sdei(sdei_guest_call(SDEI_PE_UNMASK, 0, 0), SDEI_SUCCESS,
+		    HF_SETUP, "PE_UNMASK");
 	calls += 6;
 }
 
@@ -883,7 +886,7 @@ static void stage_junk_entry(u64 *mark)
 			fail(HF_JUNK_ENTRY,
 			     "event 0 at entry %#llx: %llu faults, want 1",
 			     junk_addrs[i], junk_faults - before);
-		expect_sdei(sdei_call(SDEI_EVENT_STATUS, 0, 0),
+		expect_sdei(sdei_guest_call(SDEI_EVENT_STATUS, 0, 0),
 			    SDEI_STATUS_REGISTERED | SDEI_STATUS_ENABLED,
 			    HF_JUNK_ENTRY, "STATUS after the faulting handler");
 		calls += 2;
@@ -908,11 +911,11 @@ static void stage_resume(u64 *mark)
 		if (resume_faults != before + 1)
 			fail(HF_RESUME, "resume to %#llx: %llu faults, want 1",
 			     junk_addrs[i], resume_faults - before);
-		expect_sdei(sdei_call(SDEI_EVENT_STATUS, 0, 0),
+		expect_sdei(sdei_guest_call(SDEI_EVENT_STATUS, 0, 0),
 			    SDEI_STATUS_REGISTERED | SDEI_STATUS_ENABLED,
 			    HF_RESUME, "STATUS after the junk resume");
-		expect_sdei(sdei_call(SDEI_EVENT_COMPLETE, 0, 0), SDEI_DENIED,
-			    HF_RESUME, "a second COMPLETE");
+		expect_sdei(sdei_guest_call(SDEI_EVENT_COMPLETE, 0, 0),
+			    SDEI_DENIED, HF_RESUME, "a second COMPLETE");
 		calls += 3;
 	}
 	rt_printf(
@@ -930,8 +933,8 @@ static void stage_nested(u64 *mark)
 	ev0_setup((u64)nested_normal_entry, 0);
 	expect_sdei(sdei_register(EV_CRITICAL, (u64)nested_crit_entry, 0),
 		    SDEI_SUCCESS, HF_SETUP, "REGISTER of the critical event");
-	expect_sdei(sdei_call(SDEI_EVENT_ENABLE, EV_CRITICAL, 0), SDEI_SUCCESS,
-		    HF_SETUP, "ENABLE of the critical event");
+	expect_sdei(sdei_guest_call(SDEI_EVENT_ENABLE, EV_CRITICAL, 0),
+		    SDEI_SUCCESS, HF_SETUP, "ENABLE of the critical event");
 	resume_ctx[0].junk = junk_addrs[0];
 	resume_ctx[1].junk = junk_addrs[2];
 	crit_ran = 0;
@@ -954,20 +957,20 @@ static void stage_nested(u64 *mark)
 		fail(HF_NESTED,
 		     "back in event 0's handler its STATUS is %#llx, want %#llx",
 		     nested_status_normal, st);
-	expect_sdei(sdei_call(SDEI_EVENT_STATUS, 0, 0),
+	expect_sdei(sdei_guest_call(SDEI_EVENT_STATUS, 0, 0),
 		    SDEI_STATUS_REGISTERED | SDEI_STATUS_ENABLED, HF_NESTED,
 		    "STATUS(0) after both");
-	expect_sdei(sdei_call(SDEI_EVENT_STATUS, EV_CRITICAL, 0),
+	expect_sdei(sdei_guest_call(SDEI_EVENT_STATUS, EV_CRITICAL, 0),
 		    SDEI_STATUS_REGISTERED | SDEI_STATUS_ENABLED, HF_NESTED,
 		    "STATUS(200) after both");
-	expect_sdei(sdei_call(SDEI_EVENT_COMPLETE, 0, 0), SDEI_DENIED,
+	expect_sdei(sdei_guest_call(SDEI_EVENT_COMPLETE, 0, 0), SDEI_DENIED,
 		    HF_NESTED, "COMPLETE after both");
 	checks += 3;
 	/* The lab reads lkvm's status, then says go with event 100. */
 	expect_sdei(sdei_register(EV_NORMAL, (u64)sweep_entry, 0), SDEI_SUCCESS,
 		    HF_SETUP, "REGISTER of event 100");
-	expect_sdei(sdei_call(SDEI_EVENT_ENABLE, EV_NORMAL, 0), SDEI_SUCCESS,
-		    HF_SETUP, "ENABLE of event 100");
+	expect_sdei(sdei_guest_call(SDEI_EVENT_ENABLE, EV_NORMAL, 0),
+		    SDEI_SUCCESS, HF_SETUP, "ENABLE of event 100");
 	st = handler_runs;
 	rt_puts("HOSTILE: WAIT status");
 	if (!sdei_wait_reach(&handler_runs, st + 1, HOST_MS))
@@ -1120,7 +1123,7 @@ int main(void *dtb)
 	rng_state = read_sysreg(cntvct_el0) | 1;
 	rt_printf("HOSTILE: at EL%u, seed %#llx\n", rt_current_el(), rng_state);
 
-	sdei_version = sdei_call(SDEI_VERSION, 0, 0);
+	sdei_version = sdei_guest_call(SDEI_VERSION, 0, 0);
 	if ((s64)sdei_version < 0)
 		fail(HF_SETUP, "no SDEI (VERSION %lld)", (s64)sdei_version);
 	sdei_clean();

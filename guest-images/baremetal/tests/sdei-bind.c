@@ -169,10 +169,12 @@ static void check_refusals(void)
 		{ 1ULL << 32, SDEI_INVALID_PARAMETERS },
 	};
 
-	expect(sdei_call(SDEI_FEATURES, 0, 0), 1ULL << 16, BIND_F_FEATURES,
+	expect(sdei_guest_call(SDEI_FEATURES, 0, 0), 1ULL << 16,
+	       BIND_F_FEATURES,
 	       "FEATURES(BIND_SLOTS): 1 shared slot, 0 private");
 	for (unsigned int i = 0; i < RT_ARRAY_SIZE(refused); i++) {
-		u64 r = sdei_call(SDEI_INTERRUPT_BIND, refused[i].intid, 0);
+		u64 r = sdei_guest_call(SDEI_INTERRUPT_BIND, refused[i].intid,
+					0);
 
 		if (r != refused[i].want)
 			fail(BIND_F_REFUSED,
@@ -184,20 +186,20 @@ static void check_refusals(void)
 
 static u64 check_bind(void)
 {
-	u64 ev = sdei_call(SDEI_INTERRUPT_BIND, UART_INTID, 0);
+	u64 ev = sdei_guest_call(SDEI_INTERRUPT_BIND, UART_INTID, 0);
 
 	if ((s64)ev < 0)
 		fail(BIND_F_BIND, "INTERRUPT_BIND(32) returned %lld", (s64)ev);
 	checks++;
-	expect(sdei_call(SDEI_INTERRUPT_BIND, UART_INTID, 0), ev, BIND_F_BIND,
-	       "INTERRUPT_BIND(32) again");
-	expect(sdei_call(SDEI_EVENT_GET_INFO, ev, SDEI_INFO_TYPE), 1,
+	expect(sdei_guest_call(SDEI_INTERRUPT_BIND, UART_INTID, 0), ev,
+	       BIND_F_BIND, "INTERRUPT_BIND(32) again");
+	expect(sdei_guest_call(SDEI_EVENT_GET_INFO, ev, SDEI_INFO_TYPE), 1,
 	       BIND_F_INFO, "GET_INFO(TYPE): shared");
-	expect(sdei_call(SDEI_EVENT_GET_INFO, ev, SDEI_INFO_PRIORITY), 0,
+	expect(sdei_guest_call(SDEI_EVENT_GET_INFO, ev, SDEI_INFO_PRIORITY), 0,
 	       BIND_F_INFO, "GET_INFO(PRIORITY): normal");
-	expect(sdei_call(SDEI_EVENT_GET_INFO, ev, SDEI_INFO_SIGNALED), 0,
+	expect(sdei_guest_call(SDEI_EVENT_GET_INFO, ev, SDEI_INFO_SIGNALED), 0,
 	       BIND_F_INFO, "GET_INFO(SIGNALED): not signalable");
-	expect(sdei_call(SDEI_EVENT_ENABLE, ev, 0), SDEI_DENIED,
+	expect(sdei_guest_call(SDEI_EVENT_ENABLE, ev, 0), SDEI_DENIED,
 	       BIND_F_ENABLE_EARLY, "ENABLE before REGISTER");
 	rt_printf("SDEI-BIND: INTID 32 bound to event %#llx\n", ev);
 	return ev;
@@ -224,7 +226,7 @@ static void check_handover(u64 ev)
 	checks++;
 	if (h_count)
 		fail(BIND_F_DELIVERY, "the handler ran before ENABLE");
-	expect(sdei_call(SDEI_EVENT_ENABLE, ev, 0), SDEI_SUCCESS,
+	expect(sdei_guest_call(SDEI_EVENT_ENABLE, ev, 0), SDEI_SUCCESS,
 	       BIND_F_REGISTER, "ENABLE");
 	if (!wait_count(1))
 		fail(BIND_F_DELIVERY,
@@ -265,11 +267,11 @@ static void check_release(u64 ev)
 	u64 before = h_count;
 	bool at_gic;
 
-	expect(sdei_call(SDEI_INTERRUPT_RELEASE, ev, 0), SDEI_DENIED,
+	expect(sdei_guest_call(SDEI_INTERRUPT_RELEASE, ev, 0), SDEI_DENIED,
 	       BIND_F_RELEASE, "RELEASE while registered");
-	expect(sdei_call(SDEI_EVENT_UNREGISTER, ev, 0), SDEI_SUCCESS,
+	expect(sdei_guest_call(SDEI_EVENT_UNREGISTER, ev, 0), SDEI_SUCCESS,
 	       BIND_F_RELEASE, "UNREGISTER");
-	expect(sdei_call(SDEI_INTERRUPT_RELEASE, ev, 0), SDEI_SUCCESS,
+	expect(sdei_guest_call(SDEI_INTERRUPT_RELEASE, ev, 0), SDEI_SUCCESS,
 	       BIND_F_RELEASE, "RELEASE");
 	uart_line(true);
 	at_gic = gic_pending();
@@ -287,30 +289,30 @@ static void check_release(u64 ev)
 
 static void check_shared_reset(void)
 {
-	u64 ev = sdei_call(SDEI_INTERRUPT_BIND, UART_INTID, 0);
+	u64 ev = sdei_guest_call(SDEI_INTERRUPT_BIND, UART_INTID, 0);
 
 	if ((s64)ev < 0 || register_bound(ev) != SDEI_SUCCESS ||
-	    sdei_call(SDEI_EVENT_UNREGISTER, ev, 0) != SDEI_SUCCESS)
+	    sdei_guest_call(SDEI_EVENT_UNREGISTER, ev, 0) != SDEI_SUCCESS)
 		fail(BIND_F_SHARED_RESET, "BIND, REGISTER, UNREGISTER again");
-	expect(sdei_call(SDEI_SHARED_RESET, 0, 0), SDEI_SUCCESS,
+	expect(sdei_guest_call(SDEI_SHARED_RESET, 0, 0), SDEI_SUCCESS,
 	       BIND_F_SHARED_RESET, "SHARED_RESET");
-	expect(sdei_call(SDEI_INTERRUPT_RELEASE, ev, 0),
+	expect(sdei_guest_call(SDEI_INTERRUPT_RELEASE, ev, 0),
 	       SDEI_INVALID_PARAMETERS, BIND_F_SHARED_RESET,
 	       "RELEASE after SHARED_RESET released it");
 }
 
 int main(void *dtb)
 {
-	u64 ev, v = sdei_call(SDEI_VERSION, 0, 0);
+	u64 ev, v = sdei_guest_call(SDEI_VERSION, 0, 0);
 
 	(void)dtb;
 	if ((s64)v < 0 || (v >> 48) != 1)
 		fail(BIND_F_VERSION, "VERSION returned %#llx", v);
-	if (sdei_call(SDEI_PRIVATE_RESET, 0, 0) != SDEI_SUCCESS ||
-	    sdei_call(SDEI_SHARED_RESET, 0, 0) != SDEI_SUCCESS)
+	if (sdei_guest_call(SDEI_PRIVATE_RESET, 0, 0) != SDEI_SUCCESS ||
+	    sdei_guest_call(SDEI_SHARED_RESET, 0, 0) != SDEI_SUCCESS)
 		fail(BIND_F_RESET, "PRIVATE_RESET or SHARED_RESET failed");
-	expect(sdei_call(SDEI_PE_UNMASK, 0, 0), SDEI_SUCCESS, BIND_F_RESET,
-	       "PE_UNMASK");
+	expect(sdei_guest_call(SDEI_PE_UNMASK, 0, 0), SDEI_SUCCESS,
+	       BIND_F_RESET, "PE_UNMASK");
 	gic_set_level_triggered();
 	check_refusals();
 	ev = check_bind();

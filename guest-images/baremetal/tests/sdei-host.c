@@ -302,7 +302,7 @@ host_regs_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 	(void)pc;
 	(void)pstate;
 	for (unsigned int i = 0; i < 18; i++)
-		regs_context[i] = sdei_call(SDEI_EVENT_CONTEXT, i, 0);
+		regs_context[i] = sdei_guest_call(SDEI_EVENT_CONTEXT, i, 0);
 	loop_area.flag = 1;
 	dsb(sy);
 }
@@ -375,13 +375,13 @@ static void stage_regs(void)
 {
 	setup_call(do_register(EV_NORMAL, host_regs_entry, ARG_REGS, 0, 0),
 		   "REGISTER(100) on cpu0");
-	setup_call(sdei_call(SDEI_EVENT_ENABLE, EV_NORMAL, 0),
+	setup_call(sdei_guest_call(SDEI_EVENT_ENABLE, EV_NORMAL, 0),
 		   "ENABLE(100) on cpu0");
 	rt_printf("SDEI-HOST: WAIT regs\n");
 	host_regs_loop(&loop_area);
 	check_regs_entry();
 	check_regs_after();
-	setup_call(sdei_call(SDEI_EVENT_UNREGISTER, EV_NORMAL, 0),
+	setup_call(sdei_guest_call(SDEI_EVENT_UNREGISTER, EV_NORMAL, 0),
 		   "UNREGISTER(100) on cpu0");
 }
 
@@ -450,8 +450,8 @@ host_normal_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 	if (nesting_test) {
 		u64 before = n_critical[cpu];
 
-		sdei_call(SDEI_EVENT_SIGNAL, 0,
-			  read_sysreg(mpidr_el1) & MPIDR_HWID_MASK);
+		sdei_guest_call(SDEI_EVENT_SIGNAL, 0,
+				read_sysreg(mpidr_el1) & MPIDR_HWID_MASK);
 		rt_puts("SDEI-HOST: WAIT critical");
 		/* Bounded: main reports the missing critical event. */
 		isb();
@@ -474,8 +474,8 @@ host_critical_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 	if (event != EV_CRITICAL || arg != ARG_CRITICAL)
 		shared_arg_bad = shared_arg_bad + 1;
 	crit_pc = pc;
-	crit_status_normal = sdei_call(SDEI_EVENT_STATUS, EV_NORMAL, 0);
-	crit_status_crit = sdei_call(SDEI_EVENT_STATUS, EV_CRITICAL, 0);
+	crit_status_normal = sdei_guest_call(SDEI_EVENT_STATUS, EV_NORMAL, 0);
+	crit_status_crit = sdei_guest_call(SDEI_EVENT_STATUS, EV_CRITICAL, 0);
 	n_critical[cpu] = n_critical[cpu] + 1;
 	dsb(sy);
 }
@@ -490,8 +490,9 @@ host_shared_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 	if (event != EV_SHARED || arg != ARG_SHARED)
 		shared_arg_bad = shared_arg_bad + 1;
 	if (unregister_test) {
-		unreg_ret = sdei_call(SDEI_EVENT_UNREGISTER, EV_SHARED, 0);
-		unreg_status = sdei_call(SDEI_EVENT_STATUS, EV_SHARED, 0);
+		unreg_ret =
+			sdei_guest_call(SDEI_EVENT_UNREGISTER, EV_SHARED, 0);
+		unreg_status = sdei_guest_call(SDEI_EVENT_STATUS, EV_SHARED, 0);
 	}
 	n_shared[cpu] = n_shared[cpu] + 1;
 	n_shared_any = n_shared_any + 1;
@@ -528,9 +529,11 @@ static void stage_nesting(void)
 		   "REGISTER(200) on cpu0");
 	setup_call(do_register(0, host_ev0_entry, ARG_EV0, 0, 0),
 		   "REGISTER(0) on cpu0");
-	setup_call(sdei_call(SDEI_EVENT_ENABLE, EV_NORMAL, 0), "ENABLE(100)");
-	setup_call(sdei_call(SDEI_EVENT_ENABLE, EV_CRITICAL, 0), "ENABLE(200)");
-	setup_call(sdei_call(SDEI_EVENT_ENABLE, 0, 0), "ENABLE(0)");
+	setup_call(sdei_guest_call(SDEI_EVENT_ENABLE, EV_NORMAL, 0),
+		   "ENABLE(100)");
+	setup_call(sdei_guest_call(SDEI_EVENT_ENABLE, EV_CRITICAL, 0),
+		   "ENABLE(200)");
+	setup_call(sdei_guest_call(SDEI_EVENT_ENABLE, 0, 0), "ENABLE(0)");
 	nesting_test = true;
 	wait_host("normal", &n_normal[0], 1);
 	nesting_test = false;
@@ -580,16 +583,16 @@ static void cpu1_main(void *unused)
 {
 	(void)unused;
 	if (do_register(EV_NORMAL, host_normal_entry, ARG_NORMAL, 0, 0) ||
-	    sdei_call(SDEI_EVENT_ENABLE, EV_NORMAL, 0) ||
-	    sdei_call(SDEI_PE_UNMASK, 0, 0))
+	    sdei_guest_call(SDEI_EVENT_ENABLE, EV_NORMAL, 0) ||
+	    sdei_guest_call(SDEI_PE_UNMASK, 0, 0))
 		cpu1_err = HOST_F_SETUP;
 	at1 = C1_READY;
 	cpu1_wait(C1_MASKED);
-	if (sdei_call(SDEI_PE_MASK, 0, 0) != 1)
+	if (sdei_guest_call(SDEI_PE_MASK, 0, 0) != 1)
 		cpu1_err = HOST_F_SETUP;
 	at1 = C1_MASKED;
 	cpu1_wait(C1_UNMASKED);
-	sdei_call(SDEI_PE_UNMASK, 0, 0);
+	sdei_guest_call(SDEI_PE_UNMASK, 0, 0);
 	/* The completion of that call ran the pending event. */
 	at1 = C1_UNMASKED;
 	cpu1_wait(C1_DONE);
@@ -608,20 +611,21 @@ static void cpu1_goto(u64 stage)
 
 static u64 routed(u64 info)
 {
-	return sdei_call(SDEI_EVENT_GET_INFO, EV_SHARED, info);
+	return sdei_guest_call(SDEI_EVENT_GET_INFO, EV_SHARED, info);
 }
 
 static void route_to(u64 mode, u64 aff)
 {
 	u64 status = SDEI_STATUS_RUNNING;
 
-	setup_call(sdei_call(SDEI_EVENT_DISABLE, EV_SHARED, 0), "DISABLE(300)");
+	setup_call(sdei_guest_call(SDEI_EVENT_DISABLE, EV_SHARED, 0),
+		   "DISABLE(300)");
 	/*
 	 * ROUTING_SET needs the event not running: the handler on the other
 	 * CPU counted its run before its COMPLETE reached lkvm.
 	 */
 	for (unsigned int i = 0; i < STAGE_MS / 10; i++) {
-		status = sdei_call(SDEI_EVENT_STATUS, EV_SHARED, 0);
+		status = sdei_guest_call(SDEI_EVENT_STATUS, EV_SHARED, 0);
 		if (!(status & SDEI_STATUS_RUNNING))
 			break;
 		sdei_delay_ms(10);
@@ -633,7 +637,8 @@ static void route_to(u64 mode, u64 aff)
 				  0, 0, 0, 0)
 			   .x0,
 		   "ROUTING_SET(300)");
-	setup_call(sdei_call(SDEI_EVENT_ENABLE, EV_SHARED, 0), "ENABLE(300)");
+	setup_call(sdei_guest_call(SDEI_EVENT_ENABLE, EV_SHARED, 0),
+		   "ENABLE(300)");
 }
 
 static void stage_routing(void)
@@ -643,7 +648,8 @@ static void stage_routing(void)
 	setup_call(do_register(EV_SHARED, host_shared_entry, ARG_SHARED,
 			       SDEI_RM_PE, mpidr1),
 		   "REGISTER(300, RM_PE cpu1)");
-	setup_call(sdei_call(SDEI_EVENT_ENABLE, EV_SHARED, 0), "ENABLE(300)");
+	setup_call(sdei_guest_call(SDEI_EVENT_ENABLE, EV_SHARED, 0),
+		   "ENABLE(300)");
 	expect(routed(SDEI_INFO_ROUTING_MODE), SDEI_RM_PE, HOST_F_ROUTE_INFO,
 	       "GET_INFO(300, ROUTING_MODE)");
 	expect(routed(SDEI_INFO_ROUTING_AFF), mpidr1, HOST_F_ROUTE_INFO,
@@ -658,11 +664,12 @@ static void stage_routing(void)
 		       .x0,
 	       SDEI_INVALID_PARAMETERS, HOST_F_ROUTE_ERRORS,
 	       "ROUTING_SET of a private event");
-	expect(sdei_call(SDEI_EVENT_GET_INFO, EV_NORMAL,
-			 SDEI_INFO_ROUTING_MODE),
+	expect(sdei_guest_call(SDEI_EVENT_GET_INFO, EV_NORMAL,
+			       SDEI_INFO_ROUTING_MODE),
 	       SDEI_INVALID_PARAMETERS, HOST_F_ROUTE_ERRORS,
 	       "GET_INFO(ROUTING_MODE) of a private event");
-	setup_call(sdei_call(SDEI_EVENT_DISABLE, EV_SHARED, 0), "DISABLE(300)");
+	setup_call(sdei_guest_call(SDEI_EVENT_DISABLE, EV_SHARED, 0),
+		   "DISABLE(300)");
 	expect(rt_smccc_call7(SDEI_EVENT_ROUTING_SET, EV_SHARED, SDEI_RM_PE,
 			      0xff, 0, 0, 0, 0)
 		       .x0,
@@ -673,7 +680,8 @@ static void stage_routing(void)
 		       .x0,
 	       SDEI_INVALID_PARAMETERS, HOST_F_ROUTE_ERRORS,
 	       "ROUTING_SET with flags 2");
-	setup_call(sdei_call(SDEI_EVENT_ENABLE, EV_SHARED, 0), "ENABLE(300)");
+	setup_call(sdei_guest_call(SDEI_EVENT_ENABLE, EV_SHARED, 0),
+		   "ENABLE(300)");
 	wait_host("route-pe1", &n_shared[1], 1);
 	if (n_shared[0])
 		fail(HOST_F_ROUTE_PE1, "RM_PE to cpu1 also ran on cpu0");
@@ -722,7 +730,7 @@ static void stage_unregister(void)
 	       "EVENT_STATUS(300) after that UNREGISTER");
 	/* The handler may run on cpu1: its COMPLETE comes a little later. */
 	for (unsigned int i = 0; i < STAGE_MS / 10 && status; i++) {
-		status = sdei_call(SDEI_EVENT_STATUS, EV_SHARED, 0);
+		status = sdei_guest_call(SDEI_EVENT_STATUS, EV_SHARED, 0);
 		if (status)
 			sdei_delay_ms(10);
 	}
@@ -767,12 +775,12 @@ int main(void *dtb)
 	mpidr1 = rt_kvm_vcpu_mpidr(1);
 	rt_printf("SDEI-HOST: at EL%u, cpu0 MPIDR %#llx\n", rt_current_el(),
 		  mpidr0);
-	v = sdei_call(SDEI_VERSION, 0, 0);
+	v = sdei_guest_call(SDEI_VERSION, 0, 0);
 	if ((s64)v < 0 || (v >> 48) != 1)
 		fail(HOST_F_VERSION, "VERSION returned %#llx", v);
-	setup_call(sdei_call(SDEI_PRIVATE_RESET, 0, 0), "PRIVATE_RESET");
-	setup_call(sdei_call(SDEI_SHARED_RESET, 0, 0), "SHARED_RESET");
-	setup_call(sdei_call(SDEI_PE_UNMASK, 0, 0), "PE_UNMASK on cpu0");
+	setup_call(sdei_guest_call(SDEI_PRIVATE_RESET, 0, 0), "PRIVATE_RESET");
+	setup_call(sdei_guest_call(SDEI_SHARED_RESET, 0, 0), "SHARED_RESET");
+	setup_call(sdei_guest_call(SDEI_PE_UNMASK, 0, 0), "PE_UNMASK on cpu0");
 	if (rt_cpu_on(1, mpidr1, cpu1_main, NULL))
 		fail(HOST_F_CPU_ON, "rt_cpu_on(1) failed: run with -c 2");
 	cpu1_goto(C1_READY);

@@ -189,10 +189,10 @@ static void wait_stage(unsigned int n)
 	smp_mb();
 }
 
-/* The PC after sdei_call's HVC or SMC: x2 of a handler entered there. */
+/* The PC after sdei_guest_call's HVC or SMC: x2 of a handler entered there. */
 static u64 call_return_pc(void)
 {
-	return sdei_call_ret_pc();
+	return sdei_guest_call_ret_pc();
 }
 
 /* The handler ran on cpu with this argument, as that CPU, for event 0. */

@@ -5,7 +5,7 @@
  *
  *  1. VERSION is 1.1.
  *  2. PRIVATE_RESET and SHARED_RESET (the Linux client's probe) succeed.
- *  3. Event 0 registers with sdei_entry (the trampoline below), enables,
+ *  3. Event 0 registers with sdei_test_entry (the trampoline below), enables,
  *     and reads back: STATUS registered|enabled, GET_INFO private, normal
  *     priority, signalable, no routing (private).
  *  4. The PE starts masked: EVENT_SIGNAL succeeds but the handler does not
@@ -125,7 +125,7 @@ enum sdei_fail {
 
 /* ---- assembly: the handler's entry, its resume address, the calls ---- */
 
-/* x4..x17, SP and PSTATE as sdei_entry found them. */
+/* x4..x17, SP and PSTATE as sdei_test_entry found them. */
 struct sdei_entry_regs {
 	u64 x[14]; /* x4..x17 */
 	u64 sp;
@@ -157,7 +157,7 @@ _Static_assert(offsetof(struct sdei_ccall_out, sp_after) == 232, "asm offsets");
 _Static_assert(offsetof(struct sdei_ccall_out, sp_before) == 248,
 	       "asm offsets");
 
-/* How the handler leaves: x0 and x1 of the call sdei_entry makes. */
+/* How the handler leaves: x0 and x1 of the call sdei_test_entry makes. */
 struct sdei_exit {
 	u64 fid;
 	u64 arg;
@@ -166,7 +166,7 @@ struct sdei_exit {
 struct sdei_entry_regs sdei_entry_regs;
 struct sdei_resume_regs sdei_resume_regs;
 
-void sdei_entry(void);
+void sdei_test_entry(void);
 void sdei_resume(void);
 void sdei_stray_resume(void);
 /*
@@ -184,8 +184,8 @@ void sdei_exit_returned(u64 fid, u64 ret) __noreturn;
 void sdei_stray_resumed(void) __noreturn;
 
 /*
- * sdei_entry: the handler's entry point. SP is the interrupted SP and every
- * register but x0..x3 the interrupted one: x0..x17 come back with
+ * sdei_test_entry: the handler's entry point. SP is the interrupted SP and
+ * every register but x0..x3 the interrupted one: x0..x17 come back with
  * EVENT_COMPLETE, so only x18, x29 and x30 (besides what C keeps) need
  * saving. Records x4..x17, SP, DAIF, CurrentEL and SPSel before touching
  * them, calls sdei_handler(x0..x3), and exits with the call it returns
@@ -196,10 +196,10 @@ void sdei_stray_resumed(void) __noreturn;
  * those and ERETs to it, like the IRQ vector Linux resumes to.
  */
 asm(".pushsection .text, \"ax\"\n"
-    "	.globl	sdei_entry\n"
-    "	.type	sdei_entry, %function\n"
+    "	.globl	sdei_test_entry\n"
+    "	.type	sdei_test_entry, %function\n"
     "	.balign	4\n"
-    "sdei_entry:\n"
+    "sdei_test_entry:\n"
     "	stp	x29, x30, [sp, #-32]!\n"
     "	str	x18, [sp, #16]\n"
     "	adrp	x30, sdei_entry_regs\n"
@@ -233,7 +233,7 @@ asm(".pushsection .text, \"ax\"\n"
     "2:	mov	x1, x0\n"
     "	mov	x0, x2\n"
     "	bl	sdei_exit_returned\n"
-    "	.size	sdei_entry, . - sdei_entry\n"
+    "	.size	sdei_test_entry, . - sdei_test_entry\n"
     "\n"
     "	.globl	sdei_resume\n"
     "	.type	sdei_resume, %function\n"
@@ -599,7 +599,7 @@ int main(void *dtb)
 	       "EVENT_STATUS(0) before REGISTER");
 
 	/* 3. Event 0: register, enable, read back. */
-	r = rt_smccc_call7(SDEI_EVENT_REGISTER, 0, (u64)sdei_entry,
+	r = rt_smccc_call7(SDEI_EVENT_REGISTER, 0, (u64)sdei_test_entry,
 			   SDEI_TEST_ARG, 0, 0, 0, 0)
 		    .x0;
 	expect(r, SDEI_SUCCESS, SDEI_F_REGISTER, "EVENT_REGISTER(0)");
@@ -675,13 +675,13 @@ int main(void *dtb)
 	checks++;
 
 	/* 6. Errors. */
-	r = rt_smccc_call7(SDEI_EVENT_REGISTER, 0, (u64)sdei_entry,
+	r = rt_smccc_call7(SDEI_EVENT_REGISTER, 0, (u64)sdei_test_entry,
 			   SDEI_TEST_ARG, 0, 0, 0, 0)
 		    .x0;
 	expect(r, SDEI_DENIED, SDEI_F_REREGISTER,
 	       "EVENT_REGISTER(0) while registered");
 	r = rt_smccc_call7(SDEI_EVENT_REGISTER, SDEI_UNDECLARED_EVENT,
-			   (u64)sdei_entry, SDEI_TEST_ARG, 0, 0, 0, 0)
+			   (u64)sdei_test_entry, SDEI_TEST_ARG, 0, 0, 0, 0)
 		    .x0;
 	expect(r, SDEI_INVALID_PARAMETERS, SDEI_F_UNDECLARED,
 	       "EVENT_REGISTER(12345), undeclared");
