@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Console output on lkvm's 8250 UART (arm64/layout.h: byte-wide registers
- * at LKVM_UART_BASE, reg-shift 0) and the printf family.
+ * at LKVM_UART_BASE, reg-shift 0) and the rt_printf family.
  */
 #include "rt-internal.h"
 
 #include "arm64/layout.h"
 
-#define UART_THR 0 /* transmit holding register */
-#define UART_LSR 5 /* line status register */
-#define UART_LSR_THRE 0x20 /* THR empty: the next byte may be written */
+#define RT_UART_THR 0 /* transmit holding register */
+#define RT_UART_LSR 5 /* line status register */
+#define RT_UART_LSR_THRE 0x20 /* THR empty: the next byte may be written */
 
 /*
  * lkvm transmits at once, so THRE should always be set. Should it never be,
  * say so once and write without waiting, rather than hang with no output.
  */
-#define UART_POLL_LIMIT 1000
+#define RT_UART_POLL_LIMIT 1000
 
 static bool uart_no_thre;
 
@@ -24,9 +24,9 @@ static void uart_putc(char c)
 	unsigned int i;
 
 	for (i = 0; !READ_ONCE(uart_no_thre); i++) {
-		if (readb(LKVM_UART_BASE + UART_LSR) & UART_LSR_THRE)
+		if (rt_readb(LKVM_UART_BASE + RT_UART_LSR) & RT_UART_LSR_THRE)
 			break;
-		if (i == UART_POLL_LIMIT) {
+		if (i == RT_UART_POLL_LIMIT) {
 			static const char msg[] =
 				"\r\nbaremetal: UART LSR never shows THRE; "
 				"writing without waiting\r\n";
@@ -34,11 +34,11 @@ static void uart_putc(char c)
 
 			WRITE_ONCE(uart_no_thre, true);
 			for (p = msg; *p; p++)
-				writeb(*p, LKVM_UART_BASE + UART_THR);
+				rt_writeb(*p, LKVM_UART_BASE + RT_UART_THR);
 		}
-		cpu_relax();
+		rt_cpu_relax();
 	}
-	writeb(c, LKVM_UART_BASE + UART_THR);
+	rt_writeb(c, LKVM_UART_BASE + RT_UART_THR);
 }
 
 /* A terminal in raw mode needs the carriage return. */
@@ -63,7 +63,7 @@ static bool console_lock(void)
 
 	if (!READ_ONCE(rt_smp_active))
 		return false;
-	me = smp_processor_id() + 1;
+	me = rt_smp_processor_id() + 1;
 	if (__atomic_load_n(&console_owner, __ATOMIC_RELAXED) == me)
 		return false;
 	for (;;) {
@@ -72,7 +72,7 @@ static bool console_lock(void)
 						false, __ATOMIC_ACQUIRE,
 						__ATOMIC_RELAXED))
 			return true;
-		cpu_relax();
+		rt_cpu_relax();
 	}
 }
 
@@ -84,13 +84,13 @@ static void console_unlock(bool locked)
 
 /* ---- formatting ---- */
 
-struct out {
+struct rt_out {
 	char *buf; /* NULL: the console */
 	size_t size;
 	size_t len; /* characters produced, also those that did not fit */
 };
 
-static void out_char(struct out *o, char c)
+static void out_char(struct rt_out *o, char c)
 {
 	if (!o->buf)
 		rt_console_putc(c);
@@ -99,7 +99,7 @@ static void out_char(struct out *o, char c)
 	o->len++;
 }
 
-static void out_pad(struct out *o, char c, int n)
+static void out_pad(struct rt_out *o, char c, int n)
 {
 	while (n-- > 0)
 		out_char(o, c);
@@ -115,9 +115,9 @@ struct spec {
 	int prec; /* -1: none given */
 };
 
-static void out_string(struct out *o, const char *s, const struct spec *sp)
+static void out_string(struct rt_out *o, const char *s, const struct spec *sp)
 {
-	size_t n = sp->prec >= 0 ? strnlen(s, sp->prec) : strlen(s);
+	size_t n = sp->prec >= 0 ? rt_strnlen(s, sp->prec) : rt_strlen(s);
 	int pad = sp->width > (int)n ? sp->width - (int)n : 0;
 
 	if (!sp->left)
@@ -129,7 +129,7 @@ static void out_string(struct out *o, const char *s, const struct spec *sp)
 }
 
 /* prefix_0x: always "0x", as %p wants, not only for '#' and a non-zero. */
-static void out_number(struct out *o, u64 val, bool neg, unsigned int base,
+static void out_number(struct rt_out *o, u64 val, bool neg, unsigned int base,
 		       bool upper, bool prefix_0x, const struct spec *sp)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -158,7 +158,7 @@ static void out_number(struct out *o, u64 val, bool neg, unsigned int base,
 		tmp[n++] = '0';
 
 	zeros = sp->prec > n ? sp->prec - n : 0;
-	total = (sign ? 1 : 0) + (int)strlen(prefix) + zeros + n;
+	total = (sign ? 1 : 0) + (int)rt_strlen(prefix) + zeros + n;
 	if (!sp->left && sp->zero && sp->prec < 0 && sp->width > total) {
 		zeros += sp->width - total;
 		total = sp->width;
@@ -180,7 +180,7 @@ static void out_number(struct out *o, u64 val, bool neg, unsigned int base,
 
 enum length { LEN_INT, LEN_CHAR, LEN_SHORT, LEN_LONG, LEN_LLONG };
 
-static int format(struct out *o, const char *fmt, va_list ap)
+static int format(struct rt_out *o, const char *fmt, va_list ap)
 {
 	while (*fmt) {
 		struct spec sp = { .prec = -1 };
@@ -352,11 +352,11 @@ static int format(struct out *o, const char *fmt, va_list ap)
 
 /* ---- the public functions ---- */
 
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+int rt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	/* buf with size 0 only measures; out.buf must still be non-NULL. */
 	static char dummy;
-	struct out o = { .buf = size ? buf : &dummy, .size = size };
+	struct rt_out o = { .buf = size ? buf : &dummy, .size = size };
 	int ret = format(&o, fmt, ap);
 
 	if (size)
@@ -364,44 +364,44 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	return ret;
 }
 
-int snprintf(char *buf, size_t size, const char *fmt, ...)
+int rt_snprintf(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
 	int ret;
 
 	va_start(ap, fmt);
-	ret = vsnprintf(buf, size, fmt, ap);
+	ret = rt_vsnprintf(buf, size, fmt, ap);
 	va_end(ap);
 	return ret;
 }
 
 /* IRQs masked: a handler that prints must not wait for its own CPU. */
-int vprintf(const char *fmt, va_list ap)
+int rt_vprintf(const char *fmt, va_list ap)
 {
-	struct out o = { 0 };
-	u64 flags = local_daif_save();
+	struct rt_out o = { 0 };
+	u64 flags = rt_local_daif_save();
 	bool locked = console_lock();
 
 	format(&o, fmt, ap);
 	console_unlock(locked);
-	local_daif_restore(flags);
+	rt_local_daif_restore(flags);
 	return (int)o.len;
 }
 
-int printf(const char *fmt, ...)
+int rt_printf(const char *fmt, ...)
 {
 	va_list ap;
 	int ret;
 
 	va_start(ap, fmt);
-	ret = vprintf(fmt, ap);
+	ret = rt_vprintf(fmt, ap);
 	va_end(ap);
 	return ret;
 }
 
 int rt_printf_unlocked(const char *fmt, ...)
 {
-	struct out o = { 0 };
+	struct rt_out o = { 0 };
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -410,26 +410,26 @@ int rt_printf_unlocked(const char *fmt, ...)
 	return (int)o.len;
 }
 
-int putchar(int c)
+int rt_putchar(int c)
 {
-	u64 flags = local_daif_save();
+	u64 flags = rt_local_daif_save();
 	bool locked = console_lock();
 
 	rt_console_putc((char)c);
 	console_unlock(locked);
-	local_daif_restore(flags);
+	rt_local_daif_restore(flags);
 	return (unsigned char)c;
 }
 
-int puts(const char *s)
+int rt_puts(const char *s)
 {
-	u64 flags = local_daif_save();
+	u64 flags = rt_local_daif_save();
 	bool locked = console_lock();
 
 	while (*s)
 		rt_console_putc(*s++);
 	rt_console_putc('\n');
 	console_unlock(locked);
-	local_daif_restore(flags);
+	rt_local_daif_restore(flags);
 	return 0;
 }

@@ -25,8 +25,8 @@ _Static_assert(RT_FRAME_SIZE % 16 == 0, "the stack must stay 16-byte aligned");
 
 static exception_handler_t handlers[VECTOR_COUNT];
 
-exception_handler_t install_exception_handler(unsigned int vector,
-					      exception_handler_t fn)
+exception_handler_t rt_install_exception_handler(unsigned int vector,
+						 exception_handler_t fn)
 {
 	exception_handler_t old;
 
@@ -104,13 +104,13 @@ static bool reporting[RT_MAX_CPUS];
 static void __noreturn unexpected(unsigned int vector,
 				  const struct exception_frame *f)
 {
-	unsigned int cpu = smp_processor_id();
+	unsigned int cpu = rt_smp_processor_id();
 	int code = RT_FAIL_EXCEPTION + vector;
 	unsigned int i;
 
 	if (cpu < RT_MAX_CPUS) {
 		if (reporting[cpu])
-			test_fail(code);
+			rt_test_fail(code);
 		reporting[cpu] = true;
 	}
 
@@ -120,7 +120,7 @@ static void __noreturn unexpected(unsigned int vector,
 	 */
 	rt_printf_unlocked(
 		"\n*** unexpected exception on CPU %u at EL%u: %s (vector %u)\n",
-		cpu, current_el(), vector_names[vector], vector);
+		cpu, rt_current_el(), vector_names[vector], vector);
 	/* "0x%016llx", not "%#018llx": C's '#' drops the 0x of a zero. */
 	rt_printf_unlocked("*** ESR 0x%016llx (EC 0x%02llx: %s; ISS 0x%llx)\n",
 			   f->esr, ESR_EC(f->esr), ec_name(ESR_EC(f->esr)),
@@ -134,7 +134,7 @@ static void __noreturn unexpected(unsigned int vector,
 				   i, f->regs[i],
 				   i % 3 == 2 || i == 30 ? "\n" : "");
 	rt_printf_unlocked("*** failing with code %#x\n", code);
-	test_fail(code);
+	rt_test_fail(code);
 }
 
 void rt_exception(unsigned int vector, struct exception_frame *frame)
@@ -142,7 +142,7 @@ void rt_exception(unsigned int vector, struct exception_frame *frame)
 	exception_handler_t fn;
 
 	if (vector >= VECTOR_COUNT)
-		test_fail(RT_FAIL_EXCEPTION);
+		rt_test_fail(RT_FAIL_EXCEPTION);
 	fn = READ_ONCE(handlers[vector]);
 	if (fn && fn(frame, vector))
 		return;

@@ -8,14 +8,14 @@
 #define BAREMETAL_RT_DEFS_H
 
 /*
- * Logical CPUs the runtime can run: the boot CPU is 0, cpu_on() starts the
+ * Logical CPUs the runtime can run: the boot CPU is 0, rt_cpu_on() starts the
  * others under the numbers a test gives them.
  */
 #define RT_MAX_CPUS 8
 
 /*
  * One stack per logical CPU. 16 KiB leaves room for an exception frame
- * (RT_FRAME_SIZE) on top of printf and a test's own locals.
+ * (RT_FRAME_SIZE) on top of rt_printf and a test's own locals.
  */
 #define RT_STACK_SHIFT 14
 #define RT_STACK_SIZE (1 << RT_STACK_SHIFT)
@@ -49,16 +49,17 @@
 #define RT_FRAME_SIZE 832
 
 /*
- * Failure codes the runtime itself reports (test_fail()). Tests keep to
+ * Failure codes the runtime itself reports (rt_test_fail()). Tests keep to
  * codes below 0xe000 so that a runtime failure is never mistaken for one
  * of theirs.
  */
 #define RT_FAIL_EXCEPTION 0xe000 /* + vector index 0..15 */
 #define RT_FAIL_LOAD_ADDRESS 0xe010 /* image not running where linked */
-#define RT_FAIL_SECONDARY_ID 0xe011 /* CPU_ON context_id not a cpu_on() slot */
-#define RT_FAIL_SECONDARY 0xe012 /* the wrong CPU woke up for cpu_on() */
+#define RT_FAIL_SECONDARY_ID \
+	0xe011 /* CPU_ON context_id not an rt_cpu_on() slot */
+#define RT_FAIL_SECONDARY 0xe012 /* the wrong CPU woke up for rt_cpu_on() */
 #define RT_FAIL_CPU_OFF 0xe013 /* PSCI CPU_OFF returned */
 #define RT_FAIL_SYSTEM_OFF 0xe014 /* PSCI SYSTEM_OFF returned (no pass) */
-#define RT_FAIL_BAD_CODE 0xe015 /* test_fail() code outside 1..0xffff */
+#define RT_FAIL_BAD_CODE 0xe015 /* rt_test_fail() code outside 1..0xffff */
 
 #endif

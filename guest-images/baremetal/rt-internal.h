@@ -15,18 +15,18 @@ void rt_exception(unsigned int vector, struct exception_frame *frame);
 void rt_fail_early(u32 code) __noreturn;
 
 /* start.S: the PSCI CPU_ON entry point. */
-extern char secondary_entry[];
+extern char rt_secondary_entry[];
 
 /* Read by rt_fail_early, which cannot include vmm/exit-codes.h. */
 extern const u32 rt_reset2_guest_failure;
 
 /*
- * Set once cpu_on() has started a CPU: until then nothing needs a lock,
+ * Set once rt_cpu_on() has started a CPU: until then nothing needs a lock,
  * and the runtime keeps off the exclusives (see spinlock_t).
  */
 extern bool rt_smp_active;
 
-/* printf without the console lock, for the unexpected-exception report. */
+/* rt_printf without the console lock, for the unexpected-exception report. */
 int rt_printf_unlocked(const char *fmt, ...) __printf(1, 2);
 
 /* One character to the UART, '\n' as "\r\n"; no lock. */

@@ -9,22 +9,23 @@
 
 const u32 rt_reset2_guest_failure = LKVM_RESET2_GUEST_FAILURE;
 
-u64 boot_args[4];
+u64 rt_boot_args[4];
 bool rt_smp_active;
 
 /* ---- SMCCC ---- */
 
-enum smccc_conduit smccc_conduit(void)
+enum smccc_conduit rt_smccc_conduit(void)
 {
-	return current_el() == 2 ? SMCCC_CONDUIT_SMC : SMCCC_CONDUIT_HVC;
+	return rt_current_el() == 2 ? SMCCC_CONDUIT_SMC : SMCCC_CONDUIT_HVC;
 }
 
 /*
  * SMCCC 1.0 lets the callee clobber x4-x17; later versions preserve them.
  * Assume the worst: lkvm is the callee under test.
  */
-struct smccc_res smccc_call_via(enum smccc_conduit conduit, u32 fid, u64 a1,
-				u64 a2, u64 a3, u64 a4, u64 a5, u64 a6, u64 a7)
+struct smccc_res rt_smccc_call_via(enum smccc_conduit conduit, u32 fid, u64 a1,
+				   u64 a2, u64 a3, u64 a4, u64 a5, u64 a6,
+				   u64 a7)
 {
 	register u64 x0 asm("x0") = fid;
 	register u64 x1 asm("x1") = a1;
@@ -53,99 +54,104 @@ struct smccc_res smccc_call_via(enum smccc_conduit conduit, u32 fid, u64 a1,
 	return (struct smccc_res){ .x0 = x0, .x1 = x1, .x2 = x2, .x3 = x3 };
 }
 
-struct smccc_res smccc_call7(u32 fid, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5,
-			     u64 a6, u64 a7)
+struct smccc_res rt_smccc_call7(u32 fid, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5,
+				u64 a6, u64 a7)
 {
-	return smccc_call_via(smccc_conduit(), fid, a1, a2, a3, a4, a5, a6, a7);
+	return rt_smccc_call_via(rt_smccc_conduit(), fid, a1, a2, a3, a4, a5,
+				 a6, a7);
 }
 
-struct smccc_res smccc_call(u32 fid, u64 a1, u64 a2, u64 a3)
+struct smccc_res rt_smccc_call(u32 fid, u64 a1, u64 a2, u64 a3)
 {
-	return smccc_call7(fid, a1, a2, a3, 0, 0, 0, 0);
+	return rt_smccc_call7(fid, a1, a2, a3, 0, 0, 0, 0);
 }
 
 /* ---- PSCI ---- */
 
 /* PSCI returns an int32 (DEN0022 5.2.2), sign-extended by SMC64 callees. */
-static int psci_call(u32 fid, u64 a1, u64 a2, u64 a3)
+static int rt_psci_call(u32 fid, u64 a1, u64 a2, u64 a3)
 {
-	return (int)smccc_call(fid, a1, a2, a3).x0;
+	return (int)rt_smccc_call(fid, a1, a2, a3).x0;
 }
 
-u32 psci_version(void)
+u32 rt_psci_version(void)
 {
-	return (u32)smccc_call(PSCI_FN_PSCI_VERSION, 0, 0, 0).x0;
+	return (u32)rt_smccc_call(RT_PSCI_FN_PSCI_VERSION, 0, 0, 0).x0;
 }
 
-int psci_features(u32 fid)
+int rt_psci_features(u32 fid)
 {
-	return psci_call(PSCI_FN_PSCI_FEATURES, fid, 0, 0);
+	return rt_psci_call(RT_PSCI_FN_PSCI_FEATURES, fid, 0, 0);
 }
 
-int psci_cpu_on(u64 target_mpidr, u64 entry, u64 context_id)
+int rt_psci_cpu_on(u64 target_mpidr, u64 entry, u64 context_id)
 {
-	return psci_call(PSCI_FN64_CPU_ON, target_mpidr, entry, context_id);
+	return rt_psci_call(RT_PSCI_FN64_CPU_ON, target_mpidr, entry,
+			    context_id);
 }
 
-int psci_cpu_off(void)
+int rt_psci_cpu_off(void)
 {
-	return psci_call(PSCI_FN_CPU_OFF, 0, 0, 0);
+	return rt_psci_call(RT_PSCI_FN_CPU_OFF, 0, 0, 0);
 }
 
-int psci_affinity_info(u64 target_mpidr, u32 lowest_level)
+int rt_psci_affinity_info(u64 target_mpidr, u32 lowest_level)
 {
-	return psci_call(PSCI_FN64_AFFINITY_INFO, target_mpidr, lowest_level,
-			 0);
+	return rt_psci_call(RT_PSCI_FN64_AFFINITY_INFO, target_mpidr,
+			    lowest_level, 0);
 }
 
-int psci_system_off(void)
+int rt_psci_system_off(void)
 {
-	return psci_call(PSCI_FN_SYSTEM_OFF, 0, 0, 0);
+	return rt_psci_call(RT_PSCI_FN_SYSTEM_OFF, 0, 0, 0);
 }
 
-int psci_system_reset(void)
+int rt_psci_system_reset(void)
 {
-	return psci_call(PSCI_FN_SYSTEM_RESET, 0, 0, 0);
+	return rt_psci_call(RT_PSCI_FN_SYSTEM_RESET, 0, 0, 0);
 }
 
-int psci_system_reset2(u32 reset_type, u64 cookie)
+int rt_psci_system_reset2(u32 reset_type, u64 cookie)
 {
-	return psci_call(PSCI_FN64_SYSTEM_RESET2, reset_type, cookie, 0);
+	return rt_psci_call(RT_PSCI_FN64_SYSTEM_RESET2, reset_type, cookie, 0);
 }
 
 /* ---- pass and fail ---- */
 
 static void __noreturn halt(void)
 {
-	local_daif_save();
+	rt_local_daif_save();
 	for (;;)
-		wfi();
+		rt_wfi();
 }
 
-void test_fail(int code)
+void rt_test_fail(int code)
 {
 	int ret;
 
 	if (code < 1 || code > 0xffff) {
-		printf("test_fail: code %d is outside 1..65535, failing with %#x\n",
-		       code, RT_FAIL_BAD_CODE);
+		rt_printf(
+			"rt_test_fail: code %d is outside 1..65535, failing with %#x\n",
+			code, RT_FAIL_BAD_CODE);
 		code = RT_FAIL_BAD_CODE;
 	}
-	ret = psci_system_reset2(LKVM_RESET2_GUEST_FAILURE | (u32)code, 0);
+	ret = rt_psci_system_reset2(LKVM_RESET2_GUEST_FAILURE | (u32)code, 0);
 	/* Still never a pass: a plain reset makes lkvm exit 2. */
-	printf("test_fail: PSCI SYSTEM_RESET2 returned %d, trying SYSTEM_RESET\n",
-	       ret);
-	ret = psci_system_reset();
-	printf("test_fail: PSCI SYSTEM_RESET returned %d, halting\n", ret);
+	rt_printf(
+		"rt_test_fail: PSCI SYSTEM_RESET2 returned %d, trying SYSTEM_RESET\n",
+		ret);
+	ret = rt_psci_system_reset();
+	rt_printf("rt_test_fail: PSCI SYSTEM_RESET returned %d, halting\n",
+		  ret);
 	halt();
 }
 
-void test_pass(void)
+void rt_test_pass(void)
 {
-	int ret = psci_system_off();
+	int ret = rt_psci_system_off();
 
-	printf("test_pass: PSCI SYSTEM_OFF returned %d\n", ret);
-	test_fail(RT_FAIL_SYSTEM_OFF);
+	rt_printf("rt_test_pass: PSCI SYSTEM_OFF returned %d\n", ret);
+	rt_test_fail(RT_FAIL_SYSTEM_OFF);
 }
 
 /* ---- boot ---- */
@@ -156,7 +162,10 @@ enum rt_cpu_state {
 	RT_CPU_RUNNING,
 };
 
-/* What cpu_on() hands to the started CPU; state changes with acquire/release. */
+/*
+ * What rt_cpu_on() hands to the started CPU; state changes with
+ * acquire/release.
+ */
 struct rt_cpu {
 	u64 mpidr; /* affinity fields of the requested PE */
 	cpu_fn_t fn;
@@ -175,9 +184,10 @@ void rt_boot(void *dtb, u64 mpidr, u64 load_address, u64 link_address)
 	 * still works when moved by whole pages, so it can tell.
 	 */
 	if (load_address != link_address) {
-		printf("baremetal: running at %#llx, linked at %#llx: the image was loaded at the wrong address\n",
-		       load_address, link_address);
-		test_fail(RT_FAIL_LOAD_ADDRESS);
+		rt_printf(
+			"baremetal: running at %#llx, linked at %#llx: the image was loaded at the wrong address\n",
+			load_address, link_address);
+		rt_test_fail(RT_FAIL_LOAD_ADDRESS);
 	}
 
 	rt_cpus[0].mpidr = mpidr & MPIDR_HWID_MASK;
@@ -185,33 +195,33 @@ void rt_boot(void *dtb, u64 mpidr, u64 load_address, u64 link_address)
 
 	ret = main(dtb);
 	if (!ret)
-		test_pass();
-	test_fail(ret);
+		rt_test_pass();
+	rt_test_fail(ret);
 }
 
 /* ---- secondary CPUs ---- */
 
-unsigned int smp_processor_id(void)
+unsigned int rt_smp_processor_id(void)
 {
-	if (current_el() == 2)
+	if (rt_current_el() == 2)
 		return (unsigned int)read_sysreg(tpidr_el2);
 	return (unsigned int)read_sysreg(tpidr_el1);
 }
 
 /*
- * No exclusives here (see spinlock_t): cpu_on() runs on one CPU at a time,
+ * No exclusives here (see spinlock_t): rt_cpu_on() runs on one CPU at a time,
  * and each state has a single writer at any moment.
  */
-int cpu_on(unsigned int cpu, u64 target_mpidr, cpu_fn_t fn, void *arg)
+int rt_cpu_on(unsigned int cpu, u64 target_mpidr, cpu_fn_t fn, void *arg)
 {
 	struct rt_cpu *c;
 	int ret;
 
 	if (cpu == 0 || cpu >= RT_MAX_CPUS || !fn)
-		return PSCI_RET_INVALID_PARAMS;
+		return RT_PSCI_RET_INVALID_PARAMS;
 	c = &rt_cpus[cpu];
 	if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != RT_CPU_OFF)
-		return PSCI_RET_ALREADY_ON;
+		return RT_PSCI_RET_ALREADY_ON;
 
 	c->mpidr = target_mpidr & MPIDR_HWID_MASK;
 	c->fn = fn;
@@ -221,15 +231,16 @@ int cpu_on(unsigned int cpu, u64 target_mpidr, cpu_fn_t fn, void *arg)
 	/* The new CPU reads all this with its MMU off, from memory. */
 	dsb(sy);
 
-	ret = psci_cpu_on(target_mpidr, (unsigned long)secondary_entry, cpu);
-	if (ret != PSCI_RET_SUCCESS) {
+	ret = rt_psci_cpu_on(target_mpidr, (unsigned long)rt_secondary_entry,
+			     cpu);
+	if (ret != RT_PSCI_RET_SUCCESS) {
 		c->fn = NULL;
 		__atomic_store_n(&c->state, RT_CPU_OFF, __ATOMIC_RELEASE);
 	}
 	return ret;
 }
 
-void cpu_wait_off(unsigned int cpu)
+void rt_cpu_wait_off(unsigned int cpu)
 {
 	struct rt_cpu *c;
 	int ret;
@@ -242,16 +253,17 @@ void cpu_wait_off(unsigned int cpu)
 		return;
 
 	while (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != RT_CPU_OFF)
-		cpu_relax();
+		rt_cpu_relax();
 	/*
 	 * It has left fn but may not have reached CPU_OFF yet; until PSCI
 	 * sees it off, CPU_ON would say ALREADY_ON. An error (e.g. no
 	 * AFFINITY_INFO) ends the wait too.
 	 */
 	do {
-		ret = psci_affinity_info(c->mpidr, 0);
-		cpu_relax();
-	} while (ret == PSCI_AFFINITY_ON || ret == PSCI_AFFINITY_ON_PENDING);
+		ret = rt_psci_affinity_info(c->mpidr, 0);
+		rt_cpu_relax();
+	} while (ret == RT_PSCI_AFFINITY_ON ||
+		 ret == RT_PSCI_AFFINITY_ON_PENDING);
 }
 
 void rt_secondary_main(unsigned int cpu)
@@ -261,11 +273,12 @@ void rt_secondary_main(unsigned int cpu)
 	u32 state = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
 	int ret;
 
-	/* PSCI started the PE cpu_on() asked for, for this slot? */
+	/* PSCI started the PE rt_cpu_on() asked for, for this slot? */
 	if (state != RT_CPU_STARTING || mpidr != c->mpidr) {
-		printf("cpu%u: woke up as MPIDR %#llx in state %u; cpu_on() asked for %#llx\n",
-		       cpu, mpidr, state, c->mpidr);
-		test_fail(RT_FAIL_SECONDARY);
+		rt_printf(
+			"cpu%u: woke up as MPIDR %#llx in state %u; rt_cpu_on() asked for %#llx\n",
+			cpu, mpidr, state, c->mpidr);
+		rt_test_fail(RT_FAIL_SECONDARY);
 	}
 	__atomic_store_n(&c->state, RT_CPU_RUNNING, __ATOMIC_RELEASE);
 
@@ -273,7 +286,7 @@ void rt_secondary_main(unsigned int cpu)
 
 	/* From here on this CPU touches only its own stack. */
 	__atomic_store_n(&c->state, RT_CPU_OFF, __ATOMIC_RELEASE);
-	ret = psci_cpu_off();
-	printf("cpu%u: PSCI CPU_OFF returned %d\n", cpu, ret);
-	test_fail(RT_FAIL_CPU_OFF);
+	ret = rt_psci_cpu_off();
+	rt_printf("cpu%u: PSCI CPU_OFF returned %d\n", cpu, ret);
+	rt_test_fail(RT_FAIL_CPU_OFF);
 }

@@ -49,7 +49,7 @@ _head:
 
 	.type	primary_entry, %function
 primary_entry:
-	/* Keep the boot registers for boot_args and rt_boot(). */
+	/* Keep the boot registers for rt_boot_args and rt_boot(). */
 	mov	x19, x0
 	mov	x20, x1
 	mov	x21, x2
@@ -77,7 +77,7 @@ primary_entry:
 	mov	x0, #0
 	bl	rt_cpu_setup
 
-	adr_l	x0, boot_args
+	adr_l	x0, rt_boot_args
 	stp	x19, x20, [x0]
 	stp	x21, x22, [x0, #16]
 
@@ -94,11 +94,11 @@ primary_entry:
 
 /*
  * PSCI CPU_ON entry, at the EL of the caller with the MMU off; x0 is the
- * context_id, which cpu_on() sets to the logical CPU number.
+ * context_id, which rt_cpu_on() sets to the logical CPU number.
  */
-	.globl	secondary_entry
-	.type	secondary_entry, %function
-secondary_entry:
+	.globl	rt_secondary_entry
+	.type	rt_secondary_entry, %function
+rt_secondary_entry:
 	cbz	x0, 1f
 	cmp	x0, #RT_MAX_CPUS
 	b.hs	1f
@@ -120,11 +120,11 @@ secondary_entry:
 	/* Not a slot of ours: no stack to run C on. */
 1:	mov	w0, #RT_FAIL_SECONDARY_ID
 	b	rt_fail_early
-	.size	secondary_entry, . - secondary_entry
+	.size	rt_secondary_entry, . - rt_secondary_entry
 
 /*
  * Per-CPU setup at the current EL: x0 = logical CPU number (kept in
- * TPIDR_ELx for smp_processor_id()), the vectors, and FP/SIMD access so
+ * TPIDR_ELx for rt_smp_processor_id()), the vectors, and FP/SIMD access so
  * that compiled code does not trap. Needs no stack; clobbers x0-x2.
  */
 	.type	rt_cpu_setup, %function
@@ -173,7 +173,7 @@ rt_fail_early:
 	adr_l	x1, rt_reset2_guest_failure
 	ldr	w1, [x1]
 	orr	w1, w1, w0
-	ldr	x0, =PSCI_FN64_SYSTEM_RESET2
+	ldr	x0, =RT_PSCI_FN64_SYSTEM_RESET2
 	mov	x2, #0
 	mrs	x3, CurrentEL
 	cmp	x3, #(2 << 2)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The few C library string functions: the compiler emits calls to mem*
- * even in freestanding code (struct copies, large initialisers).
+ * The few C library string functions, under rt_ names so that they are
+ * not mistaken for the host's libc (runtime.h).
  *
  * Byte by byte on purpose: with the MMU off RAM is Device memory, where an
  * unaligned wider access faults, and speed does not matter here. The
@@ -10,7 +10,7 @@
  */
 #include "runtime.h"
 
-void *memset(void *s, int c, size_t n)
+void *rt_memset(void *s, int c, size_t n)
 {
 	u8 *p = s;
 
@@ -19,7 +19,7 @@ void *memset(void *s, int c, size_t n)
 	return s;
 }
 
-void *memcpy(void *dst, const void *src, size_t n)
+void *rt_memcpy(void *dst, const void *src, size_t n)
 {
 	u8 *d = dst;
 	const u8 *s = src;
@@ -29,19 +29,19 @@ void *memcpy(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-void *memmove(void *dst, const void *src, size_t n)
+void *rt_memmove(void *dst, const void *src, size_t n)
 {
 	u8 *d = dst;
 	const u8 *s = src;
 
 	if (d <= s || d >= s + n)
-		return memcpy(dst, src, n);
+		return rt_memcpy(dst, src, n);
 	while (n--)
 		d[n] = s[n];
 	return dst;
 }
 
-int memcmp(const void *a, const void *b, size_t n)
+int rt_memcmp(const void *a, const void *b, size_t n)
 {
 	const u8 *x = a, *y = b;
 
@@ -52,7 +52,22 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
-size_t strlen(const char *s)
+/*
+ * The compiler emits calls to these four under their C names even in
+ * freestanding code (struct copies and assignments, large initialisers),
+ * so they must exist as memset, memcpy, memmove and memcmp as well: the
+ * same functions, not declared in runtime.h, where a test finds only the
+ * rt_ names.
+ */
+void *memset(void *s, int c, size_t n) __attribute__((alias("rt_memset")));
+void *memcpy(void *dst, const void *src, size_t n)
+	__attribute__((alias("rt_memcpy")));
+void *memmove(void *dst, const void *src, size_t n)
+	__attribute__((alias("rt_memmove")));
+int memcmp(const void *a, const void *b, size_t n)
+	__attribute__((alias("rt_memcmp")));
+
+size_t rt_strlen(const char *s)
 {
 	const char *p = s;
 
@@ -61,7 +76,7 @@ size_t strlen(const char *s)
 	return p - s;
 }
 
-size_t strnlen(const char *s, size_t max)
+size_t rt_strnlen(const char *s, size_t max)
 {
 	size_t n = 0;
 
@@ -70,7 +85,7 @@ size_t strnlen(const char *s, size_t max)
 	return n;
 }
 
-int strcmp(const char *a, const char *b)
+int rt_strcmp(const char *a, const char *b)
 {
 	while (*a && *a == *b) {
 		a++;
@@ -79,7 +94,7 @@ int strcmp(const char *a, const char *b)
 	return (unsigned char)*a - (unsigned char)*b;
 }
 
-int strncmp(const char *a, const char *b, size_t n)
+int rt_strncmp(const char *a, const char *b, size_t n)
 {
 	for (; n; n--, a++, b++) {
 		if (*a != *b || !*a)

@@ -68,7 +68,7 @@ enum bench_fail {
 	BENCH_F_SELF_COUNT = 13, /* handler runs != self signals */
 	BENCH_F_HANDLER = 14, /* handler saw the wrong event or argument */
 	BENCH_F_COMPLETE_RETURNED = 15, /* EVENT_COMPLETE in the handler */
-	BENCH_F_CPU_ON = 16, /* cpu_on(1) failed: run with -c 2 */
+	BENCH_F_CPU_ON = 16, /* rt_cpu_on(1) failed: run with -c 2 */
 	BENCH_F_CPU1_READY = 17, /* cpu1 did not get ready within 5 s */
 	BENCH_F_REGISTER1 = 18,
 	BENCH_F_ENABLE1 = 19,
@@ -102,7 +102,7 @@ static u64 samples[MAX_ROUNDS];
 
 /* ---- the handler (C part) ---- */
 
-/* On the interrupted SP, DAIF masked: no FP, no lock, no printf. */
+/* On the interrupted SP, DAIF masked: no FP, no lock, no rt_printf. */
 __attribute__((target("general-regs-only"))) void
 bench_sdei_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 {
@@ -114,7 +114,7 @@ bench_sdei_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 
 	isb();
 	now = read_sysreg(cntvct_el0);
-	cpu = smp_processor_id();
+	cpu = rt_smp_processor_id();
 	if (cpu >= 2) {
 		h_stray = h_stray + 1;
 		return;
@@ -145,8 +145,8 @@ static void expect(u64 got, u64 want, int code, const char *what)
 static u64 sdei_register(u64 arg)
 {
 	/* x4 = 0: RM_ANY, ignored for a private event. */
-	return smccc_call7(SDEI_EVENT_REGISTER, 0, (u64)bench_sdei_entry, arg,
-			   0, 0, 0, 0)
+	return rt_smccc_call7(SDEI_EVENT_REGISTER, 0, (u64)bench_sdei_entry,
+			      arg, 0, 0, 0, 0)
 		.x0;
 }
 
@@ -177,7 +177,7 @@ static bool wait_reach(const volatile u64 *p, u64 want, unsigned int ms)
 	while (*p < want) {
 		if (now() - start > span)
 			return *p >= want;
-		cpu_relax();
+		rt_cpu_relax();
 	}
 	return true;
 }
@@ -197,7 +197,7 @@ static void print_ratio(const char *name, u64 a, u64 b)
 {
 	u64 r = b ? a * 100 / b : 0;
 
-	printf("BENCH: %s %llu.%02llu x\n", name, r / 100, r % 100);
+	rt_printf("BENCH: %s %llu.%02llu x\n", name, r / 100, r % 100);
 }
 
 /* n calls of fid, each must return want; the ticks they took. */
@@ -207,7 +207,7 @@ static u64 time_calls(u32 fid, u64 n, u64 want, int code, const char *what)
 
 	t0 = now();
 	for (i = 0; i < n; i++) {
-		r = sdei_call(fid, 0, 0);
+		r = sdei_guest_call(fid, 0, 0);
 		if (r != want)
 			fail(code, "%s call %llu returned %#llx, want %#llx",
 			     what, i, r, want);
@@ -224,8 +224,8 @@ static u64 bench_call(u32 fid, u64 want, int code, const char *what)
 	n = scale_iters(time_calls(fid, CALIB_ITERS, want, code, what),
 			MAX_ITERS);
 	t = time_calls(fid, n, want, code, what);
-	printf("BENCH-SDEI: %s: %llu calls in %llu ms\n", what, n,
-	       ticks_ns(t) / 1000000);
+	rt_printf("BENCH-SDEI: %s: %llu calls in %llu ms\n", what, n,
+		  ticks_ns(t) / 1000000);
 	return ticks_ns(t) / n;
 }
 
@@ -236,7 +236,7 @@ static u64 time_self_signals(u64 mpidr0, u64 n)
 
 	t0 = now();
 	for (i = 0; i < n; i++) {
-		r = sdei_call(SDEI_EVENT_SIGNAL, 0, mpidr0);
+		r = sdei_guest_call(SDEI_EVENT_SIGNAL, 0, mpidr0);
 		if (r != SDEI_SUCCESS)
 			fail(BENCH_F_SELF_SIGNAL,
 			     "EVENT_SIGNAL(0, self) %llu returned %#llx", i, r);
@@ -275,9 +275,9 @@ static int cpu1_run(void)
 	mpidr1 = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
 	if (sdei_register(ARG_CPU1) != SDEI_SUCCESS)
 		return BENCH_F_REGISTER1;
-	if (sdei_call(SDEI_EVENT_ENABLE, 0, 0) != SDEI_SUCCESS)
+	if (sdei_guest_call(SDEI_EVENT_ENABLE, 0, 0) != SDEI_SUCCESS)
 		return BENCH_F_ENABLE1;
-	if (sdei_call(SDEI_PE_UNMASK, 0, 0) != SDEI_SUCCESS)
+	if (sdei_guest_call(SDEI_PE_UNMASK, 0, 0) != SDEI_SUCCESS)
 		return BENCH_F_UNMASK1;
 	smp_mb();
 	cpu1_ready = 1;
@@ -288,7 +288,7 @@ static int cpu1_run(void)
 	while (!cpu1_stop) {
 		if (now() - start > ms_ticks(CPU1_LIFE_MS))
 			return BENCH_F_CPU1_TIMEOUT;
-		cpu_relax();
+		rt_cpu_relax();
 	}
 	return 0;
 }
@@ -312,7 +312,7 @@ static u64 cross_round(unsigned int i)
 	u64 before = h_count[1], own = h_count[0], t0, r;
 
 	t0 = now();
-	r = sdei_call(SDEI_EVENT_SIGNAL, 0, mpidr1);
+	r = sdei_guest_call(SDEI_EVENT_SIGNAL, 0, mpidr1);
 	if (r != SDEI_SUCCESS)
 		fail(BENCH_F_CROSS_SIGNAL,
 		     "EVENT_SIGNAL(0, cpu1) round %u returned %#llx", i, r);
@@ -344,49 +344,49 @@ int main(void *dtb)
 	if (!freq)
 		fail(BENCH_F_NO_TIMER, "CNTFRQ_EL0 reads 0");
 	mpidr0 = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
-	printf("BENCH-SDEI: at EL%u, conduit %s, timer %llu Hz\n", current_el(),
-	       current_el() == 2 ? "SMC" : "HVC", freq);
+	rt_printf("BENCH-SDEI: at EL%u, conduit %s, timer %llu Hz\n",
+		  rt_current_el(), rt_current_el() == 2 ? "SMC" : "HVC", freq);
 
 	/* The probe, as Linux does it, and event 0 on cpu0. */
-	v = sdei_call(SDEI_VERSION, 0, 0);
+	v = sdei_guest_call(SDEI_VERSION, 0, 0);
 	if ((s64)v < 0 || ((v >> 48) & 0x7fff) != 1)
 		fail(BENCH_F_VERSION, "SDEI_VERSION returned %#llx", v);
-	expect(sdei_call(SDEI_PRIVATE_RESET, 0, 0), SDEI_SUCCESS,
+	expect(sdei_guest_call(SDEI_PRIVATE_RESET, 0, 0), SDEI_SUCCESS,
 	       BENCH_F_PRIVATE_RESET, "PRIVATE_RESET");
-	expect(sdei_call(SDEI_SHARED_RESET, 0, 0), SDEI_SUCCESS,
+	expect(sdei_guest_call(SDEI_SHARED_RESET, 0, 0), SDEI_SUCCESS,
 	       BENCH_F_SHARED_RESET, "SHARED_RESET");
 
 	/* 1. Forwarded to lkvm against answered in the kernel. */
 	sdei_ns = bench_call(SDEI_VERSION, v, BENCH_F_VERSION_LOOP,
 			     "SDEI_VERSION");
-	v = sdei_call(SMCCC_VERSION_FN, 0, 0);
+	v = sdei_guest_call(SMCCC_VERSION_FN, 0, 0);
 	if ((s64)v < 0)
 		fail(BENCH_F_SMCCC_VERSION, "SMCCC_VERSION returned %#llx", v);
 	smccc_ns = bench_call(SMCCC_VERSION_FN, v, BENCH_F_SMCCC_LOOP,
 			      "SMCCC_VERSION");
-	printf("BENCH: sdei_version_ns %llu ns\n", sdei_ns);
-	printf("BENCH: smccc_version_ns %llu ns\n", smccc_ns);
+	rt_printf("BENCH: sdei_version_ns %llu ns\n", sdei_ns);
+	rt_printf("BENCH: smccc_version_ns %llu ns\n", smccc_ns);
 	print_ratio("forwarded_vs_kernel_ratio", sdei_ns, smccc_ns);
 
 	/* 2. Self-signalled events on cpu0. */
 	expect(sdei_register(ARG_CPU0), SDEI_SUCCESS, BENCH_F_REGISTER0,
 	       "EVENT_REGISTER(0) on cpu0");
-	expect(sdei_call(SDEI_EVENT_ENABLE, 0, 0), SDEI_SUCCESS,
+	expect(sdei_guest_call(SDEI_EVENT_ENABLE, 0, 0), SDEI_SUCCESS,
 	       BENCH_F_ENABLE0, "EVENT_ENABLE(0) on cpu0");
-	expect(sdei_call(SDEI_PE_UNMASK, 0, 0), SDEI_SUCCESS, BENCH_F_UNMASK0,
-	       "PE_UNMASK on cpu0");
+	expect(sdei_guest_call(SDEI_PE_UNMASK, 0, 0), SDEI_SUCCESS,
+	       BENCH_F_UNMASK0, "PE_UNMASK on cpu0");
 	if (h_count[0] || h_count[1] || h_stray)
 		fail(BENCH_F_SPURIOUS, "handler ran before any signal");
 	n = scale_iters(time_self_signals(mpidr0, CALIB_ITERS), MAX_ITERS);
 	t = time_self_signals(mpidr0, n);
-	printf("BENCH-SDEI: self signal: %llu events in %llu ms\n", n,
-	       ticks_ns(t) / 1000000);
-	printf("BENCH: self_signal_per_s %llu /s\n", n * freq / (t ? t : 1));
+	rt_printf("BENCH-SDEI: self signal: %llu events in %llu ms\n", n,
+		  ticks_ns(t) / 1000000);
+	rt_printf("BENCH: self_signal_per_s %llu /s\n", n * freq / (t ? t : 1));
 
 	/* 3. Signal to the other vCPU: latency to its handler's entry. */
-	ret = cpu_on(1, kvm_vcpu_mpidr(1), cpu1_main, NULL);
-	if (ret != PSCI_RET_SUCCESS)
-		fail(BENCH_F_CPU_ON, "cpu_on(1) returned %d (run with -c 2)",
+	ret = rt_cpu_on(1, rt_kvm_vcpu_mpidr(1), cpu1_main, NULL);
+	if (ret != RT_PSCI_RET_SUCCESS)
+		fail(BENCH_F_CPU_ON, "rt_cpu_on(1) returned %d (run with -c 2)",
 		     ret);
 	if (!wait_reach(&cpu1_ready, 1, STAGE_MS))
 		fail(BENCH_F_CPU1_READY, "cpu1 not ready within %u ms",
@@ -402,8 +402,8 @@ int main(void *dtb)
 	t = now();
 	for (i = 0; i < rounds; i++)
 		samples[i] = cross_round(i);
-	printf("BENCH-SDEI: cross-vCPU: %u rounds in %llu ms\n", rounds,
-	       ticks_ns(now() - t) / 1000000);
+	rt_printf("BENCH-SDEI: cross-vCPU: %u rounds in %llu ms\n", rounds,
+		  ticks_ns(now() - t) / 1000000);
 
 	cpu1_stop = 1;
 	dsb(sy);
@@ -421,10 +421,10 @@ int main(void *dtb)
 	sort(samples, rounds);
 	med = ticks_ns(samples[rounds / 2]);
 	max = ticks_ns(samples[rounds - 1]);
-	printf("BENCH: cross_vcpu_median_ns %llu ns\n", med);
-	printf("BENCH: cross_vcpu_max_ns %llu ns\n", max);
+	rt_printf("BENCH: cross_vcpu_median_ns %llu ns\n", med);
+	rt_printf("BENCH: cross_vcpu_max_ns %llu ns\n", max);
 	print_ratio("cross_vcpu_vs_roundtrip", med, sdei_ns);
 
-	printf("BENCH-SDEI: DONE\n");
+	rt_printf("BENCH-SDEI: DONE\n");
 	return 0;
 }

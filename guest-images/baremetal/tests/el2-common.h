@@ -368,9 +368,9 @@ static el2t_gpr_only __printf(2, 3) void __noreturn
 	write_sysreg(el2t_rt_vbar, vbar_el2);
 	isb();
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	rt_vprintf(fmt, ap);
 	va_end(ap);
-	test_fail(code);
+	rt_test_fail(code);
 }
 
 static el2t_gpr_only void el2t_check_elr(const struct el2t_frame *f,
@@ -474,22 +474,25 @@ static int el2t_check_el1_vbar(bool e2h, u64 el2_vbar, u64 el1_vbar)
 	if (e2h) {
 		v = read_sysreg(EL2T_VBAR_EL12);
 		if (v != el1_vbar) {
-			printf("EL2: FAIL VBAR_EL12 reads %#llx, wrote %#llx\n",
-			       v, el1_vbar);
+			rt_printf(
+				"EL2: FAIL VBAR_EL12 reads %#llx, wrote %#llx\n",
+				v, el1_vbar);
 			return EL2T_FAIL_VBAR_EL1;
 		}
 		/* With E2H = 1 the VBAR_EL1 name at EL2 is VBAR_EL2. */
 		v = read_sysreg(vbar_el1);
 		if (v != el2_vbar) {
-			printf("EL2: FAIL with E2H=1, VBAR_EL1 at EL2 reads %#llx, not VBAR_EL2 %#llx\n",
-			       v, el2_vbar);
+			rt_printf(
+				"EL2: FAIL with E2H=1, VBAR_EL1 at EL2 reads %#llx, not VBAR_EL2 %#llx\n",
+				v, el2_vbar);
 			return EL2T_FAIL_VBAR_EL1;
 		}
 	} else {
 		v = read_sysreg(vbar_el1);
 		if (v != el1_vbar) {
-			printf("EL2: FAIL VBAR_EL1 reads %#llx, wrote %#llx\n",
-			       v, el1_vbar);
+			rt_printf(
+				"EL2: FAIL VBAR_EL1 reads %#llx, wrote %#llx\n",
+				v, el1_vbar);
 			return EL2T_FAIL_VBAR_EL1;
 		}
 	}
@@ -503,46 +506,52 @@ static int el2t_check_round_trip(u64 x0, u64 el1_sp, u64 el1_vbar)
 	u64 daif = read_sysreg(daif);
 	unsigned int i;
 
-	if (x0 != EL2T_TOKEN || current_el() != 2 ||
+	if (x0 != EL2T_TOKEN || rt_current_el() != 2 ||
 	    (daif & DAIF_MASK) != DAIF_MASK) {
-		printf("EL2: FAIL continuation: x0 %#llx (expected %#x), EL%u, DAIF %#llx\n",
-		       x0, EL2T_TOKEN, current_el(), daif);
+		rt_printf(
+			"EL2: FAIL continuation: x0 %#llx (expected %#x), EL%u, DAIF %#llx\n",
+			x0, EL2T_TOKEN, rt_current_el(), daif);
 		return EL2T_FAIL_RESUME;
 	}
 	if (el2t_verdict != EL2T_EL1_OK) {
 		switch (el2t_verdict) {
 		case EL2T_EL1_NOT_EL1:
-			printf("EL2: FAIL the EL1 routine ran with CurrentEL %#llx, not EL1\n",
-			       el2t_el1_currentel);
+			rt_printf(
+				"EL2: FAIL the EL1 routine ran with CurrentEL %#llx, not EL1\n",
+				el2t_el1_currentel);
 			break;
 		case EL2T_EL1_RESULT:
-			printf("EL2: FAIL EL1 got x0 %#llx from EL2T_CALL_MIX, expected %#llx\n",
-			       el2t_verdict_x0, (u64)EL2T_RESULT);
+			rt_printf(
+				"EL2: FAIL EL1 got x0 %#llx from EL2T_CALL_MIX, expected %#llx\n",
+				el2t_verdict_x0, (u64)EL2T_RESULT);
 			break;
 		case EL2T_EL1_ARGS:
-			puts("EL2: FAIL x1..x3 at EL1 changed across the HVC");
+			rt_puts("EL2: FAIL x1..x3 at EL1 changed across the HVC");
 			break;
 		default:
-			printf("EL2: FAIL EL1 verdict %#llx\n", el2t_verdict);
+			rt_printf("EL2: FAIL EL1 verdict %#llx\n",
+				  el2t_verdict);
 			break;
 		}
 		return EL2T_FAIL_EL1_CHECK + (int)(el2t_verdict % 16);
 	}
 	if (el2t_calls != 2) {
-		printf("EL2: FAIL %u HVCs reached EL2, expected 2\n",
-		       el2t_calls);
+		rt_printf("EL2: FAIL %u HVCs reached EL2, expected 2\n",
+			  el2t_calls);
 		return EL2T_FAIL_CALL;
 	}
 	for (i = 0; i < 3; i++) {
 		if (el2t_mix_args[i] != args[i]) {
-			printf("EL2: FAIL EL2 got x%u = %#llx, EL1 passed %#llx\n",
-			       i + 1, el2t_mix_args[i], args[i]);
+			rt_printf(
+				"EL2: FAIL EL2 got x%u = %#llx, EL1 passed %#llx\n",
+				i + 1, el2t_mix_args[i], args[i]);
 			return EL2T_FAIL_ARGS;
 		}
 	}
 	if (el2t_el1_sp != el1_sp || el2t_el1_vbar != el1_vbar) {
-		printf("EL2: FAIL EL1 ran on SP %#llx with VBAR_EL1 %#llx, expected %#llx and %#llx\n",
-		       el2t_el1_sp, el2t_el1_vbar, el1_sp, el1_vbar);
+		rt_printf(
+			"EL2: FAIL EL1 ran on SP %#llx with VBAR_EL1 %#llx, expected %#llx and %#llx\n",
+			el2t_el1_sp, el2t_el1_vbar, el1_sp, el1_vbar);
 		return EL2T_FAIL_EL1_STATE;
 	}
 	return 0;
@@ -553,27 +562,29 @@ int main(void *dtb)
 	u64 el2_vbar = (u64)(unsigned long)el2t_vectors;
 	u64 el1_vbar = (u64)(unsigned long)el2t_el1_vectors;
 	u64 el1_sp = (u64)(unsigned long)(el2t_el1_stack +
-					  ARRAY_SIZE(el2t_el1_stack));
+					  RT_ARRAY_SIZE(el2t_el1_stack));
 	u64 hcr, hcr_el1, rt_vbar, v, x0;
-	unsigned int el = current_el();
+	unsigned int el = rt_current_el();
 	bool e2h;
 	int ret;
 
 	(void)dtb;
 	/* HCR_EL2 and the rest are UNDEFINED at EL1: check first. */
 	if (el != 2) {
-		printf("EL2: FAIL running at EL%u, not EL2: this test needs lkvm --nested%s\n",
-		       el, EL2_EXPECT_E2H ? "" : " --e2h0");
+		rt_printf(
+			"EL2: FAIL running at EL%u, not EL2: this test needs lkvm --nested%s\n",
+			el, EL2_EXPECT_E2H ? "" : " --e2h0");
 		return EL2T_FAIL_NOT_EL2;
 	}
 	hcr = read_sysreg(hcr_el2);
 	e2h = hcr & HCR_EL2_E2H;
-	printf("EL2: at EL2, HCR_EL2 %#llx: E2H=%u (expected %d)\n", hcr,
-	       (unsigned int)e2h, EL2_EXPECT_E2H);
+	rt_printf("EL2: at EL2, HCR_EL2 %#llx: E2H=%u (expected %d)\n", hcr,
+		  (unsigned int)e2h, EL2_EXPECT_E2H);
 	if (e2h != EL2_EXPECT_E2H) {
-		printf("EL2: FAIL HCR_EL2.E2H is %u, expected %d (lkvm --nested%s)\n",
-		       (unsigned int)e2h, EL2_EXPECT_E2H,
-		       EL2_EXPECT_E2H ? "" : " --e2h0");
+		rt_printf(
+			"EL2: FAIL HCR_EL2.E2H is %u, expected %d (lkvm --nested%s)\n",
+			(unsigned int)e2h, EL2_EXPECT_E2H,
+			EL2_EXPECT_E2H ? "" : " --e2h0");
 		return EL2T_FAIL_E2H;
 	}
 
@@ -587,8 +598,9 @@ int main(void *dtb)
 	if (el2_vbar % 2048 || v != el2_vbar) {
 		write_sysreg(rt_vbar, vbar_el2);
 		isb();
-		printf("EL2: FAIL VBAR_EL2 reads %#llx, wrote %#llx (2 KiB aligned?)\n",
-		       v, el2_vbar);
+		rt_printf(
+			"EL2: FAIL VBAR_EL2 reads %#llx, wrote %#llx (2 KiB aligned?)\n",
+			v, el2_vbar);
 		return EL2T_FAIL_VBAR_EL2;
 	}
 
@@ -604,8 +616,8 @@ int main(void *dtb)
 	isb();
 	v = read_sysreg(hcr_el2);
 	if ((v & (HCR_EL2_RW | HCR_EL2_TGE | HCR_EL2_E2H)) != hcr_el1) {
-		printf("EL2: FAIL HCR_EL2 reads %#llx after writing %#llx\n", v,
-		       hcr_el1);
+		rt_printf("EL2: FAIL HCR_EL2 reads %#llx after writing %#llx\n",
+			  v, hcr_el1);
 		ret = EL2T_FAIL_HCR;
 		goto out;
 	}
@@ -619,13 +631,14 @@ out:
 	isb();
 	v = read_sysreg(vbar_el2);
 	if (v != rt_vbar || read_sysreg(hcr_el2) != hcr) {
-		printf("EL2: FAIL restoring VBAR_EL2 %#llx (reads %#llx) and HCR_EL2 %#llx (reads %#llx)\n",
-		       rt_vbar, v, hcr, read_sysreg(hcr_el2));
+		rt_printf(
+			"EL2: FAIL restoring VBAR_EL2 %#llx (reads %#llx) and HCR_EL2 %#llx (reads %#llx)\n",
+			rt_vbar, v, hcr, read_sysreg(hcr_el2));
 		return ret ? ret : EL2T_FAIL_RESTORE;
 	}
 	if (ret)
 		return ret;
-	printf("EL2: PASS e2h=%u hvc round trip ok\n", (unsigned int)e2h);
+	rt_printf("EL2: PASS e2h=%u hvc round trip ok\n", (unsigned int)e2h);
 	return 0;
 }
 

@@ -8,6 +8,6 @@
 int main(void *dtb)
 {
 	(void)dtb;
-	puts("FAIL-GUEST: failing on purpose");
+	rt_puts("FAIL-GUEST: failing on purpose");
 	return 42;
 }

@@ -171,7 +171,7 @@ static const u64 junk_addrs[] = {
 
 static bool is_junk(u64 pc)
 {
-	for (unsigned int i = 0; i < ARRAY_SIZE(junk_addrs); i++)
+	for (unsigned int i = 0; i < RT_ARRAY_SIZE(junk_addrs); i++)
 		if (junk_addrs[i] == pc)
 			return true;
 	return false;
@@ -179,7 +179,7 @@ static bool is_junk(u64 pc)
 
 static u64 rnd_mpidr(void)
 {
-	return kvm_vcpu_mpidr(rnd() % (NR_CPUS + 2));
+	return rt_kvm_vcpu_mpidr(rnd() % (NR_CPUS + 2));
 }
 
 /* One random argument, from the kinds that reach different checks. */
@@ -196,13 +196,13 @@ static u64 rnd_arg(void)
 	case 2:
 		return rnd() % 32;
 	case 3:
-		return events[rnd() % ARRAY_SIZE(events)];
+		return events[rnd() % RT_ARRAY_SIZE(events)];
 	case 4:
 		return rnd_mpidr();
 	case 5:
 		return LKVM_RAM_BASE + (rnd() % 0x4000000);
 	case 6:
-		return junk_addrs[rnd() % ARRAY_SIZE(junk_addrs)];
+		return junk_addrs[rnd() % RT_ARRAY_SIZE(junk_addrs)];
 	case 7:
 		return (u32)rnd();
 	case 8:
@@ -339,11 +339,11 @@ nested_normal_handler(u64 ev, u64 arg, u64 pc, u64 pstate)
 
 	(void)ev;
 	(void)arg;
-	puts("HOSTILE: WAIT critical");
+	rt_puts("HOSTILE: WAIT critical");
 	if (!sdei_wait_reach(&crit_ran, 1, HOST_MS))
 		fail(HF_WAIT_HOST, "critical event %u never came", EV_CRITICAL);
 	/* Back from the critical handler's junk resume: still running. */
-	nested_status_normal = sdei_call(SDEI_EVENT_STATUS, 0, 0);
+	nested_status_normal = sdei_guest_call(SDEI_EVENT_STATUS, 0, 0);
 	c->armed = true;
 	return c->junk;
 }
@@ -356,11 +356,12 @@ nested_crit_handler(u64 ev, u64 arg, u64 pc, u64 pstate)
 
 	(void)arg;
 	crit_ran = 1;
-	nested_status_crit =
-		ev == EV_CRITICAL ?
-			sdei_call(SDEI_EVENT_STATUS, 0, 0) << 8 |
-				sdei_call(SDEI_EVENT_STATUS, EV_CRITICAL, 0) :
-			~0ULL;
+	nested_status_crit = ev == EV_CRITICAL ?
+				     sdei_guest_call(SDEI_EVENT_STATUS, 0, 0)
+						     << 8 |
+					     sdei_guest_call(SDEI_EVENT_STATUS,
+							     EV_CRITICAL, 0) :
+				     ~0ULL;
 	c->armed = true;
 	return c->junk;
 }
@@ -408,8 +409,9 @@ static bool hostile_sync(struct exception_frame *f, unsigned int v)
 	default:
 		break;
 	}
-	printf("HOSTILE: FAIL cpu%u: unexpected exception: vector %u, ESR %#llx, ELR %#llx, FAR %#llx (phase %u)\n",
-	       smp_processor_id(), v, f->esr, f->elr, f->far, phase);
+	rt_printf(
+		"HOSTILE: FAIL cpu%u: unexpected exception: vector %u, ESR %#llx, ELR %#llx, FAR %#llx (phase %u)\n",
+		rt_smp_processor_id(), v, f->esr, f->elr, f->far, phase);
 	return false;
 }
 
@@ -433,13 +435,15 @@ static void bystander(void *arg)
 {
 	(void)arg;
 	while (!by_stop) {
-		by_check(smccc_call(PSCI_VERSION_ID, 0, 0, 0).x0 & 0xffffffff,
+		by_check(rt_smccc_call(PSCI_VERSION_ID, 0, 0, 0).x0 &
+				 0xffffffff,
 			 0x10001, 1);
-		by_check(sdei_call(SDEI_VERSION, 0, 0), sdei_version, 2);
-		by_check(
-			smccc_call(PSCI_AFF_INFO64, kvm_vcpu_mpidr(0), 0, 0).x0,
-			0, 3);
-		by_check(readl(0x00800000), 0, 4);
+		by_check(sdei_guest_call(SDEI_VERSION, 0, 0), sdei_version, 2);
+		by_check(rt_smccc_call(PSCI_AFF_INFO64, rt_kvm_vcpu_mpidr(0), 0,
+				       0)
+				 .x0,
+			 0, 3);
+		by_check(rt_readl(0x00800000), 0, 4);
 		by_loops++;
 	}
 }
@@ -479,7 +483,7 @@ static int cpu_of(u64 target)
 	if (target & ~MPIDR_AFF)
 		return -1;
 	for (int i = 0; i < NR_CPUS; i++)
-		if (kvm_vcpu_mpidr(i) == target)
+		if (rt_kvm_vcpu_mpidr(i) == target)
 			return i;
 	return -1;
 }
@@ -494,7 +498,7 @@ static s64 psci_affinity_model(u64 target, u64 level)
 	for (unsigned int l = 0; l < level; l++)
 		mask &= ~(0xffULL << (8 * l));
 	for (int i = 0; i < NR_CPUS; i++) {
-		if ((kvm_vcpu_mpidr(i) & mask) != (target & mask))
+		if ((rt_kvm_vcpu_mpidr(i) & mask) != (target & mask))
 			continue;
 		any = true;
 		on |= i < 2; /* cpu0 and cpu1 run; cpu2 is off */
@@ -504,9 +508,9 @@ static s64 psci_affinity_model(u64 target, u64 level)
 	return on ? 0 : 1;
 }
 
-static bool psci_implements(u32 fid)
+static bool psci_model_implements(u32 fid)
 {
-	for (unsigned int i = 0; i < ARRAY_SIZE(psci_implemented); i++)
+	for (unsigned int i = 0; i < RT_ARRAY_SIZE(psci_implemented); i++)
 		if (psci_implemented[i] == fid)
 			return true;
 	return false;
@@ -548,7 +552,7 @@ static s64 psci_model(u32 fid, u64 *a)
 	case PSCI_FEATURES_ID:
 		if ((u32)a1 == SMCCC_VERSION_ID)
 			return 0;
-		return psci_implements((u32)a1) ? 0 : E_NOT_SUPPORTED;
+		return psci_model_implements((u32)a1) ? 0 : E_NOT_SUPPORTED;
 	case PSCI_RESET2_32:
 	case PSCI_RESET2_64:
 		/* An architectural type other than 0 (warm): 5.16.2. */
@@ -647,7 +651,7 @@ static void sweep_call(u32 fid)
 	 * that random sequences also register, enable, signal and deliver.
 	 */
 	if (!psci && rnd() % 2) {
-		a[0] = sweep_events[rnd() % ARRAY_SIZE(sweep_events)];
+		a[0] = sweep_events[rnd() % RT_ARRAY_SIZE(sweep_events)];
 		if (fid == SDEI_EVENT_SIGNAL)
 			a[1] = read_sysreg(mpidr_el1) & MPIDR_AFF;
 	}
@@ -656,11 +660,12 @@ static void sweep_call(u32 fid)
 	 * address in RAM (that would run whatever is there).
 	 */
 	if (fid == SDEI_EVENT_REGISTER)
-		a[1] = rnd() % 2 ? (u64)sweep_entry :
-				   junk_addrs[rnd() % ARRAY_SIZE(junk_addrs)];
+		a[1] = rnd() % 2 ?
+			       (u64)sweep_entry :
+			       junk_addrs[rnd() % RT_ARRAY_SIZE(junk_addrs)];
 	if (psci)
 		want = psci_model(fid, a);
-	r = smccc_call7(fid, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+	r = rt_smccc_call7(fid, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
 	calls++;
 	if (psci) {
 		bool ok = smc32(fid) ? (s32)r.x0 == (s32)want :
@@ -687,9 +692,9 @@ static bool sweep_skips(u32 fid)
 /* Leaves cpu0's SDEI state clean: nothing registered, bound or unmasked. */
 static void sdei_clean(void)
 {
-	if (sdei_call(SDEI_PRIVATE_RESET, 0, 0) ||
-	    sdei_call(SDEI_SHARED_RESET, 0, 0) ||
-	    sdei_call(SDEI_PE_MASK, 0, 0) > 1)
+	if (sdei_guest_call(SDEI_PRIVATE_RESET, 0, 0) ||
+	    sdei_guest_call(SDEI_SHARED_RESET, 0, 0) ||
+	    sdei_guest_call(SDEI_PE_MASK, 0, 0) > 1)
 		fail(HF_SETUP, "resetting SDEI failed");
 }
 
@@ -702,7 +707,7 @@ static void stage_sweep(u64 *mark)
 	isb();
 	t0 = read_sysreg(cntvct_el0);
 	for (unsigned int round = 0; round < SWEEP_ROUNDS; round++) {
-		for (unsigned int b = 0; b < ARRAY_SIZE(bases); b++) {
+		for (unsigned int b = 0; b < RT_ARRAY_SIZE(bases); b++) {
 			for (u32 n = 0; n < 0x20; n++) {
 				if (!sweep_skips(bases[b] + n))
 					sweep_call(bases[b] + n);
@@ -713,10 +718,11 @@ static void stage_sweep(u64 *mark)
 	t1 = read_sysreg(cntvct_el0);
 	phase = PH_NONE;
 	sdei_clean();
-	printf("HOSTILE: sweep: %llu calls in %llu ms (%llu calls/s), %llu handler runs, %llu junk entry faults\n",
-	       calls, freq ? (t1 - t0) * 1000 / freq : 0,
-	       t1 > t0 && freq ? calls * freq / (t1 - t0) : 0, handler_runs,
-	       junk_faults);
+	rt_printf(
+		"HOSTILE: sweep: %llu calls in %llu ms (%llu calls/s), %llu handler runs, %llu junk entry faults\n",
+		calls, freq ? (t1 - t0) * 1000 / freq : 0,
+		t1 > t0 && freq ? calls * freq / (t1 - t0) : 0, handler_runs,
+		junk_faults);
 	check_bystander(mark, "sweep");
 }
 
@@ -772,13 +778,13 @@ static bool wait_cpu2_off(void)
 	isb();
 	start = read_sysreg(cntvct_el0);
 	for (;;) {
-		int r = psci_affinity_info(kvm_vcpu_mpidr(2), 0);
+		int r = rt_psci_affinity_info(rt_kvm_vcpu_mpidr(2), 0);
 
 		if (r == 1)
 			return true;
 		if (r < 0 || read_sysreg(cntvct_el0) - start > freq * 10)
 			return false;
-		cpu_relax();
+		rt_cpu_relax();
 	}
 }
 
@@ -790,7 +796,8 @@ static void stage_cpu_off(u64 *mark)
 
 		cpu2_started = 0;
 		smp_mb();
-		r = psci_cpu_on(kvm_vcpu_mpidr(2), (u64)cpu2_off_entry, ctx);
+		r = rt_psci_cpu_on(rt_kvm_vcpu_mpidr(2), (u64)cpu2_off_entry,
+				   ctx);
 		if (r)
 			fail(HF_CPU_ON, "CPU_ON of cpu2 returned %d", r);
 		calls++;
@@ -805,7 +812,8 @@ static void stage_cpu_off(u64 *mark)
 		calls += 2;
 		checks++;
 	}
-	printf("HOSTILE: cpu-off: cpu2 powered off %u times\n", CPU_OFF_ROUNDS);
+	rt_printf("HOSTILE: cpu-off: cpu2 powered off %u times\n",
+		  CPU_OFF_ROUNDS);
 	check_bystander(mark, "cpu-off");
 }
 
@@ -821,15 +829,17 @@ static void expect_sdei(u64 got, u64 want, int code, const char *what)
 
 static void stage_denied(u64 *mark)
 {
-	for (unsigned int i = 0; i < ARRAY_SIZE(junk_addrs); i++) {
-		expect_sdei(sdei_call(SDEI_EVENT_COMPLETE, 0, 0), SDEI_DENIED,
-			    HF_DENIED, "COMPLETE without an event");
-		expect_sdei(sdei_call(SDEI_EVENT_COMPLETE_AND_RESUME,
-				      junk_addrs[i], 0),
+	for (unsigned int i = 0; i < RT_ARRAY_SIZE(junk_addrs); i++) {
+		expect_sdei(sdei_guest_call(SDEI_EVENT_COMPLETE, 0, 0),
+			    SDEI_DENIED, HF_DENIED,
+			    "COMPLETE without an event");
+		expect_sdei(sdei_guest_call(SDEI_EVENT_COMPLETE_AND_RESUME,
+					    junk_addrs[i], 0),
 			    SDEI_DENIED, HF_DENIED,
 			    "COMPLETE_AND_RESUME to junk without an event");
-		expect_sdei(sdei_call(SDEI_EVENT_CONTEXT, i, 0), SDEI_DENIED,
-			    HF_DENIED, "EVENT_CONTEXT without an event");
+		expect_sdei(sdei_guest_call(SDEI_EVENT_CONTEXT, i, 0),
+			    SDEI_DENIED, HF_DENIED,
+			    "EVENT_CONTEXT without an event");
 		calls += 3;
 	}
 	check_bystander(mark, "denied");
@@ -838,14 +848,15 @@ static void stage_denied(u64 *mark)
 /* SDEI_EVENT_REGISTER of a private event (flags, affinity 0). */
 static u64 sdei_register(u64 ev, u64 entry, u64 arg)
 {
-	return smccc_call7(SDEI_EVENT_REGISTER, ev, entry, arg, 0, 0, 0, 0).x0;
+	return rt_smccc_call7(SDEI_EVENT_REGISTER, ev, entry, arg, 0, 0, 0, 0)
+		.x0;
 }
 
 /* EVENT_SIGNAL of event 0 to this PE. */
 static u64 signal_self(void)
 {
-	return sdei_call(SDEI_EVENT_SIGNAL, 0,
-			 read_sysreg(mpidr_el1) & MPIDR_AFF);
+	return sdei_guest_call(SDEI_EVENT_SIGNAL, 0,
+			       read_sysreg(mpidr_el1) & MPIDR_AFF);
 }
 
 /* Registers event 0 at entry, enabled, the PE unmasked. */
@@ -854,16 +865,16 @@ static void ev0_setup(u64 entry, u64 arg)
 	sdei_clean();
 	expect_sdei(sdei_register(0, entry, arg), SDEI_SUCCESS, HF_SETUP,
 		    "REGISTER of event 0");
-	expect_sdei(sdei_call(SDEI_EVENT_ENABLE, 0, 0), SDEI_SUCCESS, HF_SETUP,
-		    "ENABLE of event 0");
-	expect_sdei(sdei_call(SDEI_PE_UNMASK, 0, 0), SDEI_SUCCESS, HF_SETUP,
-		    "PE_UNMASK");
+	expect_sdei(sdei_guest_call(SDEI_EVENT_ENABLE, 0, 0), SDEI_SUCCESS,
+		    HF_SETUP, "ENABLE of event 0");
+	expect_sdei(sdei_guest_call(SDEI_PE_UNMASK, 0, 0), SDEI_SUCCESS,
+		    HF_SETUP, "PE_UNMASK");
 	calls += 6;
 }
 
 static void stage_junk_entry(u64 *mark)
 {
-	for (unsigned int i = 0; i < ARRAY_SIZE(junk_addrs); i++) {
+	for (unsigned int i = 0; i < RT_ARRAY_SIZE(junk_addrs); i++) {
 		u64 before = junk_faults;
 
 		ev0_setup(junk_addrs[i], i);
@@ -875,20 +886,21 @@ static void stage_junk_entry(u64 *mark)
 			fail(HF_JUNK_ENTRY,
 			     "event 0 at entry %#llx: %llu faults, want 1",
 			     junk_addrs[i], junk_faults - before);
-		expect_sdei(sdei_call(SDEI_EVENT_STATUS, 0, 0),
+		expect_sdei(sdei_guest_call(SDEI_EVENT_STATUS, 0, 0),
 			    SDEI_STATUS_REGISTERED | SDEI_STATUS_ENABLED,
 			    HF_JUNK_ENTRY, "STATUS after the faulting handler");
 		calls += 2;
 	}
-	printf("HOSTILE: junk-entry: %zu entry points faulted and completed\n",
-	       ARRAY_SIZE(junk_addrs));
+	rt_printf(
+		"HOSTILE: junk-entry: %zu entry points faulted and completed\n",
+		RT_ARRAY_SIZE(junk_addrs));
 	check_bystander(mark, "junk-entry");
 }
 
 static void stage_resume(u64 *mark)
 {
 	ev0_setup((u64)resume_entry, 0);
-	for (unsigned int i = 0; i < ARRAY_SIZE(junk_addrs); i++) {
+	for (unsigned int i = 0; i < RT_ARRAY_SIZE(junk_addrs); i++) {
 		u64 before = resume_faults;
 
 		resume_ctx[0].junk = junk_addrs[i];
@@ -899,15 +911,16 @@ static void stage_resume(u64 *mark)
 		if (resume_faults != before + 1)
 			fail(HF_RESUME, "resume to %#llx: %llu faults, want 1",
 			     junk_addrs[i], resume_faults - before);
-		expect_sdei(sdei_call(SDEI_EVENT_STATUS, 0, 0),
+		expect_sdei(sdei_guest_call(SDEI_EVENT_STATUS, 0, 0),
 			    SDEI_STATUS_REGISTERED | SDEI_STATUS_ENABLED,
 			    HF_RESUME, "STATUS after the junk resume");
-		expect_sdei(sdei_call(SDEI_EVENT_COMPLETE, 0, 0), SDEI_DENIED,
-			    HF_RESUME, "a second COMPLETE");
+		expect_sdei(sdei_guest_call(SDEI_EVENT_COMPLETE, 0, 0),
+			    SDEI_DENIED, HF_RESUME, "a second COMPLETE");
 		calls += 3;
 	}
-	printf("HOSTILE: resume: %zu COMPLETE_AND_RESUMEs to junk faulted there\n",
-	       ARRAY_SIZE(junk_addrs));
+	rt_printf(
+		"HOSTILE: resume: %zu COMPLETE_AND_RESUMEs to junk faulted there\n",
+		RT_ARRAY_SIZE(junk_addrs));
 	check_bystander(mark, "resume");
 }
 
@@ -920,8 +933,8 @@ static void stage_nested(u64 *mark)
 	ev0_setup((u64)nested_normal_entry, 0);
 	expect_sdei(sdei_register(EV_CRITICAL, (u64)nested_crit_entry, 0),
 		    SDEI_SUCCESS, HF_SETUP, "REGISTER of the critical event");
-	expect_sdei(sdei_call(SDEI_EVENT_ENABLE, EV_CRITICAL, 0), SDEI_SUCCESS,
-		    HF_SETUP, "ENABLE of the critical event");
+	expect_sdei(sdei_guest_call(SDEI_EVENT_ENABLE, EV_CRITICAL, 0),
+		    SDEI_SUCCESS, HF_SETUP, "ENABLE of the critical event");
 	resume_ctx[0].junk = junk_addrs[0];
 	resume_ctx[1].junk = junk_addrs[2];
 	crit_ran = 0;
@@ -944,27 +957,27 @@ static void stage_nested(u64 *mark)
 		fail(HF_NESTED,
 		     "back in event 0's handler its STATUS is %#llx, want %#llx",
 		     nested_status_normal, st);
-	expect_sdei(sdei_call(SDEI_EVENT_STATUS, 0, 0),
+	expect_sdei(sdei_guest_call(SDEI_EVENT_STATUS, 0, 0),
 		    SDEI_STATUS_REGISTERED | SDEI_STATUS_ENABLED, HF_NESTED,
 		    "STATUS(0) after both");
-	expect_sdei(sdei_call(SDEI_EVENT_STATUS, EV_CRITICAL, 0),
+	expect_sdei(sdei_guest_call(SDEI_EVENT_STATUS, EV_CRITICAL, 0),
 		    SDEI_STATUS_REGISTERED | SDEI_STATUS_ENABLED, HF_NESTED,
 		    "STATUS(200) after both");
-	expect_sdei(sdei_call(SDEI_EVENT_COMPLETE, 0, 0), SDEI_DENIED,
+	expect_sdei(sdei_guest_call(SDEI_EVENT_COMPLETE, 0, 0), SDEI_DENIED,
 		    HF_NESTED, "COMPLETE after both");
 	checks += 3;
 	/* The lab reads lkvm's status, then says go with event 100. */
 	expect_sdei(sdei_register(EV_NORMAL, (u64)sweep_entry, 0), SDEI_SUCCESS,
 		    HF_SETUP, "REGISTER of event 100");
-	expect_sdei(sdei_call(SDEI_EVENT_ENABLE, EV_NORMAL, 0), SDEI_SUCCESS,
-		    HF_SETUP, "ENABLE of event 100");
+	expect_sdei(sdei_guest_call(SDEI_EVENT_ENABLE, EV_NORMAL, 0),
+		    SDEI_SUCCESS, HF_SETUP, "ENABLE of event 100");
 	st = handler_runs;
-	puts("HOSTILE: WAIT status");
+	rt_puts("HOSTILE: WAIT status");
 	if (!sdei_wait_reach(&handler_runs, st + 1, HOST_MS))
 		fail(HF_WAIT_HOST, "event %u (the go-ahead) never came",
 		     EV_NORMAL);
 	sdei_clean();
-	printf("HOSTILE: nested: critical into normal, both left to junk\n");
+	rt_printf("HOSTILE: nested: critical into normal, both left to junk\n");
 	check_bystander(mark, "nested");
 }
 
@@ -983,7 +996,7 @@ static unsigned long rnd_unmapped(unsigned int size)
 		{ LKVM_VIRTIO_BASE, LKVM_GIC_REDIST_BASE(8) },
 		{ LKVM_GIC_DIST_BASE + LKVM_GIC_DIST_SIZE, LKVM_RAM_BASE },
 	};
-	unsigned int h = rnd() % ARRAY_SIZE(holes);
+	unsigned int h = rnd() % RT_ARRAY_SIZE(holes);
 	u64 span = holes[h].hi - holes[h].lo - 8;
 
 	return (holes[h].lo + rnd() % span) & ~(unsigned long)(size - 1);
@@ -993,13 +1006,13 @@ static u64 mmio_read(unsigned long addr, unsigned int size)
 {
 	switch (size) {
 	case 1:
-		return readb(addr);
+		return rt_readb(addr);
 	case 2:
-		return readw(addr);
+		return rt_readw(addr);
 	case 4:
-		return readl(addr);
+		return rt_readl(addr);
 	default:
-		return readq(addr);
+		return rt_readq(addr);
 	}
 }
 
@@ -1007,16 +1020,16 @@ static void mmio_write(unsigned long addr, unsigned int size, u64 v)
 {
 	switch (size) {
 	case 1:
-		writeb(v, addr);
+		rt_writeb(v, addr);
 		break;
 	case 2:
-		writew(v, addr);
+		rt_writew(v, addr);
 		break;
 	case 4:
-		writel(v, addr);
+		rt_writel(v, addr);
 		break;
 	default:
-		writeq(v, addr);
+		rt_writeq(v, addr);
 		break;
 	}
 }
@@ -1069,8 +1082,8 @@ static void stage_mmio(u64 *mark)
 			     addr, v);
 		checks++;
 	}
-	printf("HOSTILE: mmio: %u unmapped writes and reads, all read 0\n",
-	       MMIO_ACCESSES);
+	rt_printf("HOSTILE: mmio: %u unmapped writes and reads, all read 0\n",
+		  MMIO_ACCESSES);
 
 	phase = PH_NISV;
 	for (unsigned int i = 0; i < NISV_ACCESSES; i++) {
@@ -1090,8 +1103,9 @@ static void stage_mmio(u64 *mark)
 		checks++;
 	}
 	phase = PH_NONE;
-	printf("HOSTILE: mmio: %u undecodable accesses, each an external data abort\n",
-	       NISV_ACCESSES);
+	rt_printf(
+		"HOSTILE: mmio: %u undecodable accesses, each an external data abort\n",
+		NISV_ACCESSES);
 	check_bystander(mark, "mmio");
 }
 
@@ -1104,19 +1118,19 @@ int main(void *dtb)
 
 	(void)dtb;
 	sdei_catch_exceptions();
-	install_sync_handler(hostile_sync);
+	rt_install_sync_handler(hostile_sync);
 	isb();
 	rng_state = read_sysreg(cntvct_el0) | 1;
-	printf("HOSTILE: at EL%u, seed %#llx\n", current_el(), rng_state);
+	rt_printf("HOSTILE: at EL%u, seed %#llx\n", rt_current_el(), rng_state);
 
-	sdei_version = sdei_call(SDEI_VERSION, 0, 0);
+	sdei_version = sdei_guest_call(SDEI_VERSION, 0, 0);
 	if ((s64)sdei_version < 0)
 		fail(HF_SETUP, "no SDEI (VERSION %lld)", (s64)sdei_version);
 	sdei_clean();
 
-	r = cpu_on(1, kvm_vcpu_mpidr(1), bystander, NULL);
+	r = rt_cpu_on(1, rt_kvm_vcpu_mpidr(1), bystander, NULL);
 	if (r)
-		fail(HF_CPU_ON, "cpu_on(1) returned %d: run with -c 3", r);
+		fail(HF_CPU_ON, "rt_cpu_on(1) returned %d: run with -c 3", r);
 	check_bystander(&mark, "start");
 
 	stage_sweep(&mark);
@@ -1128,9 +1142,10 @@ int main(void *dtb)
 	stage_mmio(&mark);
 
 	by_stop = 1;
-	cpu_wait_off(1);
-	printf("HOSTILE: PASS %u checks, %llu calls, %llu handler runs, %llu junk entry faults, %llu junk resume faults, %llu data aborts; cpu1 %llu loops\n",
-	       checks, calls, handler_runs, junk_faults, resume_faults,
-	       nisv_aborts, by_loops);
+	rt_cpu_wait_off(1);
+	rt_printf(
+		"HOSTILE: PASS %u checks, %llu calls, %llu handler runs, %llu junk entry faults, %llu junk resume faults, %llu data aborts; cpu1 %llu loops\n",
+		checks, calls, handler_runs, junk_faults, resume_faults,
+		nisv_aborts, by_loops);
 	return 0;
 }

@@ -22,28 +22,30 @@ static void spin_ms(u64 ms)
 	u64 start = read_sysreg(cntvct_el0);
 
 	while (read_sysreg(cntvct_el0) - start < freq / 1000 * ms)
-		cpu_relax();
+		rt_cpu_relax();
 }
 
 int main(void *dtb)
 {
 	u8 events;
 
-	if (!dtb || be32_to_cpu(*(u32 *)dtb) != FDT_MAGIC) {
-		printf("PVPANIC: FAIL no device tree\n");
+	if (!dtb || rt_be32_to_cpu(*(u32 *)dtb) != FDT_MAGIC) {
+		rt_printf("PVPANIC: FAIL no device tree\n");
 		return 1;
 	}
-	events = readb(LKVM_PVPANIC_BASE);
+	events = rt_readb(LKVM_PVPANIC_BASE);
 	if (events != (PVPANIC_PANICKED | PVPANIC_CRASH_LOADED)) {
-		printf("PVPANIC: FAIL the register reads %#x, expected %#x\n",
-		       events, PVPANIC_PANICKED | PVPANIC_CRASH_LOADED);
+		rt_printf(
+			"PVPANIC: FAIL the register reads %#x, expected %#x\n",
+			events, PVPANIC_PANICKED | PVPANIC_CRASH_LOADED);
 		return 2;
 	}
-	writeb(PVPANIC_CRASH_LOADED, LKVM_PVPANIC_BASE);
+	rt_writeb(PVPANIC_CRASH_LOADED, LKVM_PVPANIC_BASE);
 	spin_ms(100);
-	printf("PVPANIC: still running after CRASH_LOADED; reporting PANICKED\n");
-	writeb(PVPANIC_PANICKED, LKVM_PVPANIC_BASE);
+	rt_printf(
+		"PVPANIC: still running after CRASH_LOADED; reporting PANICKED\n");
+	rt_writeb(PVPANIC_PANICKED, LKVM_PVPANIC_BASE);
 	spin_ms(1000);
-	printf("PVPANIC: FAIL lkvm let the guest run on after PANICKED\n");
+	rt_printf("PVPANIC: FAIL lkvm let the guest run on after PANICKED\n");
 	return 3;
 }

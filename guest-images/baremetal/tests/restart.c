@@ -55,7 +55,7 @@
 /* A FAIL line must not re-raise the UART's interrupt: quiet it first. */
 #define SDEI_TEST "RESTART"
 #define SDEI_TEST_SMP_CHECKS
-#define SDEI_TEST_BEFORE_FAIL() writeb(0, LKVM_UART_BASE + 1)
+#define SDEI_TEST_BEFORE_FAIL() rt_writeb(0, LKVM_UART_BASE + 1)
 #include "sdei-guest.h"
 
 #define EV0 0
@@ -147,7 +147,7 @@ static void set_stage(volatile u64 *stage, u64 n)
 /* This CPU waits for the other to reach stage n. */
 static void wait_stage(u64 n)
 {
-	bool cpu0 = smp_processor_id() == 0;
+	bool cpu0 = rt_smp_processor_id() == 0;
 
 	if (!sdei_wait_reach(cpu0 ? &stage1 : &stage0, n, STAGE_MS))
 		fail(RS_F_WAIT_CPU, "cpu%u did not reach stage %llu in %u ms",
@@ -168,7 +168,7 @@ SDEI_HANDLER_ENTRY(restart_entry, restart_handler);
 __attribute__((target("general-regs-only"))) void
 restart_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 {
-	unsigned int cpu = smp_processor_id();
+	unsigned int cpu = rt_smp_processor_id();
 	u64 r;
 
 	(void)pc;
@@ -198,7 +198,7 @@ restart_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 			fail(RS_F_SIGNAL,
 			     "EVENT_SIGNAL(0, cpu0) in the bound handler is %lld",
 			     (s64)r);
-		psci_system_reset();
+		rt_psci_system_reset();
 		fail(RS_F_RESET_RETURNED, "PSCI SYSTEM_RESET returned");
 	}
 	fail(RS_F_STALE_RUN, "event %#llx (x1 %#llx) ran: nothing signalled it",
@@ -207,8 +207,8 @@ restart_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 
 static u64 do_register(u64 ev, u64 arg, u64 flags, u64 aff)
 {
-	return smccc_call7(SDEI_EVENT_REGISTER, ev, (u64)restart_entry, arg,
-			   flags, aff, 0, 0)
+	return rt_smccc_call7(SDEI_EVENT_REGISTER, ev, (u64)restart_entry, arg,
+			      flags, aff, 0, 0)
 		.x0;
 }
 
@@ -216,26 +216,26 @@ static u64 do_register(u64 ev, u64 arg, u64 flags, u64 aff)
 
 static void fresh_ram(void)
 {
-	expect(readq(RAM_MARK), 0, RS_F_STALE_RAM,
+	expect(rt_readq(RAM_MARK), 0, RS_F_STALE_RAM,
 	       "the RAM word at 0x84000000");
 }
 
 static void fresh_gic(void)
 {
-	expect(readl(GICD_CTLR) & GICD_CTLR_ENABLE_G1, 0, RS_F_STALE_GIC,
+	expect(rt_readl(GICD_CTLR) & GICD_CTLR_ENABLE_G1, 0, RS_F_STALE_GIC,
 	       "GICD_CTLR.EnableGrp1");
-	expect(readl(GICD_ISENABLER(UART_INTID / 32)) &
+	expect(rt_readl(GICD_ISENABLER(UART_INTID / 32)) &
 		       (1u << (UART_INTID % 32)),
 	       0, RS_F_STALE_GIC, "INTID 32's GICD_ISENABLER bit");
-	expect(readl(GICD_ICFGR(UART_INTID / 16)) &
+	expect(rt_readl(GICD_ICFGR(UART_INTID / 16)) &
 		       (2u << (UART_INTID % 16 * 2)),
 	       2u << (UART_INTID % 16 * 2), RS_F_STALE_GIC,
 	       "INTID 32's GICD_ICFGR edge bit");
-	expect((readl(GICD_IPRIORITYR(UART_INTID / 4)) >>
+	expect((rt_readl(GICD_IPRIORITYR(UART_INTID / 4)) >>
 		(UART_INTID % 4 * 8)) &
 		       0xff,
 	       0, RS_F_STALE_GIC, "INTID 32's priority");
-	expect(readq(GICD_IROUTER(UART_INTID)), 0, RS_F_STALE_GIC,
+	expect(rt_readq(GICD_IROUTER(UART_INTID)), 0, RS_F_STALE_GIC,
 	       "INTID 32's GICD_IROUTER");
 }
 
@@ -318,24 +318,25 @@ static void dirty_gic(void)
 	unsigned int pshift = UART_INTID % 4 * 8;
 	unsigned int cbit = 2u << (UART_INTID % 16 * 2);
 
-	writel(readl(GICD_CTLR) | GICD_CTLR_ENABLE_G1, GICD_CTLR);
-	writel(1u << (UART_INTID % 32), GICD_ISENABLER(UART_INTID / 32));
-	writel(readl(cfg) & ~cbit, cfg);
-	writel((readl(prio) & ~(0xffu << pshift)) | GIC_PRIORITY << pshift,
-	       prio);
-	writeq(mpidr1 & 0xff00ffffffULL, GICD_IROUTER(UART_INTID));
+	rt_writel(rt_readl(GICD_CTLR) | GICD_CTLR_ENABLE_G1, GICD_CTLR);
+	rt_writel(1u << (UART_INTID % 32), GICD_ISENABLER(UART_INTID / 32));
+	rt_writel(rt_readl(cfg) & ~cbit, cfg);
+	rt_writel((rt_readl(prio) & ~(0xffu << pshift)) | GIC_PRIORITY
+								  << pshift,
+		  prio);
+	rt_writeq(mpidr1 & 0xff00ffffffULL, GICD_IROUTER(UART_INTID));
 
-	expect(readl(GICD_CTLR) & GICD_CTLR_ENABLE_G1, GICD_CTLR_ENABLE_G1,
+	expect(rt_readl(GICD_CTLR) & GICD_CTLR_ENABLE_G1, GICD_CTLR_ENABLE_G1,
 	       RS_F_DIRTY_GIC, "GICD_CTLR.EnableGrp1 after setting it");
-	expect(readl(GICD_ISENABLER(UART_INTID / 32)) &
+	expect(rt_readl(GICD_ISENABLER(UART_INTID / 32)) &
 		       (1u << (UART_INTID % 32)),
 	       1u << (UART_INTID % 32), RS_F_DIRTY_GIC,
 	       "INTID 32 enabled after GICD_ISENABLER");
-	expect(readl(cfg) & cbit, 0, RS_F_DIRTY_GIC,
+	expect(rt_readl(cfg) & cbit, 0, RS_F_DIRTY_GIC,
 	       "INTID 32's edge bit after making it level");
-	expect((readl(prio) >> pshift) & 0xff, GIC_PRIORITY, RS_F_DIRTY_GIC,
+	expect((rt_readl(prio) >> pshift) & 0xff, GIC_PRIORITY, RS_F_DIRTY_GIC,
 	       "INTID 32's priority after writing 0xa0");
-	expect(readq(GICD_IROUTER(UART_INTID)), mpidr1 & 0xff00ffffffULL,
+	expect(rt_readq(GICD_IROUTER(UART_INTID)), mpidr1 & 0xff00ffffffULL,
 	       RS_F_DIRTY_GIC, "INTID 32's GICD_IROUTER after routing it");
 }
 
@@ -366,7 +367,7 @@ static void dirty_status(void)
 	static const u64 events[] = { EV0, EV_PRIVATE, EV_SHARED,
 				      EV_BIND_SLOT };
 
-	for (unsigned int i = 0; i < ARRAY_SIZE(events); i++) {
+	for (unsigned int i = 0; i < RT_ARRAY_SIZE(events); i++) {
 		u64 r = sdei(SDEI_EVENT_STATUS, events[i], 0);
 
 		if (r != (SDEI_STATUS_REGISTERED | SDEI_STATUS_ENABLED))
@@ -399,8 +400,8 @@ int main(void *dtb)
 	(void)dtb;
 	sdei_catch_exceptions();
 	mpidr0 = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
-	printf("RESTART: at EL%u, conduit %s\n", current_el(),
-	       current_el() == 2 ? "SMC" : "HVC");
+	rt_printf("RESTART: at EL%u, conduit %s\n", rt_current_el(),
+		  rt_current_el() == 2 ? "SMC" : "HVC");
 	catalogue();
 
 	/* 1. Fresh: cpu0, then cpu1 once CPU_ON has started it. */
@@ -409,16 +410,17 @@ int main(void *dtb)
 	fresh_gic();
 	fresh_status(true);
 	fresh_mask();
-	ret = cpu_on(1, kvm_vcpu_mpidr(1), cpu1_main, NULL);
-	if (ret != PSCI_RET_SUCCESS)
-		fail(RS_F_CPU_ON, "cpu_on(1) returned %d (run with -c 2)", ret);
+	ret = rt_cpu_on(1, rt_kvm_vcpu_mpidr(1), cpu1_main, NULL);
+	if (ret != RT_PSCI_RET_SUCCESS)
+		fail(RS_F_CPU_ON, "rt_cpu_on(1) returned %d (run with -c 2)",
+		     ret);
 	wait_stage(1);
 	fresh = checks + checks1;
-	printf("RESTART: boot state fresh (%u checks)\n", fresh);
+	rt_printf("RESTART: boot state fresh (%u checks)\n", fresh);
 
 	/* 2. Dirty. */
-	writeq(RAM_MARK_VALUE, RAM_MARK);
-	expect(readq(RAM_MARK), RAM_MARK_VALUE, RS_F_DIRTY_RAM,
+	rt_writeq(RAM_MARK_VALUE, RAM_MARK);
+	expect(rt_readq(RAM_MARK), RAM_MARK_VALUE, RS_F_DIRTY_RAM,
 	       "the RAM word after writing it");
 	dirty_gic();
 	dirty_sdei();
@@ -434,8 +436,9 @@ int main(void *dtb)
 	/* 3. The host's 300 starts the reset. */
 	host_may_signal = 1;
 	dsb(sy);
-	printf("RESTART: WAIT 300 (events 0, 100 registered, enabled on both vCPUs, 300 RM_PE to cpu1, INTID 32 bound to 0x40000000, PEs unmasked, RAM and GIC written; %u checks)\n",
-	       checks + checks1 - fresh);
+	rt_printf(
+		"RESTART: WAIT 300 (events 0, 100 registered, enabled on both vCPUs, 300 RM_PE to cpu1, INTID 32 bound to 0x40000000, PEs unmasked, RAM and GIC written; %u checks)\n",
+		checks + checks1 - fresh);
 	if (!sdei_wait_reach(&shared_running, 1, HOST_MS))
 		fail(RS_F_WAIT_HOST, "event 300 did not come within %u s",
 		     HOST_MS / 1000);
@@ -452,7 +455,7 @@ int main(void *dtb)
 
 	line_raised = 1;
 	dsb(sy);
-	writeb(UART_IER_ETBEI, LKVM_UART_BASE + UART_IER);
+	rt_writeb(UART_IER_ETBEI, LKVM_UART_BASE + UART_IER);
 	/* The bound event's handler resets the system; it never returns. */
 	if (!sdei_wait_reach(&bind_ran, 1, DELIVERY_MS))
 		fail(RS_F_BIND_DELIVERY,

@@ -34,7 +34,7 @@
 
 /* A FAIL line must not re-raise the UART's interrupt: quiet it first. */
 #define SDEI_TEST "SDEI-BIND"
-#define SDEI_TEST_BEFORE_FAIL() writeb(0, LKVM_UART_BASE + 1)
+#define SDEI_TEST_BEFORE_FAIL() rt_writeb(0, LKVM_UART_BASE + 1)
 #include "sdei-guest.h"
 
 #define UART_IER 1
@@ -85,14 +85,14 @@ bind_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 	(void)pstate;
 	h_event = event;
 	h_arg = arg;
-	if (smp_processor_id() != 0)
+	if (rt_smp_processor_id() != 0)
 		h_bad = h_bad + 1;
 	if (h_keep_high) {
 		h_keep_high = h_keep_high - 1;
 	} else {
 		/* Serve the device: the cause (and the line) goes away. */
-		h_iir = readb(LKVM_UART_BASE + UART_IIR);
-		writeb(0, LKVM_UART_BASE + UART_IER);
+		h_iir = rt_readb(LKVM_UART_BASE + UART_IIR);
+		rt_writeb(0, LKVM_UART_BASE + UART_IER);
 	}
 	h_count = h_count + 1;
 	dsb(sy);
@@ -118,7 +118,8 @@ static void expect(u64 got, u64 want, int code, const char *what)
 
 static bool gic_pending(void)
 {
-	return readl(GICD_ISPENDR(UART_INTID / 32)) & (1u << (UART_INTID % 32));
+	return rt_readl(GICD_ISPENDR(UART_INTID / 32)) &
+	       (1u << (UART_INTID % 32));
 }
 
 /*
@@ -131,12 +132,12 @@ static void gic_set_level_triggered(void)
 	unsigned long reg = GICD_ICFGR(UART_INTID / 16);
 	unsigned int shift = (UART_INTID % 16) * 2 + 1;
 
-	writel(readl(reg) & ~(1u << shift), reg);
+	rt_writel(rt_readl(reg) & ~(1u << shift), reg);
 }
 
 static void uart_line(bool high)
 {
-	writeb(high ? UART_IER_ETBEI : 0, LKVM_UART_BASE + UART_IER);
+	rt_writeb(high ? UART_IER_ETBEI : 0, LKVM_UART_BASE + UART_IER);
 }
 
 /* Waits (boundedly) for h_count to reach n. */
@@ -147,9 +148,9 @@ static bool wait_count(u64 n)
 
 static u64 register_bound(u64 ev)
 {
-	return smccc_call7(SDEI_EVENT_REGISTER, ev, (u64)bind_entry, BIND_ARG,
-			   SDEI_RM_PE, read_sysreg(mpidr_el1) & MPIDR_HWID_MASK,
-			   0, 0)
+	return rt_smccc_call7(SDEI_EVENT_REGISTER, ev, (u64)bind_entry,
+			      BIND_ARG, SDEI_RM_PE,
+			      read_sysreg(mpidr_el1) & MPIDR_HWID_MASK, 0, 0)
 		.x0;
 }
 
@@ -168,10 +169,12 @@ static void check_refusals(void)
 		{ 1ULL << 32, SDEI_INVALID_PARAMETERS },
 	};
 
-	expect(sdei_call(SDEI_FEATURES, 0, 0), 1ULL << 16, BIND_F_FEATURES,
+	expect(sdei_guest_call(SDEI_FEATURES, 0, 0), 1ULL << 16,
+	       BIND_F_FEATURES,
 	       "FEATURES(BIND_SLOTS): 1 shared slot, 0 private");
-	for (unsigned int i = 0; i < ARRAY_SIZE(refused); i++) {
-		u64 r = sdei_call(SDEI_INTERRUPT_BIND, refused[i].intid, 0);
+	for (unsigned int i = 0; i < RT_ARRAY_SIZE(refused); i++) {
+		u64 r = sdei_guest_call(SDEI_INTERRUPT_BIND, refused[i].intid,
+					0);
 
 		if (r != refused[i].want)
 			fail(BIND_F_REFUSED,
@@ -183,22 +186,22 @@ static void check_refusals(void)
 
 static u64 check_bind(void)
 {
-	u64 ev = sdei_call(SDEI_INTERRUPT_BIND, UART_INTID, 0);
+	u64 ev = sdei_guest_call(SDEI_INTERRUPT_BIND, UART_INTID, 0);
 
 	if ((s64)ev < 0)
 		fail(BIND_F_BIND, "INTERRUPT_BIND(32) returned %lld", (s64)ev);
 	checks++;
-	expect(sdei_call(SDEI_INTERRUPT_BIND, UART_INTID, 0), ev, BIND_F_BIND,
-	       "INTERRUPT_BIND(32) again");
-	expect(sdei_call(SDEI_EVENT_GET_INFO, ev, SDEI_INFO_TYPE), 1,
+	expect(sdei_guest_call(SDEI_INTERRUPT_BIND, UART_INTID, 0), ev,
+	       BIND_F_BIND, "INTERRUPT_BIND(32) again");
+	expect(sdei_guest_call(SDEI_EVENT_GET_INFO, ev, SDEI_INFO_TYPE), 1,
 	       BIND_F_INFO, "GET_INFO(TYPE): shared");
-	expect(sdei_call(SDEI_EVENT_GET_INFO, ev, SDEI_INFO_PRIORITY), 0,
+	expect(sdei_guest_call(SDEI_EVENT_GET_INFO, ev, SDEI_INFO_PRIORITY), 0,
 	       BIND_F_INFO, "GET_INFO(PRIORITY): normal");
-	expect(sdei_call(SDEI_EVENT_GET_INFO, ev, SDEI_INFO_SIGNALED), 0,
+	expect(sdei_guest_call(SDEI_EVENT_GET_INFO, ev, SDEI_INFO_SIGNALED), 0,
 	       BIND_F_INFO, "GET_INFO(SIGNALED): not signalable");
-	expect(sdei_call(SDEI_EVENT_ENABLE, ev, 0), SDEI_DENIED,
+	expect(sdei_guest_call(SDEI_EVENT_ENABLE, ev, 0), SDEI_DENIED,
 	       BIND_F_ENABLE_EARLY, "ENABLE before REGISTER");
-	printf("SDEI-BIND: INTID 32 bound to event %#llx\n", ev);
+	rt_printf("SDEI-BIND: INTID 32 bound to event %#llx\n", ev);
 	return ev;
 }
 
@@ -223,7 +226,7 @@ static void check_handover(u64 ev)
 	checks++;
 	if (h_count)
 		fail(BIND_F_DELIVERY, "the handler ran before ENABLE");
-	expect(sdei_call(SDEI_EVENT_ENABLE, ev, 0), SDEI_SUCCESS,
+	expect(sdei_guest_call(SDEI_EVENT_ENABLE, ev, 0), SDEI_SUCCESS,
 	       BIND_F_REGISTER, "ENABLE");
 	if (!wait_count(1))
 		fail(BIND_F_DELIVERY,
@@ -264,11 +267,11 @@ static void check_release(u64 ev)
 	u64 before = h_count;
 	bool at_gic;
 
-	expect(sdei_call(SDEI_INTERRUPT_RELEASE, ev, 0), SDEI_DENIED,
+	expect(sdei_guest_call(SDEI_INTERRUPT_RELEASE, ev, 0), SDEI_DENIED,
 	       BIND_F_RELEASE, "RELEASE while registered");
-	expect(sdei_call(SDEI_EVENT_UNREGISTER, ev, 0), SDEI_SUCCESS,
+	expect(sdei_guest_call(SDEI_EVENT_UNREGISTER, ev, 0), SDEI_SUCCESS,
 	       BIND_F_RELEASE, "UNREGISTER");
-	expect(sdei_call(SDEI_INTERRUPT_RELEASE, ev, 0), SDEI_SUCCESS,
+	expect(sdei_guest_call(SDEI_INTERRUPT_RELEASE, ev, 0), SDEI_SUCCESS,
 	       BIND_F_RELEASE, "RELEASE");
 	uart_line(true);
 	at_gic = gic_pending();
@@ -286,30 +289,30 @@ static void check_release(u64 ev)
 
 static void check_shared_reset(void)
 {
-	u64 ev = sdei_call(SDEI_INTERRUPT_BIND, UART_INTID, 0);
+	u64 ev = sdei_guest_call(SDEI_INTERRUPT_BIND, UART_INTID, 0);
 
 	if ((s64)ev < 0 || register_bound(ev) != SDEI_SUCCESS ||
-	    sdei_call(SDEI_EVENT_UNREGISTER, ev, 0) != SDEI_SUCCESS)
+	    sdei_guest_call(SDEI_EVENT_UNREGISTER, ev, 0) != SDEI_SUCCESS)
 		fail(BIND_F_SHARED_RESET, "BIND, REGISTER, UNREGISTER again");
-	expect(sdei_call(SDEI_SHARED_RESET, 0, 0), SDEI_SUCCESS,
+	expect(sdei_guest_call(SDEI_SHARED_RESET, 0, 0), SDEI_SUCCESS,
 	       BIND_F_SHARED_RESET, "SHARED_RESET");
-	expect(sdei_call(SDEI_INTERRUPT_RELEASE, ev, 0),
+	expect(sdei_guest_call(SDEI_INTERRUPT_RELEASE, ev, 0),
 	       SDEI_INVALID_PARAMETERS, BIND_F_SHARED_RESET,
 	       "RELEASE after SHARED_RESET released it");
 }
 
 int main(void *dtb)
 {
-	u64 ev, v = sdei_call(SDEI_VERSION, 0, 0);
+	u64 ev, v = sdei_guest_call(SDEI_VERSION, 0, 0);
 
 	(void)dtb;
 	if ((s64)v < 0 || (v >> 48) != 1)
 		fail(BIND_F_VERSION, "VERSION returned %#llx", v);
-	if (sdei_call(SDEI_PRIVATE_RESET, 0, 0) != SDEI_SUCCESS ||
-	    sdei_call(SDEI_SHARED_RESET, 0, 0) != SDEI_SUCCESS)
+	if (sdei_guest_call(SDEI_PRIVATE_RESET, 0, 0) != SDEI_SUCCESS ||
+	    sdei_guest_call(SDEI_SHARED_RESET, 0, 0) != SDEI_SUCCESS)
 		fail(BIND_F_RESET, "PRIVATE_RESET or SHARED_RESET failed");
-	expect(sdei_call(SDEI_PE_UNMASK, 0, 0), SDEI_SUCCESS, BIND_F_RESET,
-	       "PE_UNMASK");
+	expect(sdei_guest_call(SDEI_PE_UNMASK, 0, 0), SDEI_SUCCESS,
+	       BIND_F_RESET, "PE_UNMASK");
 	gic_set_level_triggered();
 	check_refusals();
 	ev = check_bind();
@@ -317,6 +320,6 @@ int main(void *dtb)
 	check_level();
 	check_release(ev);
 	check_shared_reset();
-	printf("SDEI-BIND: PASS %u checks\n", checks);
+	rt_printf("SDEI-BIND: PASS %u checks\n", checks);
 	return 0;
 }

@@ -59,37 +59,39 @@
 /*
  * One SDEI call (x0 = fid, x1 = a1, x2 = a2, x3 = 0) through the EL's
  * conduit (HVC at EL1, SMC at EL2); returns x0. A handler the call makes
- * deliverable interrupts it at sdei_call_hvc_ret or sdei_call_smc_ret, so
- * a test can check the handler's x2 (the interrupted PC). x30 survives the
- * HVC/SMC (a handler gives it back), so a plain ret returns.
+ * deliverable interrupts it at sdei_guest_call_hvc_ret or
+ * sdei_guest_call_smc_ret, so a test can check the handler's x2 (the
+ * interrupted PC). x30 survives the HVC/SMC (a handler gives it back), so
+ * a plain ret returns.
  */
-u64 sdei_call(u32 fid, u64 a1, u64 a2);
-extern const char sdei_call_hvc_ret[], sdei_call_smc_ret[];
+u64 sdei_guest_call(u32 fid, u64 a1, u64 a2);
+extern const char sdei_guest_call_hvc_ret[], sdei_guest_call_smc_ret[];
 
 asm(".pushsection .text, \"ax\"\n"
-    "	.globl	sdei_call\n"
-    "	.type	sdei_call, %function\n"
+    "	.globl	sdei_guest_call\n"
+    "	.type	sdei_guest_call, %function\n"
     "	.balign	4\n"
-    "sdei_call:\n"
+    "sdei_guest_call:\n"
     "	mov	x3, #0\n"
     "	mrs	x9, CurrentEL\n"
     "	cmp	x9, #(2 << 2)\n"
     "	b.eq	1f\n"
     "	hvc	#0\n"
-    "	.globl	sdei_call_hvc_ret\n"
-    "sdei_call_hvc_ret:\n"
+    "	.globl	sdei_guest_call_hvc_ret\n"
+    "sdei_guest_call_hvc_ret:\n"
     "	ret\n"
     "1:	smc	#0\n"
-    "	.globl	sdei_call_smc_ret\n"
-    "sdei_call_smc_ret:\n"
+    "	.globl	sdei_guest_call_smc_ret\n"
+    "sdei_guest_call_smc_ret:\n"
     "	ret\n"
-    "	.size	sdei_call, . - sdei_call\n"
+    "	.size	sdei_guest_call, . - sdei_guest_call\n"
     ".popsection\n");
 
-/* Where sdei_call resumes after its HVC/SMC, for this EL's conduit. */
-static inline u64 sdei_call_ret_pc(void)
+/* Where sdei_guest_call resumes after its HVC/SMC, for this EL's conduit. */
+static inline u64 sdei_guest_call_ret_pc(void)
 {
-	return (u64)(current_el() == 2 ? sdei_call_smc_ret : sdei_call_hvc_ret);
+	return (u64)(rt_current_el() == 2 ? sdei_guest_call_smc_ret :
+					    sdei_guest_call_hvc_ret);
 }
 
 /*
@@ -113,7 +115,7 @@ static inline bool sdei_wait_reach(const volatile u64 *p, u64 want,
 		isb();
 		if (freq && read_sysreg(cntvct_el0) - start > span)
 			break;
-		cpu_relax();
+		rt_cpu_relax();
 	}
 	return *p >= want;
 }
@@ -190,26 +192,27 @@ static void __noreturn __printf(2, 3) fail(int code, const char *fmt, ...)
 #ifdef SDEI_TEST_BEFORE_FAIL
 	SDEI_TEST_BEFORE_FAIL();
 #endif
-	printf(SDEI_TEST ": FAIL cpu%u: ", smp_processor_id());
+	rt_printf(SDEI_TEST ": FAIL cpu%u: ", rt_smp_processor_id());
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	rt_vprintf(fmt, ap);
 	va_end(ap);
-	printf(" (code %d)\n", code);
-	test_fail(code);
+	rt_printf(" (code %d)\n", code);
+	rt_test_fail(code);
 }
 
 static bool sdei_unexpected_exception(struct exception_frame *f, unsigned int v)
 {
-	printf(SDEI_TEST
-	       ": FAIL cpu%u: unexpected exception: vector %u, ESR %#llx, ELR %#llx, FAR %#llx\n",
-	       smp_processor_id(), v, f->esr, f->elr, f->far);
+	rt_printf(
+		SDEI_TEST
+		": FAIL cpu%u: unexpected exception: vector %u, ESR %#llx, ELR %#llx, FAR %#llx\n",
+		rt_smp_processor_id(), v, f->esr, f->elr, f->far);
 	return false;
 }
 
 static inline void sdei_catch_exceptions(void)
 {
 	for (unsigned int i = 0; i < VECTOR_COUNT; i++)
-		install_exception_handler(i, sdei_unexpected_exception);
+		rt_install_exception_handler(i, sdei_unexpected_exception);
 }
 
 #ifdef SDEI_TEST_SMP_CHECKS
@@ -217,14 +220,14 @@ static inline void sdei_catch_exceptions(void)
  * For a two-CPU test that also defines SDEI_TEST_SMP_CHECKS: checks
  * passed on cpu0 and on the other CPU (each CPU counts its own), expect()
  * that fails the test with code when got is not want, and sdei(), a
- * shorter sdei_call().
+ * shorter sdei_guest_call().
  */
 static unsigned int checks; /* cpu0's */
 static volatile unsigned int checks1; /* the other CPU's */
 
 static void count_check(void)
 {
-	if (smp_processor_id() == 0)
+	if (rt_smp_processor_id() == 0)
 		checks++;
 	else
 		checks1 = checks1 + 1;
@@ -240,7 +243,7 @@ static void expect(u64 got, u64 want, int code, const char *what)
 
 static u64 sdei(u32 fid, u64 a1, u64 a2)
 {
-	return sdei_call(fid, a1, a2);
+	return sdei_guest_call(fid, a1, a2);
 }
 #endif
 #endif

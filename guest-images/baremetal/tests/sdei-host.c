@@ -68,7 +68,7 @@
 enum host_fail {
 	HOST_F_VERSION = 1,
 	HOST_F_SETUP = 2, /* a call of the set-up failed */
-	HOST_F_CPU_ON = 3, /* cpu_on(1) failed: run with -c 2 */
+	HOST_F_CPU_ON = 3, /* rt_cpu_on(1) failed: run with -c 2 */
 	HOST_F_WAIT_HOST = 4, /* the host's signal did not come */
 	HOST_F_WAIT_CPU = 5, /* the other CPU did not reach a stage */
 	HOST_F_COMPLETE_RETURNED = 6,
@@ -132,7 +132,7 @@ static void expect(u64 got, u64 want, int code, const char *what)
 /* Prints the line the scenario answers, then waits for *p to reach n. */
 static void wait_host(const char *what, const volatile u64 *p, u64 n)
 {
-	printf("SDEI-HOST: WAIT %s\n", what);
+	rt_printf("SDEI-HOST: WAIT %s\n", what);
 	if (!sdei_wait_reach(p, n, HOST_MS))
 		fail(HOST_F_WAIT_HOST, "no event for 'WAIT %s' within %u s",
 		     what, HOST_MS / 1000);
@@ -141,8 +141,8 @@ static void wait_host(const char *what, const volatile u64 *p, u64 n)
 
 static u64 do_register(u64 ev, void (*entry)(void), u64 arg, u64 flags, u64 aff)
 {
-	return smccc_call7(SDEI_EVENT_REGISTER, ev, (u64)entry, arg, flags, aff,
-			   0, 0)
+	return rt_smccc_call7(SDEI_EVENT_REGISTER, ev, (u64)entry, arg, flags,
+			      aff, 0, 0)
 		.x0;
 }
 
@@ -293,7 +293,7 @@ asm(".pushsection .text, \"ax\"\n"
     "	.size	host_regs_loop, . - host_regs_loop\n"
     ".popsection\n");
 
-/* On the interrupted SP, DAIF masked: no FP, no lock, no printf. */
+/* On the interrupted SP, DAIF masked: no FP, no lock, no rt_printf. */
 __attribute__((target("general-regs-only"))) void
 host_regs_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 {
@@ -302,7 +302,7 @@ host_regs_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 	(void)pc;
 	(void)pstate;
 	for (unsigned int i = 0; i < 18; i++)
-		regs_context[i] = sdei_call(SDEI_EVENT_CONTEXT, i, 0);
+		regs_context[i] = sdei_guest_call(SDEI_EVENT_CONTEXT, i, 0);
 	loop_area.flag = 1;
 	dsb(sy);
 }
@@ -333,10 +333,10 @@ static void check_regs_entry(void)
 		     loop_pc0, loop_pc1);
 	checks++;
 	if ((r->x[3] & PSR_DAIF) != PSR_DAIF ||
-	    ((r->x[3] >> 2) & 3) != current_el() || (r->x[3] & 0x10))
+	    ((r->x[3] >> 2) & 3) != rt_current_el() || (r->x[3] & 0x10))
 		fail(HOST_F_REGS_PSTATE,
 		     "x3 %#llx: not the loop's PSTATE (EL%u, DAIF masked)",
-		     r->x[3], current_el());
+		     r->x[3], rt_current_el());
 	checks++;
 	for (unsigned int n = 4; n <= 30; n++)
 		if (r->x[n] != loop_value(n))
@@ -375,13 +375,13 @@ static void stage_regs(void)
 {
 	setup_call(do_register(EV_NORMAL, host_regs_entry, ARG_REGS, 0, 0),
 		   "REGISTER(100) on cpu0");
-	setup_call(sdei_call(SDEI_EVENT_ENABLE, EV_NORMAL, 0),
+	setup_call(sdei_guest_call(SDEI_EVENT_ENABLE, EV_NORMAL, 0),
 		   "ENABLE(100) on cpu0");
-	printf("SDEI-HOST: WAIT regs\n");
+	rt_printf("SDEI-HOST: WAIT regs\n");
 	host_regs_loop(&loop_area);
 	check_regs_entry();
 	check_regs_after();
-	setup_call(sdei_call(SDEI_EVENT_UNREGISTER, EV_NORMAL, 0),
+	setup_call(sdei_guest_call(SDEI_EVENT_UNREGISTER, EV_NORMAL, 0),
 		   "UNREGISTER(100) on cpu0");
 }
 
@@ -430,7 +430,7 @@ SDEI_HANDLER_ENTRY(host_ev0_entry, host_ev0_handler);
 
 static unsigned int this_cpu(void)
 {
-	return smp_processor_id() & 1;
+	return rt_smp_processor_id() & 1;
 }
 
 /*
@@ -450,9 +450,9 @@ host_normal_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 	if (nesting_test) {
 		u64 before = n_critical[cpu];
 
-		sdei_call(SDEI_EVENT_SIGNAL, 0,
-			  read_sysreg(mpidr_el1) & MPIDR_HWID_MASK);
-		puts("SDEI-HOST: WAIT critical");
+		sdei_guest_call(SDEI_EVENT_SIGNAL, 0,
+				read_sysreg(mpidr_el1) & MPIDR_HWID_MASK);
+		rt_puts("SDEI-HOST: WAIT critical");
 		/* Bounded: main reports the missing critical event. */
 		isb();
 		host_spin_until(&n_critical[cpu], before + 1,
@@ -474,8 +474,8 @@ host_critical_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 	if (event != EV_CRITICAL || arg != ARG_CRITICAL)
 		shared_arg_bad = shared_arg_bad + 1;
 	crit_pc = pc;
-	crit_status_normal = sdei_call(SDEI_EVENT_STATUS, EV_NORMAL, 0);
-	crit_status_crit = sdei_call(SDEI_EVENT_STATUS, EV_CRITICAL, 0);
+	crit_status_normal = sdei_guest_call(SDEI_EVENT_STATUS, EV_NORMAL, 0);
+	crit_status_crit = sdei_guest_call(SDEI_EVENT_STATUS, EV_CRITICAL, 0);
 	n_critical[cpu] = n_critical[cpu] + 1;
 	dsb(sy);
 }
@@ -490,8 +490,9 @@ host_shared_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 	if (event != EV_SHARED || arg != ARG_SHARED)
 		shared_arg_bad = shared_arg_bad + 1;
 	if (unregister_test) {
-		unreg_ret = sdei_call(SDEI_EVENT_UNREGISTER, EV_SHARED, 0);
-		unreg_status = sdei_call(SDEI_EVENT_STATUS, EV_SHARED, 0);
+		unreg_ret =
+			sdei_guest_call(SDEI_EVENT_UNREGISTER, EV_SHARED, 0);
+		unreg_status = sdei_guest_call(SDEI_EVENT_STATUS, EV_SHARED, 0);
 	}
 	n_shared[cpu] = n_shared[cpu] + 1;
 	n_shared_any = n_shared_any + 1;
@@ -528,9 +529,11 @@ static void stage_nesting(void)
 		   "REGISTER(200) on cpu0");
 	setup_call(do_register(0, host_ev0_entry, ARG_EV0, 0, 0),
 		   "REGISTER(0) on cpu0");
-	setup_call(sdei_call(SDEI_EVENT_ENABLE, EV_NORMAL, 0), "ENABLE(100)");
-	setup_call(sdei_call(SDEI_EVENT_ENABLE, EV_CRITICAL, 0), "ENABLE(200)");
-	setup_call(sdei_call(SDEI_EVENT_ENABLE, 0, 0), "ENABLE(0)");
+	setup_call(sdei_guest_call(SDEI_EVENT_ENABLE, EV_NORMAL, 0),
+		   "ENABLE(100)");
+	setup_call(sdei_guest_call(SDEI_EVENT_ENABLE, EV_CRITICAL, 0),
+		   "ENABLE(200)");
+	setup_call(sdei_guest_call(SDEI_EVENT_ENABLE, 0, 0), "ENABLE(0)");
 	nesting_test = true;
 	wait_host("normal", &n_normal[0], 1);
 	nesting_test = false;
@@ -580,16 +583,16 @@ static void cpu1_main(void *unused)
 {
 	(void)unused;
 	if (do_register(EV_NORMAL, host_normal_entry, ARG_NORMAL, 0, 0) ||
-	    sdei_call(SDEI_EVENT_ENABLE, EV_NORMAL, 0) ||
-	    sdei_call(SDEI_PE_UNMASK, 0, 0))
+	    sdei_guest_call(SDEI_EVENT_ENABLE, EV_NORMAL, 0) ||
+	    sdei_guest_call(SDEI_PE_UNMASK, 0, 0))
 		cpu1_err = HOST_F_SETUP;
 	at1 = C1_READY;
 	cpu1_wait(C1_MASKED);
-	if (sdei_call(SDEI_PE_MASK, 0, 0) != 1)
+	if (sdei_guest_call(SDEI_PE_MASK, 0, 0) != 1)
 		cpu1_err = HOST_F_SETUP;
 	at1 = C1_MASKED;
 	cpu1_wait(C1_UNMASKED);
-	sdei_call(SDEI_PE_UNMASK, 0, 0);
+	sdei_guest_call(SDEI_PE_UNMASK, 0, 0);
 	/* The completion of that call ran the pending event. */
 	at1 = C1_UNMASKED;
 	cpu1_wait(C1_DONE);
@@ -608,20 +611,21 @@ static void cpu1_goto(u64 stage)
 
 static u64 routed(u64 info)
 {
-	return sdei_call(SDEI_EVENT_GET_INFO, EV_SHARED, info);
+	return sdei_guest_call(SDEI_EVENT_GET_INFO, EV_SHARED, info);
 }
 
 static void route_to(u64 mode, u64 aff)
 {
 	u64 status = SDEI_STATUS_RUNNING;
 
-	setup_call(sdei_call(SDEI_EVENT_DISABLE, EV_SHARED, 0), "DISABLE(300)");
+	setup_call(sdei_guest_call(SDEI_EVENT_DISABLE, EV_SHARED, 0),
+		   "DISABLE(300)");
 	/*
 	 * ROUTING_SET needs the event not running: the handler on the other
 	 * CPU counted its run before its COMPLETE reached lkvm.
 	 */
 	for (unsigned int i = 0; i < STAGE_MS / 10; i++) {
-		status = sdei_call(SDEI_EVENT_STATUS, EV_SHARED, 0);
+		status = sdei_guest_call(SDEI_EVENT_STATUS, EV_SHARED, 0);
 		if (!(status & SDEI_STATUS_RUNNING))
 			break;
 		sdei_delay_ms(10);
@@ -629,11 +633,12 @@ static void route_to(u64 mode, u64 aff)
 	if (status & SDEI_STATUS_RUNNING)
 		fail(HOST_F_ROUTE_SET, "event 300 still running after %u ms",
 		     STAGE_MS);
-	setup_call(smccc_call7(SDEI_EVENT_ROUTING_SET, EV_SHARED, mode, aff, 0,
-			       0, 0, 0)
+	setup_call(rt_smccc_call7(SDEI_EVENT_ROUTING_SET, EV_SHARED, mode, aff,
+				  0, 0, 0, 0)
 			   .x0,
 		   "ROUTING_SET(300)");
-	setup_call(sdei_call(SDEI_EVENT_ENABLE, EV_SHARED, 0), "ENABLE(300)");
+	setup_call(sdei_guest_call(SDEI_EVENT_ENABLE, EV_SHARED, 0),
+		   "ENABLE(300)");
 }
 
 static void stage_routing(void)
@@ -643,36 +648,40 @@ static void stage_routing(void)
 	setup_call(do_register(EV_SHARED, host_shared_entry, ARG_SHARED,
 			       SDEI_RM_PE, mpidr1),
 		   "REGISTER(300, RM_PE cpu1)");
-	setup_call(sdei_call(SDEI_EVENT_ENABLE, EV_SHARED, 0), "ENABLE(300)");
+	setup_call(sdei_guest_call(SDEI_EVENT_ENABLE, EV_SHARED, 0),
+		   "ENABLE(300)");
 	expect(routed(SDEI_INFO_ROUTING_MODE), SDEI_RM_PE, HOST_F_ROUTE_INFO,
 	       "GET_INFO(300, ROUTING_MODE)");
 	expect(routed(SDEI_INFO_ROUTING_AFF), mpidr1, HOST_F_ROUTE_INFO,
 	       "GET_INFO(300, ROUTING_AFF)");
 	/* DEN0054B EVENT_ROUTING_SET: shared, registered and disabled only. */
-	expect(smccc_call7(SDEI_EVENT_ROUTING_SET, EV_SHARED, SDEI_RM_ANY, 0, 0,
-			   0, 0, 0)
+	expect(rt_smccc_call7(SDEI_EVENT_ROUTING_SET, EV_SHARED, SDEI_RM_ANY, 0,
+			      0, 0, 0, 0)
 		       .x0,
 	       SDEI_DENIED, HOST_F_ROUTE_ERRORS, "ROUTING_SET while enabled");
-	expect(smccc_call7(SDEI_EVENT_ROUTING_SET, EV_NORMAL, SDEI_RM_ANY, 0, 0,
-			   0, 0, 0)
+	expect(rt_smccc_call7(SDEI_EVENT_ROUTING_SET, EV_NORMAL, SDEI_RM_ANY, 0,
+			      0, 0, 0, 0)
 		       .x0,
 	       SDEI_INVALID_PARAMETERS, HOST_F_ROUTE_ERRORS,
 	       "ROUTING_SET of a private event");
-	expect(sdei_call(SDEI_EVENT_GET_INFO, EV_NORMAL,
-			 SDEI_INFO_ROUTING_MODE),
+	expect(sdei_guest_call(SDEI_EVENT_GET_INFO, EV_NORMAL,
+			       SDEI_INFO_ROUTING_MODE),
 	       SDEI_INVALID_PARAMETERS, HOST_F_ROUTE_ERRORS,
 	       "GET_INFO(ROUTING_MODE) of a private event");
-	setup_call(sdei_call(SDEI_EVENT_DISABLE, EV_SHARED, 0), "DISABLE(300)");
-	expect(smccc_call7(SDEI_EVENT_ROUTING_SET, EV_SHARED, SDEI_RM_PE, 0xff,
-			   0, 0, 0, 0)
+	setup_call(sdei_guest_call(SDEI_EVENT_DISABLE, EV_SHARED, 0),
+		   "DISABLE(300)");
+	expect(rt_smccc_call7(SDEI_EVENT_ROUTING_SET, EV_SHARED, SDEI_RM_PE,
+			      0xff, 0, 0, 0, 0)
 		       .x0,
 	       SDEI_INVALID_PARAMETERS, HOST_F_ROUTE_ERRORS,
 	       "ROUTING_SET RM_PE to an MPIDR of no vCPU");
-	expect(smccc_call7(SDEI_EVENT_ROUTING_SET, EV_SHARED, 2, 0, 0, 0, 0, 0)
+	expect(rt_smccc_call7(SDEI_EVENT_ROUTING_SET, EV_SHARED, 2, 0, 0, 0, 0,
+			      0)
 		       .x0,
 	       SDEI_INVALID_PARAMETERS, HOST_F_ROUTE_ERRORS,
 	       "ROUTING_SET with flags 2");
-	setup_call(sdei_call(SDEI_EVENT_ENABLE, EV_SHARED, 0), "ENABLE(300)");
+	setup_call(sdei_guest_call(SDEI_EVENT_ENABLE, EV_SHARED, 0),
+		   "ENABLE(300)");
 	wait_host("route-pe1", &n_shared[1], 1);
 	if (n_shared[0])
 		fail(HOST_F_ROUTE_PE1, "RM_PE to cpu1 also ran on cpu0");
@@ -688,7 +697,7 @@ static void stage_routing(void)
 	expect(routed(SDEI_INFO_ROUTING_MODE), SDEI_RM_ANY, HOST_F_ROUTE_INFO,
 	       "GET_INFO(300, ROUTING_MODE) after ROUTING_SET");
 	before = n_shared[0] + n_shared[1];
-	printf("SDEI-HOST: WAIT route-any\n");
+	rt_printf("SDEI-HOST: WAIT route-any\n");
 	for (unsigned int i = 0; i < HOST_MS / 10; i++) {
 		if (n_shared[0] + n_shared[1] > before)
 			break;
@@ -721,7 +730,7 @@ static void stage_unregister(void)
 	       "EVENT_STATUS(300) after that UNREGISTER");
 	/* The handler may run on cpu1: its COMPLETE comes a little later. */
 	for (unsigned int i = 0; i < STAGE_MS / 10 && status; i++) {
-		status = sdei_call(SDEI_EVENT_STATUS, EV_SHARED, 0);
+		status = sdei_guest_call(SDEI_EVENT_STATUS, EV_SHARED, 0);
 		if (status)
 			sdei_delay_ms(10);
 	}
@@ -763,16 +772,17 @@ int main(void *dtb)
 	(void)dtb;
 	sdei_catch_exceptions();
 	mpidr0 = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
-	mpidr1 = kvm_vcpu_mpidr(1);
-	printf("SDEI-HOST: at EL%u, cpu0 MPIDR %#llx\n", current_el(), mpidr0);
-	v = sdei_call(SDEI_VERSION, 0, 0);
+	mpidr1 = rt_kvm_vcpu_mpidr(1);
+	rt_printf("SDEI-HOST: at EL%u, cpu0 MPIDR %#llx\n", rt_current_el(),
+		  mpidr0);
+	v = sdei_guest_call(SDEI_VERSION, 0, 0);
 	if ((s64)v < 0 || (v >> 48) != 1)
 		fail(HOST_F_VERSION, "VERSION returned %#llx", v);
-	setup_call(sdei_call(SDEI_PRIVATE_RESET, 0, 0), "PRIVATE_RESET");
-	setup_call(sdei_call(SDEI_SHARED_RESET, 0, 0), "SHARED_RESET");
-	setup_call(sdei_call(SDEI_PE_UNMASK, 0, 0), "PE_UNMASK on cpu0");
-	if (cpu_on(1, mpidr1, cpu1_main, NULL))
-		fail(HOST_F_CPU_ON, "cpu_on(1) failed: run with -c 2");
+	setup_call(sdei_guest_call(SDEI_PRIVATE_RESET, 0, 0), "PRIVATE_RESET");
+	setup_call(sdei_guest_call(SDEI_SHARED_RESET, 0, 0), "SHARED_RESET");
+	setup_call(sdei_guest_call(SDEI_PE_UNMASK, 0, 0), "PE_UNMASK on cpu0");
+	if (rt_cpu_on(1, mpidr1, cpu1_main, NULL))
+		fail(HOST_F_CPU_ON, "rt_cpu_on(1) failed: run with -c 2");
 	cpu1_goto(C1_READY);
 
 	stage_regs();
@@ -781,6 +791,6 @@ int main(void *dtb)
 	stage_unregister();
 	stage_masked();
 	stage_unmask();
-	printf("SDEI-HOST: PASS %u checks\n", checks);
+	rt_printf("SDEI-HOST: PASS %u checks\n", checks);
 	return 0;
 }

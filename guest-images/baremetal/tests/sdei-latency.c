@@ -48,19 +48,19 @@ int main(void *dtb)
 {
 	(void)dtb;
 	sdei_catch_exceptions();
-	if (sdei_call(SDEI_PRIVATE_RESET, 0, 0) ||
-	    sdei_call(SDEI_SHARED_RESET, 0, 0) ||
-	    smccc_call7(SDEI_EVENT_REGISTER, EVENT, (u64)latency_entry, 0, 0, 0,
-			0, 0)
+	if (sdei_guest_call(SDEI_PRIVATE_RESET, 0, 0) ||
+	    sdei_guest_call(SDEI_SHARED_RESET, 0, 0) ||
+	    rt_smccc_call7(SDEI_EVENT_REGISTER, EVENT, (u64)latency_entry, 0, 0,
+			   0, 0, 0)
 		    .x0 ||
-	    sdei_call(SDEI_EVENT_ENABLE, EVENT, 0) ||
-	    sdei_call(SDEI_PE_UNMASK, 0, 0))
+	    sdei_guest_call(SDEI_EVENT_ENABLE, EVENT, 0) ||
+	    sdei_guest_call(SDEI_PE_UNMASK, 0, 0))
 		fail(1, "setting up event %d failed", EVENT);
-	printf("LATENCY: READY %d\n", ROUNDS);
+	rt_printf("LATENCY: READY %d\n", ROUNDS);
 	if (!sdei_wait_reach(&count, ROUNDS, WAIT_MS))
 		fail(3, "%llu of %d events arrived", count, ROUNDS);
 	for (unsigned int i = 0; i < ROUNDS; i++)
-		printf("LAT %u %llu\n", i, entry[i]);
-	printf("LATENCY: DONE %llu\n", read_sysreg(cntfrq_el0));
+		rt_printf("LAT %u %llu\n", i, entry[i]);
+	rt_printf("LATENCY: DONE %llu\n", read_sysreg(cntfrq_el0));
 	return 0;
 }

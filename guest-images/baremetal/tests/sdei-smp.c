@@ -3,10 +3,10 @@
  * SDEI (Arm DEN0054 v1.1) across two vCPUs, as lkvm emulates it, through
  * the guest's own calls (HVC at EL1, SMC at EL2 with --nested). Run with
  * lkvm -c 2. cpu0 is main(), cpu1 runs cpu1_first() and later
- * cpu1_second() through cpu_on(); the two follow a script, each waiting
+ * cpu1_second() through rt_cpu_on(); the two follow a script, each waiting
  * (boundedly) for the other's stage.
  *
- *  1. The Linux probe: VERSION (1.1), PRIVATE_RESET on cpu0, cpu_on(cpu1),
+ *  1. The Linux probe: VERSION (1.1), PRIVATE_RESET on cpu0, rt_cpu_on(cpu1),
  *     PRIVATE_RESET on cpu1, SHARED_RESET. Each CPU registers its own
  *     private event 0 with sdei_smp_entry and its own argument, enables
  *     it and PE_UNMASKs.
@@ -56,7 +56,7 @@ enum sdei_smp_fail {
 	SMP_F_PRIVATE_RESET0 = 3,
 	SMP_F_PRIVATE_RESET1 = 4,
 	SMP_F_SHARED_RESET = 5,
-	SMP_F_CPU_ON = 6, /* cpu_on(1) failed: run with -c 2 */
+	SMP_F_CPU_ON = 6, /* rt_cpu_on(1) failed: run with -c 2 */
 	SMP_F_STATUS_FRESH0 = 7, /* EVENT_STATUS(0) on cpu0 after the resets */
 	SMP_F_STATUS_FRESH1 = 8,
 	SMP_F_REGISTER0 = 9,
@@ -88,7 +88,7 @@ enum sdei_smp_fail {
 	SMP_F_UNMASK_PENDING = 38, /* that PE_UNMASK did not return 0 */
 	/* 4. CPU_OFF / CPU_ON */
 	SMP_F_CPU_OFF = 40, /* cpu1 not OFF (AFFINITY_INFO) within 1 s */
-	SMP_F_CPU_ON_AGAIN = 41, /* cpu_on(1) the second time */
+	SMP_F_CPU_ON_AGAIN = 41, /* rt_cpu_on(1) the second time */
 	SMP_F_STATUS_AFTER_ON = 42, /* EVENT_STATUS(0) on cpu1 is not 0 */
 	SMP_F_REREGISTER1 = 43,
 	SMP_F_REENABLE1 = 44,
@@ -139,7 +139,7 @@ __attribute__((target("general-regs-only"))) void
 sdei_smp_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 {
 	(void)pstate;
-	unsigned int cpu = smp_processor_id();
+	unsigned int cpu = rt_smp_processor_id();
 
 	if (cpu >= 2) {
 		h_stray = h_stray + 1;
@@ -165,8 +165,8 @@ void sdei_complete_returned(u64 ret)
 static u64 sdei_register(u64 arg)
 {
 	/* x4 = 0: RM_ANY, ignored for a private event. */
-	return smccc_call7(SDEI_EVENT_REGISTER, 0, (u64)sdei_smp_entry, arg, 0,
-			   0, 0, 0)
+	return rt_smccc_call7(SDEI_EVENT_REGISTER, 0, (u64)sdei_smp_entry, arg,
+			      0, 0, 0, 0)
 		.x0;
 }
 
@@ -180,7 +180,7 @@ static void set_stage(volatile u64 *stage, u64 n)
 /* This CPU waits for the other to reach stage n. */
 static void wait_stage(unsigned int n)
 {
-	bool cpu0 = smp_processor_id() == 0;
+	bool cpu0 = rt_smp_processor_id() == 0;
 
 	if (!sdei_wait_reach(cpu0 ? &stage1 : &stage0, n, STAGE_MS))
 		fail((cpu0 ? SMP_F_WAIT_CPU1 : SMP_F_WAIT_CPU0) + n,
@@ -189,10 +189,10 @@ static void wait_stage(unsigned int n)
 	smp_mb();
 }
 
-/* The PC after sdei_call's HVC or SMC: x2 of a handler entered there. */
+/* The PC after sdei_guest_call's HVC or SMC: x2 of a handler entered there. */
 static u64 call_return_pc(void)
 {
-	return sdei_call_ret_pc();
+	return sdei_guest_call_ret_pc();
 }
 
 /* The handler ran on cpu with this argument, as that CPU, for event 0. */
@@ -247,22 +247,22 @@ static void wait_cpu1_off(int code)
 	u64 span = freq / 1000 * DELIVERY_MS;
 	u64 start = read_sysreg(cntvct_el0);
 	u64 spins;
-	int ret = PSCI_AFFINITY_ON;
+	int ret = RT_PSCI_AFFINITY_ON;
 
 	for (spins = 0; spins < (u64)DELIVERY_MS * 1000; spins++) {
-		ret = psci_affinity_info(mpidr1, 0);
-		if (ret == PSCI_AFFINITY_OFF)
+		ret = rt_psci_affinity_info(mpidr1, 0);
+		if (ret == RT_PSCI_AFFINITY_OFF)
 			break;
 		if (freq && read_sysreg(cntvct_el0) - start > span)
 			break;
-		cpu_relax();
+		rt_cpu_relax();
 	}
-	if (ret != PSCI_AFFINITY_OFF)
+	if (ret != RT_PSCI_AFFINITY_OFF)
 		fail(code, "AFFINITY_INFO(cpu1) is %d, not OFF, after CPU_OFF",
 		     ret);
 	count_check();
 	/* The runtime's slot is free by now: this returns at once. */
-	cpu_wait_off(1);
+	rt_cpu_wait_off(1);
 }
 
 /* ---- cpu1 ---- */
@@ -362,8 +362,9 @@ int main(void *dtb)
 	(void)dtb;
 	sdei_catch_exceptions();
 	mpidr0 = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
-	printf("SDEI-SMP: at EL%u, conduit %s, cpu0 MPIDR %#llx\n",
-	       current_el(), current_el() == 2 ? "SMC" : "HVC", mpidr0);
+	rt_printf("SDEI-SMP: at EL%u, conduit %s, cpu0 MPIDR %#llx\n",
+		  rt_current_el(), rt_current_el() == 2 ? "SMC" : "HVC",
+		  mpidr0);
 
 	/* 1. The probe, as Linux does it, and event 0 on both CPUs. */
 	v = sdei(SDEI_VERSION, 0, 0);
@@ -377,14 +378,14 @@ int main(void *dtb)
 	expect(sdei(SDEI_PRIVATE_RESET, 0, 0), SDEI_SUCCESS,
 	       SMP_F_PRIVATE_RESET0, "PRIVATE_RESET on cpu0");
 
-	ret = cpu_on(1, kvm_vcpu_mpidr(1), cpu1_first, NULL);
-	if (ret != PSCI_RET_SUCCESS)
+	ret = rt_cpu_on(1, rt_kvm_vcpu_mpidr(1), cpu1_first, NULL);
+	if (ret != RT_PSCI_RET_SUCCESS)
 		fail(SMP_F_CPU_ON,
-		     "cpu_on(1, MPIDR %#llx) returned %d (run with -c 2)",
-		     kvm_vcpu_mpidr(1), ret);
+		     "rt_cpu_on(1, MPIDR %#llx) returned %d (run with -c 2)",
+		     rt_kvm_vcpu_mpidr(1), ret);
 	checks++;
 	wait_stage(1); /* cpu1 ran PRIVATE_RESET */
-	printf("SDEI-SMP: cpu1 up, MPIDR %#llx\n", mpidr1);
+	rt_printf("SDEI-SMP: cpu1 up, MPIDR %#llx\n", mpidr1);
 
 	expect(sdei(SDEI_SHARED_RESET, 0, 0), SDEI_SUCCESS, SMP_F_SHARED_RESET,
 	       "SHARED_RESET");
@@ -419,8 +420,8 @@ int main(void *dtb)
 	checks++;
 	check_handler(1, ARG_CPU1, mpidr1, SMP_F_HANDLER_1,
 		      "EVENT_SIGNAL(0, cpu1)");
-	printf("SDEI-SMP: cpu0 -> cpu1: handled on cpu1 (x1 %#llx)\n",
-	       h_arg[1]);
+	rt_printf("SDEI-SMP: cpu0 -> cpu1: handled on cpu1 (x1 %#llx)\n",
+		  h_arg[1]);
 
 	set_stage(&stage0, 2);
 	if (!sdei_wait_reach(&h_count[0], 1, DELIVERY_MS))
@@ -436,8 +437,8 @@ int main(void *dtb)
 	checks++;
 	check_handler(0, ARG_CPU0, mpidr0, SMP_F_HANDLER_0,
 		      "EVENT_SIGNAL(0, cpu0) from cpu1");
-	printf("SDEI-SMP: cpu1 -> cpu0: handled on cpu0 (x1 %#llx)\n",
-	       h_arg[0]);
+	rt_printf("SDEI-SMP: cpu1 -> cpu0: handled on cpu0 (x1 %#llx)\n",
+		  h_arg[0]);
 
 	/* 3. cpu1 masked: pending until its PE_UNMASK. */
 	set_stage(&stage0, 3);
@@ -446,13 +447,13 @@ int main(void *dtb)
 			   "EVENT_SIGNAL(0, cpu1) while cpu1 is masked");
 	set_stage(&stage0, 4);
 	wait_stage(5); /* cpu1's PE_UNMASK delivered it */
-	printf("SDEI-SMP: masked cpu1: delivered at its PE_UNMASK\n");
+	rt_printf("SDEI-SMP: masked cpu1: delivered at its PE_UNMASK\n");
 
 	/* 4. CPU_OFF / CPU_ON: private events wiped, PE masked. */
 	wait_cpu1_off(SMP_F_CPU_OFF);
-	ret = cpu_on(1, mpidr1, cpu1_second, NULL);
-	if (ret != PSCI_RET_SUCCESS)
-		fail(SMP_F_CPU_ON_AGAIN, "cpu_on(1) again returned %d", ret);
+	ret = rt_cpu_on(1, mpidr1, cpu1_second, NULL);
+	if (ret != RT_PSCI_RET_SUCCESS)
+		fail(SMP_F_CPU_ON_AGAIN, "rt_cpu_on(1) again returned %d", ret);
 	checks++;
 	wait_stage(6); /* cpu1: STATUS 0, registered and enabled again */
 	signal_masked_cpu1(
@@ -464,7 +465,8 @@ int main(void *dtb)
 	expect(sdei(SDEI_EVENT_STATUS, 0, 0),
 	       SDEI_STATUS_REGISTERED | SDEI_STATUS_ENABLED, SMP_F_STATUS_CPU0,
 	       "EVENT_STATUS(0) on cpu0 after cpu1's CPU_OFF/CPU_ON");
-	printf("SDEI-SMP: CPU_OFF/CPU_ON: cpu1 came back unregistered and masked\n");
+	rt_printf(
+		"SDEI-SMP: CPU_OFF/CPU_ON: cpu1 came back unregistered and masked\n");
 
 	/* 5. Errors. */
 	expect(sdei(SDEI_EVENT_SIGNAL, 0, BAD_MPIDR_AFF0),
@@ -485,6 +487,6 @@ int main(void *dtb)
 		     h_count[0], h_count[1], h_stray);
 	checks++;
 
-	printf("SDEI-SMP: PASS %u checks\n", checks + checks1);
+	rt_printf("SDEI-SMP: PASS %u checks\n", checks + checks1);
 	return 0;
 }

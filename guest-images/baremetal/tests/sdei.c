@@ -5,7 +5,7 @@
  *
  *  1. VERSION is 1.1.
  *  2. PRIVATE_RESET and SHARED_RESET (the Linux client's probe) succeed.
- *  3. Event 0 registers with sdei_entry (the trampoline below), enables,
+ *  3. Event 0 registers with sdei_test_entry (the trampoline below), enables,
  *     and reads back: STATUS registered|enabled, GET_INFO private, normal
  *     priority, signalable, no routing (private).
  *  4. The PE starts masked: EVENT_SIGNAL succeeds but the handler does not
@@ -51,7 +51,7 @@
 /* An event number no lkvm configuration of the lab declares. */
 #define SDEI_UNDECLARED_EVENT 12345
 
-/* What sdei_ccall puts in x4..x28 around its call. */
+/* What sdei_ccall rt_puts in x4..x28 around its call. */
 #define SENTINEL(n) (0x5d1e000000000000ULL | (n))
 
 /* PSTATE / SPSR fields. */
@@ -125,7 +125,7 @@ enum sdei_fail {
 
 /* ---- assembly: the handler's entry, its resume address, the calls ---- */
 
-/* x4..x17, SP and PSTATE as sdei_entry found them. */
+/* x4..x17, SP and PSTATE as sdei_test_entry found them. */
 struct sdei_entry_regs {
 	u64 x[14]; /* x4..x17 */
 	u64 sp;
@@ -157,7 +157,7 @@ _Static_assert(offsetof(struct sdei_ccall_out, sp_after) == 232, "asm offsets");
 _Static_assert(offsetof(struct sdei_ccall_out, sp_before) == 248,
 	       "asm offsets");
 
-/* How the handler leaves: x0 and x1 of the call sdei_entry makes. */
+/* How the handler leaves: x0 and x1 of the call sdei_test_entry makes. */
 struct sdei_exit {
 	u64 fid;
 	u64 arg;
@@ -166,7 +166,7 @@ struct sdei_exit {
 struct sdei_entry_regs sdei_entry_regs;
 struct sdei_resume_regs sdei_resume_regs;
 
-void sdei_entry(void);
+void sdei_test_entry(void);
 void sdei_resume(void);
 void sdei_stray_resume(void);
 /*
@@ -184,8 +184,8 @@ void sdei_exit_returned(u64 fid, u64 ret) __noreturn;
 void sdei_stray_resumed(void) __noreturn;
 
 /*
- * sdei_entry: the handler's entry point. SP is the interrupted SP and every
- * register but x0..x3 the interrupted one: x0..x17 come back with
+ * sdei_test_entry: the handler's entry point. SP is the interrupted SP and
+ * every register but x0..x3 the interrupted one: x0..x17 come back with
  * EVENT_COMPLETE, so only x18, x29 and x30 (besides what C keeps) need
  * saving. Records x4..x17, SP, DAIF, CurrentEL and SPSel before touching
  * them, calls sdei_handler(x0..x3), and exits with the call it returns
@@ -196,10 +196,10 @@ void sdei_stray_resumed(void) __noreturn;
  * those and ERETs to it, like the IRQ vector Linux resumes to.
  */
 asm(".pushsection .text, \"ax\"\n"
-    "	.globl	sdei_entry\n"
-    "	.type	sdei_entry, %function\n"
+    "	.globl	sdei_test_entry\n"
+    "	.type	sdei_test_entry, %function\n"
     "	.balign	4\n"
-    "sdei_entry:\n"
+    "sdei_test_entry:\n"
     "	stp	x29, x30, [sp, #-32]!\n"
     "	str	x18, [sp, #16]\n"
     "	adrp	x30, sdei_entry_regs\n"
@@ -233,7 +233,7 @@ asm(".pushsection .text, \"ax\"\n"
     "2:	mov	x1, x0\n"
     "	mov	x0, x2\n"
     "	bl	sdei_exit_returned\n"
-    "	.size	sdei_entry, . - sdei_entry\n"
+    "	.size	sdei_test_entry, . - sdei_test_entry\n"
     "\n"
     "	.globl	sdei_resume\n"
     "	.type	sdei_resume, %function\n"
@@ -352,12 +352,12 @@ static void __noreturn __printf(2, 3) fail(int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("SDEI: FAIL ");
+	rt_printf("SDEI: FAIL ");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	rt_vprintf(fmt, ap);
 	va_end(ap);
-	printf(" (code %d)\n", code);
-	test_fail(code);
+	rt_printf(" (code %d)\n", code);
+	rt_test_fail(code);
 }
 
 /*
@@ -375,11 +375,11 @@ sdei_handler(u64 event, u64 arg, u64 pc, u64 pstate)
 	seen.arg = arg;
 	seen.pc = pc;
 	seen.pstate = pstate;
-	seen.ctx0 = smccc_call(SDEI_EVENT_CONTEXT, 0, 0, 0).x0;
-	seen.ctx4 = smccc_call(SDEI_EVENT_CONTEXT, 4, 0, 0).x0;
-	seen.ctx17 = smccc_call(SDEI_EVENT_CONTEXT, 17, 0, 0).x0;
-	seen.ctx_bad = smccc_call(SDEI_EVENT_CONTEXT, 18, 0, 0).x0;
-	seen.status = smccc_call(SDEI_EVENT_STATUS, 0, 0, 0).x0;
+	seen.ctx0 = rt_smccc_call(SDEI_EVENT_CONTEXT, 0, 0, 0).x0;
+	seen.ctx4 = rt_smccc_call(SDEI_EVENT_CONTEXT, 4, 0, 0).x0;
+	seen.ctx17 = rt_smccc_call(SDEI_EVENT_CONTEXT, 17, 0, 0).x0;
+	seen.ctx_bad = rt_smccc_call(SDEI_EVENT_CONTEXT, 18, 0, 0).x0;
+	seen.status = rt_smccc_call(SDEI_EVENT_STATUS, 0, 0, 0).x0;
 	sdei_count = sdei_count + 1;
 
 	sdei_in_handler = false;
@@ -406,14 +406,15 @@ void sdei_stray_resumed(void)
 
 static bool unexpected_exception(struct exception_frame *f, unsigned int v)
 {
-	printf("SDEI: FAIL unexpected exception: vector %u, ESR %#llx, ELR %#llx, FAR %#llx\n",
-	       v, f->esr, f->elr, f->far);
+	rt_printf(
+		"SDEI: FAIL unexpected exception: vector %u, ESR %#llx, ELR %#llx, FAR %#llx\n",
+		v, f->esr, f->elr, f->far);
 	return false;
 }
 
 static u64 sdei(u32 fid, u64 a1, u64 a2)
 {
-	return smccc_call(fid, a1, a2, 0).x0;
+	return rt_smccc_call(fid, a1, a2, 0).x0;
 }
 
 static void expect(u64 got, u64 want, int code, const char *what)
@@ -427,14 +428,14 @@ static void expect(u64 got, u64 want, int code, const char *what)
 /* The address of the instruction after sdei_ccall's HVC or SMC. */
 static u64 ccall_return_pc(void)
 {
-	return current_el() == 2 ? (u64)sdei_ccall_smc_ret :
-				   (u64)sdei_ccall_hvc_ret;
+	return rt_current_el() == 2 ? (u64)sdei_ccall_smc_ret :
+				      (u64)sdei_ccall_hvc_ret;
 }
 
 /* NZCV at sdei_ccall's HVC/SMC: after cmp CurrentEL, #(2 << 2). */
 static u64 ccall_nzcv(void)
 {
-	return current_el() == 2 ? PSTATE_Z | PSTATE_C : PSTATE_N;
+	return rt_current_el() == 2 ? PSTATE_Z | PSTATE_C : PSTATE_N;
 }
 
 /* After sdei_ccall: x4..x28, x29 and SP as it left them. */
@@ -465,7 +466,7 @@ static void check_delivery(const char *what, u64 ret, int ret_code, u64 want,
 			   const struct sdei_ccall_out *o, u64 daif)
 {
 	u64 count = sdei_count;
-	u64 el = current_el();
+	u64 el = rt_current_el();
 	u64 pstate_want = (daif & DAIF_MASK) | ccall_nzcv() | el << 2 | 1;
 	u64 pstate_mask = PSTATE_NZCV | DAIF_MASK | PSTATE_M;
 	unsigned int i;
@@ -557,8 +558,8 @@ static void check_delivery(const char *what, u64 ret, int ret_code, u64 want,
 	checks++;
 
 	check_ccall_intact(o, what);
-	printf("SDEI: %s: handler ran (%llu), x2 %#llx, x3 %#llx\n", what,
-	       count, seen.pc, seen.pstate);
+	rt_printf("SDEI: %s: handler ran (%llu), x2 %#llx, x3 %#llx\n", what,
+		  count, seen.pc, seen.pstate);
 }
 
 /* ---- the test ---- */
@@ -567,15 +568,15 @@ int main(void *dtb)
 {
 	struct sdei_ccall_out out;
 	u64 mpidr = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
-	u64 el = current_el();
+	u64 el = rt_current_el();
 	u64 v, r, daif;
 	unsigned int i;
 
 	(void)dtb;
 	for (i = 0; i < VECTOR_COUNT; i++)
-		install_exception_handler(i, unexpected_exception);
-	printf("SDEI: at EL%llu, conduit %s, MPIDR %#llx\n", el,
-	       el == 2 ? "SMC" : "HVC", mpidr);
+		rt_install_exception_handler(i, unexpected_exception);
+	rt_printf("SDEI: at EL%llu, conduit %s, MPIDR %#llx\n", el,
+		  el == 2 ? "SMC" : "HVC", mpidr);
 
 	/* 1. VERSION */
 	v = sdei(SDEI_VERSION, 0, 0);
@@ -586,8 +587,8 @@ int main(void *dtb)
 		fail(SDEI_F_VERSION, "VERSION is %#llx: %llu.%llu, want 1.1", v,
 		     (v >> 48) & 0x7fff, (v >> 32) & 0xffff);
 	checks++;
-	printf("SDEI: version %llu.%llu, vendor %#llx\n", (v >> 48) & 0x7fff,
-	       (v >> 32) & 0xffff, v & 0xffffffff);
+	rt_printf("SDEI: version %llu.%llu, vendor %#llx\n", (v >> 48) & 0x7fff,
+		  (v >> 32) & 0xffff, v & 0xffffffff);
 
 	/* 2. The Linux client's probe. */
 	expect(sdei(SDEI_PRIVATE_RESET, 0, 0), SDEI_SUCCESS,
@@ -598,8 +599,8 @@ int main(void *dtb)
 	       "EVENT_STATUS(0) before REGISTER");
 
 	/* 3. Event 0: register, enable, read back. */
-	r = smccc_call7(SDEI_EVENT_REGISTER, 0, (u64)sdei_entry, SDEI_TEST_ARG,
-			0, 0, 0, 0)
+	r = rt_smccc_call7(SDEI_EVENT_REGISTER, 0, (u64)sdei_test_entry,
+			   SDEI_TEST_ARG, 0, 0, 0, 0)
 		    .x0;
 	expect(r, SDEI_SUCCESS, SDEI_F_REGISTER, "EVENT_REGISTER(0)");
 	expect(sdei(SDEI_EVENT_STATUS, 0, 0), SDEI_STATUS_REGISTERED,
@@ -633,14 +634,14 @@ int main(void *dtb)
 	check_delivery("PE_UNMASK", r, SDEI_F_UNMASK, 1, &out, daif);
 
 	/* 5. Unmasked: at once, whatever PSTATE.I and F say. */
-	local_daif_restore(DAIF_D | DAIF_A);
+	rt_local_daif_restore(DAIF_D | DAIF_A);
 	daif = read_sysreg(daif);
 	r = sdei_ccall(SDEI_EVENT_SIGNAL, 0, mpidr, &out);
-	local_daif_restore(DAIF_MASK);
+	rt_local_daif_restore(DAIF_MASK);
 	check_delivery("EVENT_SIGNAL(0) with I, F clear", r, SDEI_F_SIGNAL, 2,
 		       &out, daif);
 
-	local_irq_disable();
+	rt_local_irq_disable();
 	daif = read_sysreg(daif);
 	r = sdei_ccall(SDEI_EVENT_SIGNAL, 0, mpidr, &out);
 	check_delivery("EVENT_SIGNAL(0) with I set", r, SDEI_F_SIGNAL, 3, &out,
@@ -674,13 +675,13 @@ int main(void *dtb)
 	checks++;
 
 	/* 6. Errors. */
-	r = smccc_call7(SDEI_EVENT_REGISTER, 0, (u64)sdei_entry, SDEI_TEST_ARG,
-			0, 0, 0, 0)
+	r = rt_smccc_call7(SDEI_EVENT_REGISTER, 0, (u64)sdei_test_entry,
+			   SDEI_TEST_ARG, 0, 0, 0, 0)
 		    .x0;
 	expect(r, SDEI_DENIED, SDEI_F_REREGISTER,
 	       "EVENT_REGISTER(0) while registered");
-	r = smccc_call7(SDEI_EVENT_REGISTER, SDEI_UNDECLARED_EVENT,
-			(u64)sdei_entry, SDEI_TEST_ARG, 0, 0, 0, 0)
+	r = rt_smccc_call7(SDEI_EVENT_REGISTER, SDEI_UNDECLARED_EVENT,
+			   (u64)sdei_test_entry, SDEI_TEST_ARG, 0, 0, 0, 0)
 		    .x0;
 	expect(r, SDEI_INVALID_PARAMETERS, SDEI_F_UNDECLARED,
 	       "EVENT_REGISTER(12345), undeclared");
@@ -696,8 +697,8 @@ int main(void *dtb)
 		fail(SDEI_F_FEATURES_SLOTS,
 		     "FEATURES(BIND_SLOTS) returned %#llx (%lld)", r, (s64)r);
 	checks++;
-	printf("SDEI: bind slots: %llu private, %llu shared\n", r & 0xffff,
-	       (r >> 16) & 0xffff);
+	rt_printf("SDEI: bind slots: %llu private, %llu shared\n", r & 0xffff,
+		  (r >> 16) & 0xffff);
 	expect(sdei(SDEI_FEATURES, 1, 0), SDEI_INVALID_PARAMETERS,
 	       SDEI_F_FEATURES_BAD, "FEATURES(1)");
 	expect(sdei(SDEI_UNDEFINED_FN, 0, 0), SDEI_NOT_SUPPORTED,
@@ -734,6 +735,6 @@ int main(void *dtb)
 		     (u64)sdei_count);
 	checks++;
 
-	printf("SDEI: PASS %u checks\n", checks);
+	rt_printf("SDEI: PASS %u checks\n", checks);
 	return 0;
 }

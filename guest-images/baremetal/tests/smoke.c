@@ -17,32 +17,36 @@ int main(void *dtb)
 	u64 daif = read_sysreg(daif);
 	u32 magic;
 
-	printf("SMOKE: lkvm bare-metal runtime at EL%u, DTB at %#lx, MPIDR %#llx\n",
-	       current_el(), addr, read_sysreg(mpidr_el1));
+	rt_printf(
+		"SMOKE: lkvm bare-metal runtime at EL%u, DTB at %#lx, MPIDR %#llx\n",
+		rt_current_el(), addr, read_sysreg(mpidr_el1));
 
-	if (boot_args[1] || boot_args[2] || boot_args[3]) {
-		printf("SMOKE: FAIL x1..x3 at entry are %#llx %#llx %#llx, not 0\n",
-		       boot_args[1], boot_args[2], boot_args[3]);
+	if (rt_boot_args[1] || rt_boot_args[2] || rt_boot_args[3]) {
+		rt_printf(
+			"SMOKE: FAIL x1..x3 at entry are %#llx %#llx %#llx, not 0\n",
+			rt_boot_args[1], rt_boot_args[2], rt_boot_args[3]);
 		return 1;
 	}
 	if ((daif & DAIF_MASK) != DAIF_MASK) {
-		printf("SMOKE: FAIL DAIF at entry is %#llx, not all masked\n",
-		       daif);
+		rt_printf(
+			"SMOKE: FAIL DAIF at entry is %#llx, not all masked\n",
+			daif);
 		return 2;
 	}
 	/* Check before reading: an unaligned load faults with the MMU off. */
 	if (addr < LKVM_RAM_BASE || addr % 8) {
-		printf("SMOKE: FAIL DTB address %#lx is not 8-byte aligned RAM\n",
-		       addr);
+		rt_printf(
+			"SMOKE: FAIL DTB address %#lx is not 8-byte aligned RAM\n",
+			addr);
 		return 3;
 	}
-	magic = be32_to_cpu(*(volatile u32 *)dtb);
+	magic = rt_be32_to_cpu(*(volatile u32 *)dtb);
 	if (magic != FDT_MAGIC) {
-		printf("SMOKE: FAIL DTB magic at %#lx is %#x, not %#x\n", addr,
-		       magic, FDT_MAGIC);
+		rt_printf("SMOKE: FAIL DTB magic at %#lx is %#x, not %#x\n",
+			  addr, magic, FDT_MAGIC);
 		return 4;
 	}
 
-	puts("SMOKE: PASS");
+	rt_puts("SMOKE: PASS");
 	return 0;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Secondary CPUs through cpu_on(): every vCPU lkvm has (tried with KVM's
+ * Secondary CPUs through rt_cpu_on(): every vCPU lkvm has (tried with KVM's
  * default MPIDRs until CPU_ON says INVALID_PARAMETERS) runs a function on
  * its own stack at the boot CPU's EL, takes a spinlock against the others,
  * and turns itself off; then CPU 1 is started a second time. Passes with
@@ -22,23 +22,23 @@ static void count(void)
 	unsigned int i;
 
 	for (i = 0; i < ROUNDS; i++) {
-		spin_lock(&lock);
+		rt_spin_lock(&lock);
 		WRITE_ONCE(counter, READ_ONCE(counter) + 1);
-		spin_unlock(&lock);
+		rt_spin_unlock(&lock);
 	}
 }
 
 static void secondary(void *arg)
 {
-	unsigned int cpu = smp_processor_id();
+	unsigned int cpu = rt_smp_processor_id();
 
 	(void)arg;
 	seen_mpidr[cpu] = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
-	seen_el[cpu] = current_el();
+	seen_el[cpu] = rt_current_el();
 	count();
-	printf("SMP: cpu%u up, MPIDR %#llx, EL%u\n", cpu, seen_mpidr[cpu],
-	       seen_el[cpu]);
-	atomic_inc(&done);
+	rt_printf("SMP: cpu%u up, MPIDR %#llx, EL%u\n", cpu, seen_mpidr[cpu],
+		  seen_el[cpu]);
+	rt_atomic_inc(&done);
 }
 
 /* Waits for done to reach n, on the virtual counter. */
@@ -49,10 +49,10 @@ static bool wait_done(int n)
 
 	if (!freq)
 		freq = 1000000000;
-	while (atomic_read(&done) < n) {
+	while (rt_atomic_read(&done) < n) {
 		if (read_sysreg(cntvct_el0) - start > TIMEOUT_SECONDS * freq)
 			return false;
-		cpu_relax();
+		rt_cpu_relax();
 	}
 	return true;
 }
@@ -64,47 +64,49 @@ int main(void *dtb)
 
 	(void)dtb;
 	for (n = 1; n < RT_MAX_CPUS; n++) {
-		ret = cpu_on(n, kvm_vcpu_mpidr(n), secondary, NULL);
-		if (ret == PSCI_RET_INVALID_PARAMS)
+		ret = rt_cpu_on(n, rt_kvm_vcpu_mpidr(n), secondary, NULL);
+		if (ret == RT_PSCI_RET_INVALID_PARAMS)
 			break;
-		if (ret != PSCI_RET_SUCCESS) {
-			printf("SMP: FAIL CPU_ON for cpu%u returned %d\n", n,
-			       ret);
+		if (ret != RT_PSCI_RET_SUCCESS) {
+			rt_printf("SMP: FAIL CPU_ON for cpu%u returned %d\n", n,
+				  ret);
 			return 1;
 		}
 	}
 	count();
 	if (!wait_done(n - 1)) {
-		printf("SMP: FAIL only %d of %u secondaries ran\n",
-		       atomic_read(&done), n - 1);
+		rt_printf("SMP: FAIL only %d of %u secondaries ran\n",
+			  rt_atomic_read(&done), n - 1);
 		return 2;
 	}
 	for (cpu = 1; cpu < n; cpu++) {
-		cpu_wait_off(cpu);
-		if (seen_mpidr[cpu] != kvm_vcpu_mpidr(cpu) ||
-		    seen_el[cpu] != current_el()) {
-			printf("SMP: FAIL cpu%u ran as MPIDR %#llx at EL%u\n",
-			       cpu, seen_mpidr[cpu], seen_el[cpu]);
+		rt_cpu_wait_off(cpu);
+		if (seen_mpidr[cpu] != rt_kvm_vcpu_mpidr(cpu) ||
+		    seen_el[cpu] != rt_current_el()) {
+			rt_printf(
+				"SMP: FAIL cpu%u ran as MPIDR %#llx at EL%u\n",
+				cpu, seen_mpidr[cpu], seen_el[cpu]);
 			return 3;
 		}
 	}
 	if (READ_ONCE(counter) != n * ROUNDS) {
-		printf("SMP: FAIL counter %u, expected %u\n", counter,
-		       n * ROUNDS);
+		rt_printf("SMP: FAIL counter %u, expected %u\n", counter,
+			  n * ROUNDS);
 		return 4;
 	}
 
 	/* A CPU that turned itself off can be started again. */
 	if (n > 1) {
-		ret = cpu_on(1, kvm_vcpu_mpidr(1), secondary, NULL);
-		if (ret != PSCI_RET_SUCCESS || !wait_done(n)) {
-			printf("SMP: FAIL restarting cpu1: CPU_ON returned %d\n",
-			       ret);
+		ret = rt_cpu_on(1, rt_kvm_vcpu_mpidr(1), secondary, NULL);
+		if (ret != RT_PSCI_RET_SUCCESS || !wait_done(n)) {
+			rt_printf(
+				"SMP: FAIL restarting cpu1: CPU_ON returned %d\n",
+				ret);
 			return 5;
 		}
-		cpu_wait_off(1);
+		rt_cpu_wait_off(1);
 	}
 
-	printf("SMP: PASS with %u CPUs\n", n);
+	rt_printf("SMP: PASS with %u CPUs\n", n);
 	return 0;
 }

@@ -25,25 +25,25 @@ int main(void *dtb)
 
 	(void)dtb;
 	if (freq < 1000) {
-		printf("TICKER: FAIL CNTFRQ_EL0 is %llu\n", freq);
+		rt_printf("TICKER: FAIL CNTFRQ_EL0 is %llu\n", freq);
 		return 1;
 	}
 	start = now_ms(freq);
 	next = start + TICK_MS;
-	printf("TICKER: READY at EL%u\n", current_el());
+	rt_printf("TICKER: READY at EL%u\n", rt_current_el());
 	while (next - start <= LIFE_MS) {
 		u64 t = now_ms(freq);
 
 		if (t < next) {
-			cpu_relax();
+			rt_cpu_relax();
 			continue;
 		}
-		printf("TICK %u %llu\n", ++n, t);
+		rt_printf("TICK %u %llu\n", ++n, t);
 		next += TICK_MS;
 		/* After a pause, tick on from now rather than catching up. */
 		if (next < t)
 			next = t + TICK_MS;
 	}
-	printf("TICKER: DONE after %u ticks\n", n);
+	rt_printf("TICKER: DONE after %u ticks\n", n);
 	return 0;
 }

@@ -33,7 +33,7 @@ static __attribute__((target("general-regs-only"))) void fp_access(bool on)
 {
 	u64 v;
 
-	if (current_el() == 1) {
+	if (rt_current_el() == 1) {
 		v = read_sysreg(cpacr_el1);
 		v = on ? v | (3ULL << 20) : v & ~(3ULL << 20);
 		write_sysreg(v, cpacr_el1);
@@ -68,9 +68,9 @@ int main(void *dtb)
 	u64 x0, v7, v17;
 
 	(void)dtb;
-	printf("VECTORS: at EL%u\n", current_el());
+	rt_printf("VECTORS: at EL%u\n", rt_current_el());
 
-	install_sync_handler(brk_handler);
+	rt_install_sync_handler(brk_handler);
 	asm volatile("mov x0, #0\n"
 		     "movi v7.16b, #0x5a\n"
 		     "brk %[imm]\n"
@@ -80,12 +80,12 @@ int main(void *dtb)
 		     : [imm] "i"(BRK_IMM)
 		     : "x0", "v7", "memory");
 	if (brk_hits != 1 || x0 != 0x1234 || v7 != 0x5a5a5a5a5a5a5a5aULL) {
-		printf("VECTORS: FAIL brk: %u hits, x0 %#llx, v7 %#llx\n",
-		       brk_hits, x0, v7);
+		rt_printf("VECTORS: FAIL brk: %u hits, x0 %#llx, v7 %#llx\n",
+			  brk_hits, x0, v7);
 		return 1;
 	}
 
-	install_sync_handler(fp_trap_handler);
+	rt_install_sync_handler(fp_trap_handler);
 	fp_access(false);
 	asm volatile("movi v17.16b, #0x3c\n"
 		     "umov %[v17], v17.d[0]"
@@ -93,12 +93,12 @@ int main(void *dtb)
 		     :
 		     : "v17");
 	if (fp_hits != 1 || v17 != 0x3c3c3c3c3c3c3c3cULL) {
-		printf("VECTORS: FAIL FP trap: %u hits, v17 %#llx\n", fp_hits,
-		       v17);
+		rt_printf("VECTORS: FAIL FP trap: %u hits, v17 %#llx\n",
+			  fp_hits, v17);
 		return 2;
 	}
-	install_sync_handler(NULL);
+	rt_install_sync_handler(NULL);
 
-	puts("VECTORS: PASS");
+	rt_puts("VECTORS: PASS");
 	return 0;
 }

@@ -9,7 +9,7 @@
  * With the device set up as a driver should: an OUT of sector 0 (pattern
  * 0xa5), FLUSH, an IN of it, GET_ID ("lkvm-vda"), an OUT past the end
  * (IOERR) and an unknown type (UNSUPP) get their spec's status. Then each
- * of these puts the device in DEVICE_NEEDS_RESET with a configuration
+ * of these rt_puts the device in DEVICE_NEEDS_RESET with a configuration
  * interrupt, and nothing more is served until a reset:
  *   - a descriptor chain that loops (0 -> 1 -> 0),
  *   - a buffer outside guest RAM,
@@ -97,25 +97,25 @@ static volatile u8 status_byte;
 static u16 last_used;
 static unsigned int checks;
 
-#define CHECK(cond, ...)                             \
-	do {                                         \
-		checks++;                            \
-		if (!(cond)) {                       \
-			printf("VIRTIO-BLK: FAIL "); \
-			printf(__VA_ARGS__);         \
-			printf("\n");                \
-			test_fail(checks);           \
-		}                                    \
+#define CHECK(cond, ...)                                \
+	do {                                            \
+		checks++;                               \
+		if (!(cond)) {                          \
+			rt_printf("VIRTIO-BLK: FAIL "); \
+			rt_printf(__VA_ARGS__);         \
+			rt_printf("\n");                \
+			rt_test_fail(checks);           \
+		}                                       \
 	} while (0)
 
 static u32 reg(unsigned int off)
 {
-	return readl(base + off);
+	return rt_readl(base + off);
 }
 
 static void set(unsigned int off, u32 val)
 {
-	writel(val, base + off);
+	rt_writel(val, base + off);
 }
 
 static void set64(unsigned int off, u64 val)
@@ -150,8 +150,8 @@ static void device_init(u64 desc_at, u64 avail_at, u64 used_at)
 	set64(QUEUE_DESC, desc_at);
 	set64(QUEUE_DRIVER, avail_at);
 	set64(QUEUE_DEVICE, used_at);
-	memset(&avail, 0, sizeof(avail));
-	memset((void *)&used, 0, sizeof(used));
+	rt_memset(&avail, 0, sizeof(avail));
+	rt_memset((void *)&used, 0, sizeof(used));
 	last_used = 0;
 	dsb(sy);
 	set(QUEUE_READY, 1);
@@ -187,7 +187,7 @@ static bool wait_used(u64 ms)
 			last_used = used.idx;
 			return true;
 		}
-		cpu_relax();
+		rt_cpu_relax();
 	}
 	return false;
 }
@@ -247,7 +247,7 @@ static void expect_failed(const char *what)
 	CHECK(wait_needs_reset(2000), "%s: no DEVICE_NEEDS_RESET", what);
 	CHECK(reg(INT_STATUS) & 2, "%s: no configuration interrupt (%#x)", what,
 	      reg(INT_STATUS));
-	printf("VIRTIO-BLK: %s: the device needs a reset\n", what);
+	rt_printf("VIRTIO-BLK: %s: the device needs a reset\n", what);
 }
 
 static void good_requests(void)
@@ -265,7 +265,7 @@ static void good_requests(void)
 	      "IN of sector 0 did not read back the pattern");
 	fill(0);
 	CHECK(request(T_GET_ID, 0, 20, true) == 0 &&
-		      !memcmp(data, "lkvm-vda", 9),
+		      !rt_memcmp(data, "lkvm-vda", 9),
 	      "GET_ID: '%s'", (char *)data);
 	CHECK(request(T_OUT, 2048, SECTOR, false) == 1, "OUT past the end");
 	CHECK(request(99, 0, 0, false) == 2, "unknown type");
@@ -322,6 +322,6 @@ int main(void *dtb)
 	CHECK(request(T_OUT, 2, SECTOR, false) == 0,
 	      "OUT of sector 2 after the resets");
 	CHECK(request(T_FLUSH, 0, 0, false) == 0, "the last FLUSH");
-	printf("VIRTIO-BLK: PASS %u checks\n", checks);
+	rt_printf("VIRTIO-BLK: PASS %u checks\n", checks);
 	return 0;
 }
