@@ -10,7 +10,10 @@ CORE_SRCS := arm64/image.c arm64/boot.c fdt/fdt.c devices/uart-8250.c \
 	vmm/control-status.c \
 	firmware-emu/sdei-state.c firmware-emu/sdei-catalogue.c \
 	firmware-emu/sdei.c firmware-emu/sdei-dispatch.c firmware-emu/psci.c \
+	firmware-emu/fw.c \
 	devices/virtq.c devices/virtio-mmio.c devices/virtio-blk.c
+# Edge code the unit tests drive without KVM (signals between threads).
+UNIT_EDGE_SRCS := vmm/vcpu-kick.c
 # The edge: KVM ioctls, threads, file descriptors.
 EDGE_SRCS := arm64/kvm-vm.c arm64/kvm-vcpu.c devices/serial.c vmm/vcpu.c \
 	vmm/vcpu-hypercall.c vmm/sdei-host.c vmm/control.c vmm/vm-control.c \

@@ -84,6 +84,11 @@ static const int allowed[] = {
 	SCMP_SYS(rt_sigaction),
 	SCMP_SYS(rt_sigprocmask),
 	SCMP_SYS(rt_sigreturn),
+	/* Kicks (vcpu-kick.c): a pending one is taken, a retry is timed. */
+	SCMP_SYS(rt_sigtimedwait),
+	SCMP_SYS(timer_create),
+	SCMP_SYS(timer_settime),
+	SCMP_SYS(timer_delete),
 	SCMP_SYS(tgkill),
 	SCMP_SYS(getpid),
 	SCMP_SYS(gettid),

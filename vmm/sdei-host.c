@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SDEI from the host's side: the interrupt lines of lkvm's own devices
- * (which INTERRUPT_BIND can turn into SDEI events, DEN0054B 6.x "Bound
- * interrupts"), the control socket's requests, and the kicks that make
- * vCPUs stop and take their events. The decisions are firmware-emu's; this
- * file holds the locks and issues the ioctls.
+ * The firmware core from the host's side: the interrupt lines of lkvm's
+ * own devices (which INTERRUPT_BIND can turn into SDEI events), and the
+ * control socket's SDEI requests. The decisions are firmware-emu's; this
+ * file holds the lock and hands the effects to vm_fw_drain().
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,61 +13,19 @@
 #include "log.h"
 #include "vm.h"
 
-/* Called with fw_lock held. Drives a line to the GIC only when it changes. */
-static void irq_line_update(struct vm *vm, struct vm_irq_line *l)
-{
-	bool owned = vm->sdei && sdei_irq_owned(vm->sdei, l->intid, 0);
-	bool gic = l->level && !owned;
-
-	if (gic == l->at_gic)
-		return;
-	if (kvm_irq_line(&vm->kvm, l->intid, gic))
-		return;
-	l->at_gic = gic;
-}
-
-void vm_sdei_after(struct vm *vm)
-{
-	int w;
-
-	if (!vm->sdei)
-		return;
-	while ((w = sdei_next_kick(vm->sdei)) >= 0)
-		vcpu_kick(&vm->vcpus[w]);
-	/* REGISTER, UNREGISTER, RELEASE and resets move lines to or from SDEI. */
-	for (unsigned int i = 0; i < vm->nr_irq_lines; i++)
-		irq_line_update(vm, &vm->irq_lines[i]);
-}
-
 void vm_irq_set(struct vm *vm, uint32_t intid, bool level)
 {
-	struct vm_irq_line *l = NULL;
+	int ret = -ENOENT;
 
-	for (unsigned int i = 0; i < vm->nr_irq_lines; i++)
-		if (vm->irq_lines[i].intid == intid)
-			l = &vm->irq_lines[i];
-	if (!l) {
-		kvm_irq_line(&vm->kvm, intid, level);
-		return;
+	if (vm->fw) {
+		pthread_mutex_lock(&vm->fw_lock);
+		/* A bound line becomes a pending event instead of a GIC one. */
+		ret = fw_irq_set(vm->fw, intid, level);
+		vm_fw_drain(vm);
+		pthread_mutex_unlock(&vm->fw_lock);
 	}
-	pthread_mutex_lock(&vm->fw_lock);
-	l->level = level;
-	/* A bound line becomes a pending event instead of a GIC interrupt. */
-	if (vm->sdei)
-		sdei_irq_set_level(vm->sdei, intid, 0, level);
-	irq_line_update(vm, l);
-	vm_sdei_after(vm);
-	pthread_mutex_unlock(&vm->fw_lock);
-}
-
-unsigned int vm_sdei_bindable(const struct vm *vm, uint32_t *intids,
-			      unsigned int max)
-{
-	unsigned int n = 0;
-
-	for (unsigned int i = 0; i < vm->nr_irq_lines && n < max; i++)
-		intids[n++] = vm->irq_lines[i].intid;
-	return n;
+	if (ret)
+		kvm_irq_line(&vm->kvm, intid, level);
 }
 
 /* Index of event num in the SDEI catalogue, or -1. */
@@ -136,20 +94,21 @@ static int signal_check(const struct vm *vm, const struct control_req *req,
 void vm_sdei_signal(struct vm *vm, const struct control_req *req, char *reply,
 		    size_t size)
 {
+	struct sdei *s = vm->fw ? fw_sdei(vm->fw) : NULL;
 	struct sdei_event_status ev;
 	struct sdei_entry_status es;
 	unsigned int target;
 	const char *held;
 	int i;
 
-	if (!vm->sdei) {
+	if (!s) {
 		snprintf(
 			reply, size,
 			"error this guest has no SDEI (--no-sdei, or no SMCCC filter on this host)");
 		return;
 	}
 	pthread_mutex_lock(&vm->fw_lock);
-	i = find_event(vm->sdei, req->event, &ev);
+	i = find_event(s, req->event, &ev);
 	if (i < 0) {
 		snprintf(
 			reply, size,
@@ -160,12 +119,12 @@ void vm_sdei_signal(struct vm *vm, const struct control_req *req, char *reply,
 	if (signal_check(vm, req, &ev, reply, size))
 		goto out;
 	target = ev.shared ? SDEI_ROUTED : (unsigned int)req->cpu;
-	sdei_entry_status(vm->sdei, i, ev.shared ? 0 : target, &es);
-	sdei_trigger(vm->sdei, req->event, target);
-	held = held_reason(vm->sdei, i, &ev, req->cpu);
+	sdei_entry_status(s, i, ev.shared ? 0 : target, &es);
+	fw_trigger(vm->fw, req->event, target);
+	held = held_reason(s, i, &ev, req->cpu);
 	snprintf(reply, size, "ok %s%s%s", es.pending ? "merged" : "pending",
 		 held ? " held=" : "", held ? held : "");
-	vm_sdei_after(vm);
+	vm_fw_drain(vm);
 	if (ev.shared)
 		pr_info("control: SDEI event %u signalled by its route: %s",
 			req->event, reply + 3);
@@ -179,10 +138,11 @@ out:
 void vm_sdei_status(struct vm *vm, const struct control_req *req, char *reply,
 		    size_t size)
 {
+	struct sdei *s = vm->fw ? fw_sdei(vm->fw) : NULL;
 	unsigned int lines;
 	int n;
 
-	if (!vm->sdei) {
+	if (!s) {
 		snprintf(
 			reply, size,
 			"error this guest has no SDEI (--no-sdei, or no SMCCC filter on this host)");
@@ -191,8 +151,7 @@ void vm_sdei_status(struct vm *vm, const struct control_req *req, char *reply,
 	/* The body follows the "ok N" line, which is written last. */
 	n = snprintf(reply, size, "ok %-8u\n", 0u);
 	pthread_mutex_lock(&vm->fw_lock);
-	if (control_sdei_status(vm->sdei, req->json, reply + n, size - n,
-				&lines)) {
+	if (control_sdei_status(s, req->json, reply + n, size - n, &lines)) {
 		pthread_mutex_unlock(&vm->fw_lock);
 		snprintf(reply, size, "error the status does not fit a reply");
 		return;

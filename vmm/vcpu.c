@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vCPU threads: each runs KVM_RUN and handles its own exits. Another thread
- * stops it by setting immediate_exit and sending VCPU_KICK_SIGNAL, so that a
- * vCPU about to enter the guest returns at once and one in the guest exits.
+ * stops it with a kick (vcpu-kick.h): the kick signal is blocked in the
+ * vCPU thread except inside KVM_RUN, so a kick sent while the thread is
+ * outside KVM_RUN makes its next KVM_RUN return at once, and none is lost.
  */
 #include <errno.h>
 #include <signal.h>
@@ -10,34 +11,22 @@
 #include <sys/ioctl.h>
 
 #include "log.h"
+#include "vcpu-kick.h"
 #include "vm.h"
 #include "../arm64/kvm-compat.h"
-
-#define VCPU_KICK_SIGNAL SIGUSR1
 
 /* Rate limit for guest-caused log lines: a guest must not flood the log. */
 #define UNHANDLED_MMIO_LOG_MAX 10
 
-static void kick_handler(int sig)
-{
-	(void)sig;
-}
-
 void vcpu_signals_init(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = kick_handler;
-	/* No SA_RESTART: the kick must interrupt KVM_RUN with EINTR. */
-	sigaction(VCPU_KICK_SIGNAL, &sa, NULL);
+	vcpu_kick_init();
 }
 
 void vcpu_kick(struct vcpu *vcpu)
 {
-	vcpu->kvm.run->immediate_exit = 1;
 	if (vcpu->thread_started)
-		pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
+		vcpu_kick_send(vcpu->thread);
 }
 
 static void vcpu_handle_mmio(struct vcpu *vcpu)
@@ -142,7 +131,7 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 	switch (run->exit_reason) {
 	case KVM_EXIT_MMIO:
 		vcpu_handle_mmio(vcpu);
-		vcpu->mmio_pending = true;
+		vcpu->entry_pending = true;
 		return true;
 	case KVM_EXIT_INTR:
 		return true;
@@ -165,6 +154,8 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 	case KVM_EXIT_ARM_NISV:
 		if (vcpu_abort_undecodable_mmio(vcpu))
 			break;
+		/* The abort is taken at the next entry: none before it. */
+		vcpu->entry_pending = true;
 		return true;
 	default:
 		pr_err("vCPU %u: unexpected KVM exit reason %u", vcpu->kvm.id,
@@ -175,12 +166,48 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 	return false;
 }
 
+/*
+ * The thread's kick set-up: the kick blocked outside KVM_RUN, KVM given
+ * the mask to run with, and the retry timer. 0, or -1 after logging.
+ */
+static int vcpu_thread_init(struct vcpu *vcpu)
+{
+	struct {
+		struct kvm_signal_mask m;
+		uint8_t set[8];
+	} mask = { .m.len = 8 };
+	sigset_t run_mask;
+
+	if (vcpu_kick_block(&run_mask)) {
+		pr_err("vCPU %u: cannot block the kick signal", vcpu->kvm.id);
+		return -1;
+	}
+	/* KVM takes the kernel's sigset: the first 64 signals, 8 bytes. */
+	memcpy(mask.set, &run_mask, sizeof(mask.set));
+	if (ioctl(vcpu->kvm.fd, KVM_SET_SIGNAL_MASK, &mask.m)) {
+		pr_err("vCPU %u: KVM_SET_SIGNAL_MASK: %s", vcpu->kvm.id,
+		       strerror(errno));
+		return -1;
+	}
+	if (vcpu_kick_timer_create(&vcpu->retry_timer)) {
+		pr_err("vCPU %u: retry timer: %s", vcpu->kvm.id,
+		       strerror(errno));
+		return -1;
+	}
+	vcpu->retry_timer_made = true;
+	return 0;
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
 	int ret;
 
+	if (vcpu_thread_init(vcpu)) {
+		vm_stop(vm, LKVM_EXIT_ERROR);
+		return NULL;
+	}
 	while (!atomic_load(&vm->stopping)) {
 		vcpu_park(vcpu);
 		if (vcpu_apply_requests(vcpu)) {
@@ -188,11 +215,12 @@ static void *vcpu_thread(void *arg)
 			break;
 		}
 		ret = ioctl(vcpu->kvm.fd, KVM_RUN, 0);
-		/* Any KVM_RUN, even one that returns EINTR, completes MMIO. */
-		vcpu->mmio_pending = false;
+		/* Any KVM_RUN, even one that returns EINTR, makes the entry. */
+		vcpu->entry_pending = false;
 		if (ret < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
-				vcpu->kvm.run->immediate_exit = 0;
+				/* Taken now; what it asked for is seen above. */
+				vcpu_kick_take();
 				continue;
 			}
 			if (errno == ENOSYS)
@@ -207,6 +235,9 @@ static void *vcpu_thread(void *arg)
 		if (!vcpu_handle_exit(vcpu))
 			break;
 	}
+	if (vcpu->retry_timer_made)
+		vcpu_kick_timer_delete(vcpu->retry_timer);
+	vcpu->retry_timer_made = false;
 	return NULL;
 }
 

@@ -349,7 +349,7 @@ static int vm_build_fdt(struct vm *vm)
 		.psci_method = vm->opts->nested ? "smc" : "hvc",
 		.el2 = vm->opts->nested,
 		.gic_maint_intid = LKVM_GIC_MAINT_INTID,
-		.sdei = vm->sdei != NULL,
+		.sdei = vm->fw && fw_sdei(vm->fw),
 		.nr_virtio = vm_nr_virtio(vm),
 	};
 	void *fdt = kvm_gpa_to_host(&vm->kvm, l->fdt_addr, l->fdt_max_size);
@@ -588,29 +588,41 @@ static const struct {
 	{ SDEI_FID_BASE, SDEI_FID_LAST - SDEI_FID_BASE + 1 },
 };
 
-static int vm_create_sdei(struct vm *vm)
+/*
+ * The firmware core: PSCI, SDEI unless --no-sdei, and the device lines.
+ * The SDEI client is the highest EL the vCPUs have (DEN0054B: the highest
+ * Non-secure EL implemented): EL2 with --nested, with or without VHE.
+ */
+static int vm_create_fw(struct vm *vm)
 {
-	uint32_t bindable[VM_MAX_IRQ_LINES];
-	struct sdei_config cfg = {
-		.nr_vcpus = vm->nr_vcpus,
-		.mpidr = vm->mpidr,
+	uint32_t lines[VM_MAX_IRQ_LINES];
+	struct sdei_config sc = {
 		.events = vm->opts->sdei_events,
 		.nr_events = vm->opts->nr_sdei_events,
 		.nr_irqs = VM_NR_IRQS,
-		.client_el = vm_kernel_at_el2(vm) ? 2 : 1,
-		.bindable = bindable,
+		.client_el = vm->features.el2 ? 2 : 1,
+		/*
+		 * INTERRUPT_BIND takes the SPIs of lkvm's devices, one slot
+		 * each: those lkvm raises itself and so can deliver as
+		 * events. No PPI is lkvm's (the timers and the PMU are
+		 * KVM's): no private slots.
+		 */
+		.nr_shared_slots = vm->nr_irq_lines,
+	};
+	struct fw_config cfg = {
+		.nr_vcpus = vm->nr_vcpus,
+		.mpidr = vm->mpidr,
+		.ram_base = LKVM_RAM_BASE,
+		.ram_size = vm->plan.ram_size,
+		.sdei = vm->opts->no_sdei ? NULL : &sc,
+		.lines = lines,
+		.nr_lines = vm->nr_irq_lines,
 	};
 	char err[256];
 
-	/*
-	 * INTERRUPT_BIND takes the SPIs of lkvm's devices, one slot each:
-	 * those lkvm raises itself and so can deliver as events. No PPI is
-	 * lkvm's (the timers and the PMU are KVM's): no private slots.
-	 */
-	cfg.nr_bindable = vm_sdei_bindable(vm, bindable, VM_MAX_IRQ_LINES);
-	cfg.nr_shared_slots = cfg.nr_bindable;
-
-	if (sdei_create(&vm->sdei, &cfg, err, sizeof(err))) {
+	for (unsigned int i = 0; i < vm->nr_irq_lines; i++)
+		lines[i] = vm->irq_lines[i].intid;
+	if (fw_create(&vm->fw, &cfg, err, sizeof(err))) {
 		pr_err("--sdei-event: %s", err);
 		return -1;
 	}
@@ -642,12 +654,9 @@ static int vm_setup_firmware(struct vm *vm)
 		       user_firmware_ranges[i].base, strerror(errno));
 		return -1;
 	}
-	vm->user_firmware = true;
 	pr_info("PSCI 1.1%s answered by lkvm (SMCCC filter)",
 		vm->opts->no_sdei ? "" : " and SDEI 1.1");
-	psci_init(&vm->psci, vm->nr_vcpus, vm->mpidr, LKVM_RAM_BASE,
-		  vm->plan.ram_size);
-	return vm->opts->no_sdei ? 0 : vm_create_sdei(vm);
+	return vm_create_fw(vm);
 }
 
 int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
@@ -693,7 +702,7 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 		return -1;
 	if (vm_setup_firmware(vm))
 		return -1;
-	if (opts->nr_sdei_events && !vm->sdei) {
+	if (opts->nr_sdei_events && !vm->fw) {
 		pr_err("--sdei-event: this host's KVM cannot forward SDEI calls to lkvm (no SMCCC filter: Linux 6.4 or later)");
 		return -1;
 	}
@@ -734,9 +743,8 @@ void vm_destroy(struct vm *vm)
 	free(vm->mpidr);
 	vm->vcpus = NULL;
 	vm->mpidr = NULL;
-	sdei_destroy(vm->sdei);
-	vm->sdei = NULL;
-	vm->user_firmware = false;
+	fw_destroy(vm->fw);
+	vm->fw = NULL;
 	kvm_vm_destroy(&vm->kvm);
 	close(vm->stop_fd);
 	vm->stop_fd = -1;

@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "control.h"
 #include "exit-codes.h"
@@ -21,33 +22,32 @@
 #include "../arm64/kvm-vcpu.h"
 #include "../arm64/kvm-vm.h"
 #include "../devices/serial.h"
-#include "../firmware-emu/psci.h"
-
-/* A PSCI CPU_ON waiting for the target vCPU's own thread to apply it. */
-struct vcpu_on_request {
-	bool pending;
-	uint64_t entry;
-	uint64_t context;
-};
+#include "../firmware-emu/fw.h"
 
 struct vcpu {
 	struct kvm_vcpu kvm;
 	struct vm *vm;
 	pthread_t thread;
 	atomic_bool thread_started;
-	struct vcpu_on_request on; /* under vm->fw_lock */
-	/* The last exit was MMIO: KVM completes it at the next KVM_RUN. */
-	bool mmio_pending;
+	/*
+	 * The firmware core asked for a stop of this vCPU (fw_next_kick(),
+	 * or its retry timer): its next stop calls fw_stop(). Other exits do
+	 * not touch the firmware's lock.
+	 */
+	atomic_bool fw_kicked;
+	/* Kicks this thread again later (vcpu-kick.h); the thread's own. */
+	timer_t retry_timer;
+	bool retry_timer_made;
+	/*
+	 * KVM owes the vCPU an entry: an MMIO load to finish, or an injected
+	 * exception to take, at the next KVM_RUN.
+	 */
+	bool entry_pending;
 };
 
-/*
- * An interrupt line of one of lkvm's devices: the level the device drives,
- * and what the GIC sees (low while SDEI owns a bound line).
- */
+/* An interrupt line one of lkvm's devices drives (an SPI). */
 struct vm_irq_line {
 	uint32_t intid;
-	bool level;
-	bool at_gic;
 };
 
 #define VM_MAX_IRQ_LINES 16
@@ -93,19 +93,18 @@ struct vm {
 	uint64_t *mpidr;
 	struct mmio_bus mmio;
 	struct serial serial;
-	struct vm_irq_line irq_lines[VM_MAX_IRQ_LINES]; /* under fw_lock */
+	struct vm_irq_line irq_lines[VM_MAX_IRQ_LINES]; /* fixed at creation */
 	unsigned int nr_irq_lines;
 	struct control control; /* the I/O thread's */
 	struct vcpu_features features;
 
 	/*
 	 * Firmware in user space: PSCI (and SDEI) calls reach lkvm through
-	 * the SMCCC filter. Without it (Linux < 6.4) KVM's PSCI answers.
+	 * the SMCCC filter, and the core answers them. Without the filter
+	 * (Linux < 6.4) KVM's PSCI answers and fw is NULL.
 	 */
-	bool user_firmware;
-	pthread_mutex_t fw_lock; /* psci, sdei, every vcpu's on request */
-	struct psci psci;
-	struct sdei *sdei; /* NULL without user-space firmware */
+	pthread_mutex_t fw_lock; /* around every fw_*() and its drain */
+	struct fw *fw;
 
 	atomic_bool stopping;
 	atomic_int exit_code; /* -1 while the guest runs */
@@ -150,15 +149,6 @@ int vm_watch_add(struct vm *vm, int fd, void (*ready)(void *), void *opaque);
 void vm_devices_drain(struct vm *vm);
 
 /*
- * Whether the guest kernel runs at EL2 and so takes SDEI events there: with
- * --nested in VHE mode (an nVHE kernel runs at EL1 and refuses SDEI).
- */
-static inline bool vm_kernel_at_el2(const struct vm *vm)
-{
-	return vm->features.el2 && !vm->features.e2h0;
-}
-
-/*
  * Checks the options and files and plans guest RAM, without touching KVM.
  * Returns 0, or -1 after logging one line naming the problem.
  */
@@ -187,17 +177,14 @@ void vm_stop(struct vm *vm, int exit_code);
 /* Wakes the I/O thread to look at the VM's state again. */
 void vm_wake_io(struct vm *vm);
 
-/* SDEI from the host's side (sdei-host.c). */
 /*
- * After anything that changed SDEI state, with fw_lock held: kicks the
- * vCPUs that must take an event, and moves device lines to or from SDEI.
+ * After any step of the firmware core, with fw_lock held: kicks the vCPUs
+ * it names and drives the GIC lines it changed (vcpu-hypercall.c).
  */
-void vm_sdei_after(struct vm *vm);
+void vm_fw_drain(struct vm *vm);
+/* The host's side of the firmware core (sdei-host.c). */
 /* A device drives its interrupt line (to the GIC, or to a bound event). */
 void vm_irq_set(struct vm *vm, uint32_t intid, bool level);
-/* The INTIDs of lkvm's device lines, which INTERRUPT_BIND may take. */
-unsigned int vm_sdei_bindable(const struct vm *vm, uint32_t *intids,
-			      unsigned int max);
 /* The control socket's SDEI requests (with fw_lock not held). */
 void vm_sdei_signal(struct vm *vm, const struct control_req *req, char *reply,
 		    size_t size);

@@ -24,6 +24,8 @@ Suite *console_suite(void);
 Suite *virtq_suite(void);
 Suite *virtio_mmio_suite(void);
 Suite *virtio_blk_suite(void);
+Suite *kick_suite(void);
+Suite *fw_suite(void);
 
 /* Number of elements of an array. */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
