@@ -426,12 +426,77 @@ static void vm_pvpanic_mmio(void *opaque, uint64_t off, uint8_t *data,
 	}
 }
 
+/*
+ * The VM's side of its devices' dev_host (vm_dev_host_init): each op hands
+ * the device's request to the VM's own function.
+ */
+static void vm_host_irq_set(void *ctx, uint32_t intid, bool level)
+{
+	vm_irq_set(ctx, intid, level);
+}
+
+/*
+ * A device's line, which SDEI's INTERRUPT_BIND may then take
+ * (vm_sdei_bindable); -1 when the table is full (the device logs it).
+ */
+static int vm_host_irq_add(void *ctx, uint32_t intid)
+{
+	struct vm *vm = ctx;
+
+	if (vm->nr_irq_lines == VM_MAX_IRQ_LINES)
+		return -1;
+	vm->irq_lines[vm->nr_irq_lines++] =
+		(struct vm_irq_line){ .intid = intid };
+	return 0;
+}
+
+static int vm_host_watch_add(void *ctx, int fd, void (*ready)(void *),
+			     void *opaque)
+{
+	return vm_watch_add(ctx, fd, ready, opaque);
+}
+
+static int vm_host_ioeventfd(void *ctx, uint64_t addr, unsigned int len,
+			     uint64_t datamatch, int fd)
+{
+	struct vm *vm = ctx;
+
+	return kvm_ioeventfd(&vm->kvm, addr, len, datamatch, fd);
+}
+
+static void vm_host_console_output(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct vm *vm = ctx;
+
+	serial_console_output(&vm->serial, buf, len);
+}
+
+/* Once guest RAM exists: what the devices may use of this VM. */
+static void vm_dev_host_init(struct vm *vm)
+{
+	vm->dev_host = (struct dev_host){
+		.ctx = vm,
+		.irq_add = vm_host_irq_add,
+		.irq_set = vm_host_irq_set,
+		.mmio = &vm->mmio,
+		.watch_add = vm_host_watch_add,
+		.ioeventfd = vm_host_ioeventfd,
+		.ram = {
+			.host = vm->kvm.ram,
+			.base = vm->kvm.ram_base,
+			.size = vm->kvm.ram_size,
+		},
+		.console_output = vm_host_console_output,
+	};
+}
+
 /* The virtio-mmio devices, each in the next window with the next SPI. */
 static int vm_add_virtio(struct vm *vm)
 {
 	const struct run_opts *o = vm->opts;
 	unsigned int n = 0;
 
+	vm_dev_host_init(vm);
 	for (unsigned int i = 0; i < o->nr_disks; i++, n++) {
 		struct virtio_blk_dev_cfg c = {
 			.path = o->disks[i].path,
@@ -443,21 +508,24 @@ static int vm_add_virtio(struct vm *vm)
 			.index = i,
 		};
 
-		vm->disks[i] = virtio_blk_dev_create(
-			vm, &c, LKVM_VIRTIO_ADDR(n), LKVM_VIRTIO_INTID(n));
+		vm->disks[i] = virtio_blk_dev_create(&vm->dev_host, &c,
+						     LKVM_VIRTIO_ADDR(n),
+						     LKVM_VIRTIO_INTID(n));
 		if (!vm->disks[i])
 			return -1;
 		vm->nr_disks++;
 	}
 	if (o->rng) {
-		vm->rng = virtio_rng_dev_create(vm, LKVM_VIRTIO_ADDR(n),
+		vm->rng = virtio_rng_dev_create(&vm->dev_host,
+						LKVM_VIRTIO_ADDR(n),
 						LKVM_VIRTIO_INTID(n));
 		if (!vm->rng)
 			return -1;
 		n++;
 	}
 	if (o->console == CONSOLE_VIRTIO) {
-		vm->vcon = virtio_console_dev_create(vm, LKVM_VIRTIO_ADDR(n),
+		vm->vcon = virtio_console_dev_create(&vm->dev_host,
+						     LKVM_VIRTIO_ADDR(n),
 						     LKVM_VIRTIO_INTID(n));
 		if (!vm->vcon)
 			return -1;

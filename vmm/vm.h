@@ -20,6 +20,7 @@
 #include "../arm64/image.h"
 #include "../arm64/kvm-vcpu.h"
 #include "../arm64/kvm-vm.h"
+#include "../devices/dev-host.h"
 #include "../devices/serial.h"
 #include "../firmware-emu/psci.h"
 
@@ -128,7 +129,11 @@ struct vm {
 	atomic_uint unhandled_mmio;
 	atomic_uint undecodable_mmio;
 
-	/* Devices on virtio-mmio, and what the I/O thread polls for them. */
+	/*
+	 * Devices on virtio-mmio, the one interface they have to this VM,
+	 * and what the I/O thread polls for them.
+	 */
+	struct dev_host dev_host;
 	struct virtio_blk_dev *disks[OPT_MAX_DISKS];
 	unsigned int nr_disks;
 	struct virtio_rng_dev *rng;
