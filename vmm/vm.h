@@ -16,6 +16,7 @@
 #include "exit-codes.h"
 #include "mmio.h"
 #include "options.h"
+#include "plan.h"
 #include "../arm64/boot.h"
 #include "../arm64/image.h"
 #include "../arm64/kvm-vcpu.h"
@@ -65,25 +66,6 @@ struct io_watch {
 struct virtio_blk_dev;
 struct virtio_rng_dev;
 struct virtio_console_dev;
-
-/* What the user asked for, checked before any VM exists. */
-struct vm_plan {
-	int kernel_fd;
-	int initrd_fd; /* -1: none */
-	struct kernel_info kernel;
-	struct boot_layout layout;
-	uint64_t ram_size;
-	char name[OPT_NAME_MAX + 1];
-	char *bootargs;
-	int console_log_fd; /* --console-log, or -1 */
-	int dump_dtb_fd; /* --dump-dtb, or -1 */
-	bool switch_user; /* --user: become uid/gid in the sandbox */
-	unsigned int uid, gid;
-	int disk_fd[OPT_MAX_DISKS]; /* opened and checked, -1: none */
-	uint64_t disk_size[OPT_MAX_DISKS];
-	bool disk_discard[OPT_MAX_DISKS]; /* the file can punch holes */
-	double timeout_at; /* CLOCK_MONOTONIC seconds; 0: no --timeout */
-};
 
 struct vm {
 	const struct run_opts *opts;
@@ -162,12 +144,6 @@ static inline bool vm_kernel_at_el2(const struct vm *vm)
 {
 	return vm->features.el2 && !vm->features.e2h0;
 }
-
-/*
- * Checks the options and files and plans guest RAM, without touching KVM.
- * Returns 0, or -1 after logging one line naming the problem.
- */
-int vm_plan(struct vm_plan *plan, const struct run_opts *opts);
 
 /* Creates the VM from a plan; -1 after logging on failure. */
 int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd);
