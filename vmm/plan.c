@@ -145,13 +145,14 @@ static int plan_disk(struct vm_plan *plan, unsigned int i,
 }
 
 /*
- * The passwd entry of name (or of uid when name is a number), read from
- * /etc/passwd itself: a static lkvm has no NSS modules to ask.
+ * The entry of name (or of uid when name is a number) in the passwd file,
+ * read by lkvm itself: a static lkvm has no NSS modules to ask.
  */
-static bool passwd_find(const char *name, bool numeric, unsigned long uid,
-			unsigned int *out_uid, unsigned int *out_gid)
+static bool passwd_find(const char *passwd, const char *name, bool numeric,
+			unsigned long uid, unsigned int *out_uid,
+			unsigned int *out_gid)
 {
-	FILE *f = fopen("/etc/passwd", "re");
+	FILE *f = fopen(passwd, "re");
 	struct passwd *pw;
 	bool found = false;
 
@@ -168,16 +169,13 @@ static bool passwd_find(const char *name, bool numeric, unsigned long uid,
 	return found;
 }
 
-/*
- * --user NAME|UID[:GID]: a name from /etc/passwd, or numbers (a UID's
- * group from /etc/passwd, else the same number). Only root can switch.
- */
-static int plan_user(struct vm_plan *plan, const char *user)
+int plan_user(struct vm_plan *plan, const char *user, bool root,
+	      const char *passwd)
 {
 	unsigned long uid, gid;
 	char *end;
 
-	if (geteuid()) {
+	if (!root) {
 		pr_err("--user %s: only lkvm started as root can switch user",
 		       user);
 		return -1;
@@ -197,11 +195,12 @@ static int plan_user(struct vm_plan *plan, const char *user)
 		} else {
 			unsigned int u, g;
 
-			if (passwd_find(NULL, true, uid, &u, &g))
+			if (passwd_find(passwd, NULL, true, uid, &u, &g))
 				plan->gid = g;
 		}
-	} else if (!passwd_find(user, false, 0, &plan->uid, &plan->gid)) {
-		pr_err("--user %s: no such user in /etc/passwd", user);
+	} else if (!passwd_find(passwd, user, false, 0, &plan->uid,
+				&plan->gid)) {
+		pr_err("--user %s: no such user in %s", user, passwd);
 		return -1;
 	}
 	if (!plan->uid) {
@@ -255,7 +254,7 @@ int vm_plan(struct vm_plan *plan, const struct run_opts *opts)
 			return -1;
 		}
 	}
-	if (opts->user && plan_user(plan, opts->user))
+	if (opts->user && plan_user(plan, opts->user, !geteuid(), PLAN_PASSWD))
 		return -1;
 	plan->dump_dtb_fd = -1;
 	if (opts->dump_dtb) {

@@ -38,4 +38,17 @@ struct vm_plan {
  */
 int vm_plan(struct vm_plan *plan, const struct run_opts *opts);
 
+/* Where vm_plan looks --user up. */
+#define PLAN_PASSWD "/etc/passwd"
+
+/*
+ * --user NAME|UID[:GID] into plan's uid, gid and switch_user: a name from
+ * the passwd file, or numbers (a UID's group from the passwd file, else
+ * the same number). Only lkvm started as root (root) can switch, and never
+ * to root. Returns 0, or -1 after logging one line. Apart from vm_plan so
+ * that tests can give it their own passwd file and either answer to root.
+ */
+int plan_user(struct vm_plan *plan, const char *user, bool root,
+	      const char *passwd);
+
 #endif
