@@ -20,3 +20,6 @@ EDGE_SRCS := arm64/kvm-vm.c arm64/kvm-vcpu.c devices/serial.c vmm/vcpu.c \
 	vmm/plan.c vmm/vm.c vmm/sandbox.c devices/virtio-dev.c devices/virtio-blk-dev.c \
 	devices/virtio-rng-dev.c devices/virtio-console-dev.c \
 	vmm/run.c vmm/main.c
+# Edge sources the unit tests build natively as well: they need no KVM and
+# no thread, only files, which a test can make for them.
+UNIT_EDGE_SRCS := vmm/plan.c

@@ -3,7 +3,8 @@
  * The plan of `lkvm run`: the options checked against the files they name
  * (kernel, initrd, disks, the --user entry), the files opened, and guest
  * RAM laid out, before any VM exists. A problem is the user's: one line
- * naming the option and the file, and -1. No KVM, no thread.
+ * naming the option and the file, and -1. No KVM, no thread: the unit
+ * tests (tests/unit/test-plan.c) run it on files of their own.
  */
 #include <errno.h>
 #include <fcntl.h>

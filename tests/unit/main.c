@@ -15,6 +15,7 @@ int main(void)
 	srunner_add_suite(sr, boot_suite());
 	srunner_add_suite(sr, fdt_suite());
 	srunner_add_suite(sr, options_suite());
+	srunner_add_suite(sr, plan_suite());
 	srunner_add_suite(sr, uart8250_suite());
 	srunner_add_suite(sr, mmio_suite());
 	srunner_add_suite(sr, probe_suite());

@@ -12,6 +12,7 @@ Suite *image_suite(void);
 Suite *boot_suite(void);
 Suite *fdt_suite(void);
 Suite *options_suite(void);
+Suite *plan_suite(void);
 Suite *uart8250_suite(void);
 Suite *mmio_suite(void);
 Suite *probe_suite(void);
