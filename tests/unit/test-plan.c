@@ -97,26 +97,6 @@ static void teardown(void)
 	rmdir(dir);
 }
 
-/* Runs f with stderr going to out. */
-#define CAPTURE_STDERR(ret, f)                               \
-	do {                                                 \
-		FILE *__tmp = tmpfile();                     \
-		int __saved = dup(STDERR_FILENO);            \
-		size_t __n;                                  \
-                                                             \
-		ck_assert(__tmp &&__saved >= 0);             \
-		fflush(stderr);                              \
-		dup2(fileno(__tmp), STDERR_FILENO);          \
-		(ret) = (f);                                 \
-		fflush(stderr);                              \
-		dup2(__saved, STDERR_FILENO);                \
-		close(__saved);                              \
-		rewind(__tmp);                               \
-		__n = fread(out, 1, sizeof(out) - 1, __tmp); \
-		out[__n] = 0;                                \
-		fclose(__tmp);                               \
-	} while (0)
-
 /*
  * `lkvm run` with the NULL-terminated args (and -k DIR/kernel unless they
  * start with a -k of their own), parsed (which must succeed) and planned:
@@ -141,7 +121,7 @@ static int plan_args(const char *const *args)
 				     sizeof(err)),
 		      "options refused: %s", err);
 	plan_release();
-	CAPTURE_STDERR(ret, vm_plan(&plan, &opts.run));
+	UNIT_CAPTURE_STDERR(out, ret, vm_plan(&plan, &opts.run));
 	return ret;
 }
 
@@ -301,7 +281,7 @@ static int user(const char *arg, bool root, const char *pw)
 	int ret;
 
 	plan_release();
-	CAPTURE_STDERR(ret, plan_user(&plan, arg, root, pw));
+	UNIT_CAPTURE_STDERR(out, ret, plan_user(&plan, arg, root, pw));
 	return ret;
 }
 
