@@ -21,5 +21,6 @@ EDGE_SRCS := arm64/kvm-vm.c arm64/kvm-vcpu.c devices/serial.c vmm/vcpu.c \
 	devices/virtio-rng-dev.c devices/virtio-console-dev.c \
 	vmm/run.c vmm/main.c
 # Edge sources the unit tests build natively as well: they need no KVM and
-# no thread, only files, which a test can make for them.
-UNIT_EDGE_SRCS := vmm/plan.c
+# start no thread, only files, eventfds and locks, which a test can give
+# them (a virtio device gets a dev_host of the test's own).
+UNIT_EDGE_SRCS := vmm/plan.c devices/virtio-dev.c devices/virtio-rng-dev.c

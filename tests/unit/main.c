@@ -28,6 +28,7 @@ int main(void)
 	srunner_add_suite(sr, virtq_suite());
 	srunner_add_suite(sr, virtio_mmio_suite());
 	srunner_add_suite(sr, virtio_blk_suite());
+	srunner_add_suite(sr, dev_host_suite());
 
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -25,6 +25,7 @@ Suite *console_suite(void);
 Suite *virtq_suite(void);
 Suite *virtio_mmio_suite(void);
 Suite *virtio_blk_suite(void);
+Suite *dev_host_suite(void);
 
 /*
  * ret = expr, with what expr writes to stderr (lkvm's log) caught in the
