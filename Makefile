@@ -42,7 +42,7 @@ ARM64_LIBS := -lfdt -luring -lseccomp -lcap-ng
 
 # The sources: the pure core and the edge (one list, for the fuzz build too).
 include sources.mk
-LKVM_SRCS := $(CORE_SRCS) $(UNIT_EDGE_SRCS) $(EDGE_SRCS)
+LKVM_SRCS := $(CORE_SRCS) $(EDGE_SRCS)
 LKVM_OBJS := $(LKVM_SRCS:%.c=$(BUILD)/arm64/%.o)
 # lkvm under ASan and UBSan (tests/lab/run --asan). The sanitizer runtimes
 # exist only as shared libraries, so this one links dynamically against the
@@ -98,14 +98,16 @@ $(BUILD)/lab-tools/%: tests/lab/tools/%.c $(SYSROOT_STAMP)
 	@mkdir -p $(dir $@)
 	$(ARM64_CC) $(ARM64_CFLAGS) -static -pthread -o $@ $<
 
-# Unit tests: the pure core compiled natively, plain and with sanitizers.
-$(BUILD)/host/unit-tests: $(UNIT_SRCS) $(CORE_SRCS) $(UNIT_EDGE_SRCS) $(wildcard */*.h tests/unit/*.h)
+# Unit tests: the pure core (and the edge files that need no KVM, see
+# sources.mk) compiled natively, plain and with sanitizers.
+UNIT_LKVM_SRCS := $(CORE_SRCS) $(UNIT_EDGE_SRCS)
+$(BUILD)/host/unit-tests: $(UNIT_SRCS) $(UNIT_LKVM_SRCS) $(wildcard */*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(UNIT_SRCS) $(CORE_SRCS) $(UNIT_EDGE_SRCS) $(HOST_LIBS)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(UNIT_SRCS) $(UNIT_LKVM_SRCS) $(HOST_LIBS)
 
-$(BUILD)/host/unit-tests-san: $(UNIT_SRCS) $(CORE_SRCS) $(UNIT_EDGE_SRCS) $(wildcard */*.h tests/unit/*.h)
+$(BUILD)/host/unit-tests-san: $(UNIT_SRCS) $(UNIT_LKVM_SRCS) $(wildcard */*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -o $@ $(UNIT_SRCS) $(CORE_SRCS) $(UNIT_EDGE_SRCS) $(HOST_LIBS)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -o $@ $(UNIT_SRCS) $(UNIT_LKVM_SRCS) $(HOST_LIBS)
 
 unit: $(BUILD)/host/unit-tests
 	$<

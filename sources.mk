@@ -12,11 +12,18 @@ CORE_SRCS := arm64/image.c arm64/boot.c fdt/fdt.c devices/uart-8250.c \
 	firmware-emu/sdei.c firmware-emu/sdei-dispatch.c firmware-emu/psci.c \
 	firmware-emu/fw.c \
 	devices/virtq.c devices/virtio-mmio.c devices/virtio-blk.c
-# Edge code the unit tests drive without KVM (signals between threads).
-UNIT_EDGE_SRCS := vmm/vcpu-kick.c
-# The edge: KVM ioctls, threads, file descriptors.
+# The edge: KVM ioctls, threads, file descriptors. vmm/plan.c is here: it
+# opens, locks and measures the user's files (BLKGETSIZE64 is an ioctl,
+# FALLOC_FL_PUNCH_HOLE probes the file system) and reads /etc/passwd, so
+# its answers depend on the host, not on its arguments alone.
 EDGE_SRCS := arm64/kvm-vm.c arm64/kvm-vcpu.c devices/serial.c vmm/vcpu.c \
 	vmm/vcpu-hypercall.c vmm/sdei-host.c vmm/control.c vmm/vm-control.c \
-	vmm/vm.c vmm/sandbox.c devices/virtio-dev.c devices/virtio-blk-dev.c \
-	devices/virtio-rng-dev.c devices/virtio-console-dev.c \
-	vmm/run.c vmm/main.c
+	vmm/plan.c vmm/vm.c vmm/sandbox.c devices/virtio-dev.c \
+	devices/virtio-blk-dev.c devices/virtio-rng-dev.c \
+	devices/virtio-console-dev.c vmm/vcpu-kick.c vmm/run.c vmm/main.c
+# Edge sources the unit tests build natively as well: they need no KVM,
+# only files, eventfds, locks and signals, which a test can give them (a
+# virtio device gets a dev_host of the test's own; vcpu-kick.c's kicks go
+# between the test's threads).
+UNIT_EDGE_SRCS := vmm/plan.c devices/virtio-dev.c devices/virtio-rng-dev.c \
+	vmm/vcpu-kick.c

@@ -23,7 +23,6 @@
 #include "virtio-blk.h"
 #include "virtio-dev.h"
 #include "../vmm/log.h"
-#include "../vmm/vm.h"
 
 #define BLK_RING_ENTRIES 256
 
@@ -423,7 +422,7 @@ static const struct virtio_dev_ops blk_ops = {
 
 /* --- set-up and teardown ------------------------------------------- */
 
-static int blk_uring_init(struct virtio_blk_dev *b, struct vm *vm)
+static int blk_uring_init(struct virtio_blk_dev *b, const struct dev_host *host)
 {
 	int err = io_uring_queue_init(BLK_RING_ENTRIES, &b->ring, 0);
 
@@ -439,7 +438,7 @@ static int blk_uring_init(struct virtio_blk_dev *b, struct vm *vm)
 		return -1;
 	}
 	b->uring = true;
-	return vm_watch_add(vm, b->ring_efd, blk_uring_ready, b);
+	return host->watch_add(host->ctx, b->ring_efd, blk_uring_ready, b);
 }
 
 static void blk_disk_init(struct virtio_blk_dev *b,
@@ -453,7 +452,7 @@ static void blk_disk_init(struct virtio_blk_dev *b,
 	virtio_blk_config_init(&b->cfg, &b->disk);
 }
 
-struct virtio_blk_dev *virtio_blk_dev_create(struct vm *vm,
+struct virtio_blk_dev *virtio_blk_dev_create(const struct dev_host *host,
 					     const struct virtio_blk_dev_cfg *c,
 					     uint64_t base, uint32_t intid)
 {
@@ -491,8 +490,8 @@ struct virtio_blk_dev *virtio_blk_dev_create(struct vm *vm,
 	d->t.config = (uint8_t *)&b->cfg;
 	d->t.config_len = sizeof(b->cfg);
 	d->t.config_writable = 0;
-	if (virtio_dev_add(d, vm, base, intid) ||
-	    (!c->sync && blk_uring_init(b, vm))) {
+	if (virtio_dev_add(d, host, base, intid) ||
+	    (!c->sync && blk_uring_init(b, host))) {
 		virtio_blk_dev_destroy(b);
 		return NULL;
 	}

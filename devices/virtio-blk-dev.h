@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct vm;
+struct dev_host;
 struct virtio_blk_dev;
 
 /* What a disk is, from the plan (file checked, size known). */
@@ -24,8 +24,11 @@ struct virtio_blk_dev_cfg {
 	unsigned int index; /* 0 for vda, 1 for vdb... */
 };
 
-/* Creates the disk's device at base, interrupt intid; NULL after logging. */
-struct virtio_blk_dev *virtio_blk_dev_create(struct vm *vm,
+/*
+ * Creates the disk's device on host (which must outlive it) at base,
+ * interrupt intid; NULL after logging.
+ */
+struct virtio_blk_dev *virtio_blk_dev_create(const struct dev_host *host,
 					     const struct virtio_blk_dev_cfg *c,
 					     uint64_t base, uint32_t intid);
 

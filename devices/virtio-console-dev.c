@@ -11,7 +11,6 @@
 #include "virtio-console-dev.h"
 #include "virtio-dev.h"
 #include "../vmm/log.h"
-#include "../vmm/vm.h"
 
 #define VIRTIO_ID_CONSOLE 3
 #define CONSOLE_RX 0
@@ -39,9 +38,9 @@ static void console_transmit(struct virtio_dev *d, struct virtq *vq)
 
 	while (virtio_dev_pop(d, CONSOLE_TX, &c->chain) > 0) {
 		for (unsigned int i = 0; i < c->chain.nr_out; i++)
-			serial_console_output(&d->vm->serial,
-					      c->chain.segs[i].addr,
-					      c->chain.segs[i].len);
+			d->host->console_output(d->host->ctx,
+						c->chain.segs[i].addr,
+						c->chain.segs[i].len);
 		virtq_push(vq, &d->ram, c->chain.head, 0);
 		served++;
 	}
@@ -99,7 +98,8 @@ size_t virtio_console_dev_input(struct virtio_console_dev *c,
 }
 
 struct virtio_console_dev *
-virtio_console_dev_create(struct vm *vm, uint64_t base, uint32_t intid)
+virtio_console_dev_create(const struct dev_host *host, uint64_t base,
+			  uint32_t intid)
 {
 	struct virtio_console_dev *c = calloc(1, sizeof(*c));
 	struct virtio_dev *d;
@@ -118,7 +118,7 @@ virtio_console_dev_create(struct vm *vm, uint64_t base, uint32_t intid)
 	d->t.queue_num_max = VIRTQ_MAX_SIZE;
 	d->t.config = (uint8_t *)&c->cfg;
 	d->t.config_len = sizeof(c->cfg);
-	if (virtio_dev_add(d, vm, base, intid)) {
+	if (virtio_dev_add(d, host, base, intid)) {
 		virtio_console_dev_destroy(c);
 		return NULL;
 	}

@@ -10,12 +10,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct vm;
+struct dev_host;
 struct virtio_console_dev;
 
-/* Creates the device at base, interrupt intid; NULL after logging. */
+/*
+ * Creates the device on host (which must outlive it) at base, interrupt
+ * intid; NULL after logging. The guest's output goes to the host's
+ * console_output.
+ */
 struct virtio_console_dev *
-virtio_console_dev_create(struct vm *vm, uint64_t base, uint32_t intid);
+virtio_console_dev_create(const struct dev_host *host, uint64_t base,
+			  uint32_t intid);
 void virtio_console_dev_destroy(struct virtio_console_dev *c);
 
 /*

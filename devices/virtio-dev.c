@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A virtio-mmio device in the running VM: locking, the MMIO window, the
- * interrupt line, and queue notifications through KVM_IOEVENTFD.
+ * interrupt line, and queue notifications through an ioeventfd, all of
+ * them the dev_host's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,12 +12,11 @@
 
 #include "virtio-dev.h"
 #include "../vmm/log.h"
-#include "../vmm/vm.h"
 
 /* With the lock held: the line follows InterruptStatus. */
 static void virtio_dev_line(struct virtio_dev *d)
 {
-	vm_irq_set(d->vm, d->intid, virtio_mmio_irq_level(&d->t));
+	d->host->irq_set(d->host->ctx, d->intid, virtio_mmio_irq_level(&d->t));
 }
 
 void virtio_dev_interrupt(struct virtio_dev *d, uint32_t bits)
@@ -130,15 +130,16 @@ static int virtio_dev_notify_init(struct virtio_dev *d, unsigned int q)
 	}
 	n->d = d;
 	n->q = q;
-	if (vm_watch_add(d->vm, d->notify_fd[q], virtio_dev_notified, n))
+	if (d->host->watch_add(d->host->ctx, d->notify_fd[q],
+			       virtio_dev_notified, n))
 		return -1;
 	/*
 	 * KVM signals the eventfd for the guest's write of q to QueueNotify
 	 * without leaving the kernel. Where it cannot, the write exits to
 	 * virtio_dev_mmio, which signals the eventfd itself.
 	 */
-	if (kvm_ioeventfd(&d->vm->kvm, d->base + VIRTIO_MMIO_QUEUE_NOTIFY, 4, q,
-			  d->notify_fd[q]))
+	if (d->host->ioeventfd(d->host->ctx, d->base + VIRTIO_MMIO_QUEUE_NOTIFY,
+			       4, q, d->notify_fd[q]))
 		pr_debug("%s: KVM_IOEVENTFD: %s: notifies exit to lkvm",
 			 d->name, strerror(errno));
 	else
@@ -146,8 +147,8 @@ static int virtio_dev_notify_init(struct virtio_dev *d, unsigned int q)
 	return 0;
 }
 
-int virtio_dev_add(struct virtio_dev *d, struct vm *vm, uint64_t base,
-		   uint32_t intid)
+int virtio_dev_add(struct virtio_dev *d, const struct dev_host *host,
+		   uint64_t base, uint32_t intid)
 {
 	struct mmio_region region = {
 		.base = base,
@@ -158,24 +159,18 @@ int virtio_dev_add(struct virtio_dev *d, struct vm *vm, uint64_t base,
 	};
 
 	pthread_mutex_init(&d->lock, NULL);
-	d->vm = vm;
+	d->host = host;
 	d->base = base;
 	d->intid = intid;
-	d->ram = (struct guest_ram){
-		.host = vm->kvm.ram,
-		.base = vm->kvm.ram_base,
-		.size = vm->kvm.ram_size,
-	};
+	d->ram = host->ram;
 	for (unsigned int q = 0; q < VIRTIO_MMIO_MAX_QUEUES; q++)
 		d->notify_fd[q] = -1;
 	virtio_mmio_reset(&d->t);
-	if (vm->nr_irq_lines == VM_MAX_IRQ_LINES) {
+	if (host->irq_add(host->ctx, intid)) {
 		pr_err("%s: no interrupt line left", d->name);
 		return -1;
 	}
-	vm->irq_lines[vm->nr_irq_lines++] =
-		(struct vm_irq_line){ .intid = intid };
-	if (mmio_bus_add(&vm->mmio, &region)) {
+	if (mmio_bus_add(host->mmio, &region)) {
 		pr_err("%s: MMIO window 0x%llx taken", d->name,
 		       (unsigned long long)base);
 		return -1;
@@ -191,7 +186,7 @@ int virtio_dev_add(struct virtio_dev *d, struct vm *vm, uint64_t base,
 
 void virtio_dev_release(struct virtio_dev *d)
 {
-	/* The VM's fd goes too, and with it KVM's ioeventfds. */
+	/* The host goes too, and its ioeventfds with it (KVM's: the VM's fd). */
 	for (unsigned int q = 0; q < VIRTIO_MMIO_MAX_QUEUES; q++)
 		if (d->notify_fd[q] >= 0)
 			close(d->notify_fd[q]);

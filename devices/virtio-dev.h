@@ -9,8 +9,9 @@
  * write goes to an eventfd registered with KVM_IOEVENTFD (one per queue,
  * matched on the queue index), so the vCPU does not leave the kernel for
  * it; the I/O thread polls those eventfds. Interrupts are level-sensitive
- * (InterruptStatus non-zero) and driven through vm_irq_set, so that an
- * SDEI INTERRUPT_BIND of the line works as for lkvm's other devices.
+ * (InterruptStatus non-zero) and driven through the host's irq_set, so
+ * that an SDEI INTERRUPT_BIND of the line works as for lkvm's other
+ * devices. All of it goes through a struct dev_host, never the VM.
  */
 #ifndef LKVM_VIRTIO_DEV_H
 #define LKVM_VIRTIO_DEV_H
@@ -19,10 +20,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dev-host.h"
 #include "guest-ram.h"
 #include "virtio-mmio.h"
 
-struct vm;
 struct virtio_dev;
 
 /* What a device model does; every hook runs with the device's lock held. */
@@ -51,8 +52,8 @@ struct virtio_dev {
 	const struct virtio_dev_ops *ops;
 	void *priv; /* the device model's */
 	const char *name; /* for the log: "virtio-blk vda" */
-	struct vm *vm;
-	struct guest_ram ram;
+	const struct dev_host *host;
+	struct guest_ram ram; /* the host's */
 	uint64_t base; /* of the MMIO window */
 	uint32_t intid;
 	int notify_fd[VIRTIO_MMIO_MAX_QUEUES]; /* eventfds, -1: none */
@@ -65,13 +66,14 @@ struct virtio_dev {
 /*
  * Sets d up at base with interrupt intid: the transport's fields
  * (device_id, features, queues, config) must be filled by the model
- * first. Adds the MMIO region and the line to the VM, the notify
- * eventfds to KVM and to the I/O thread. Returns 0, or -1 after logging.
+ * first. Adds the MMIO region and the line to the host, the notify
+ * eventfds to its ioeventfd and its I/O thread. host must outlive d.
+ * Returns 0, or -1 after logging.
  */
-int virtio_dev_add(struct virtio_dev *d, struct vm *vm, uint64_t base,
-		   uint32_t intid);
+int virtio_dev_add(struct virtio_dev *d, const struct dev_host *host,
+		   uint64_t base, uint32_t intid);
 
-/* Undoes virtio_dev_add's allocations (the VM itself is going away). */
+/* Undoes virtio_dev_add's allocations (the host itself is going away). */
 void virtio_dev_release(struct virtio_dev *d);
 
 /* With the lock held: raise InterruptStatus bits and drive the line. */

@@ -66,8 +66,8 @@ static const struct virtio_dev_ops rng_ops = {
 	.serve = rng_serve,
 };
 
-struct virtio_rng_dev *virtio_rng_dev_create(struct vm *vm, uint64_t base,
-					     uint32_t intid)
+struct virtio_rng_dev *virtio_rng_dev_create(const struct dev_host *host,
+					     uint64_t base, uint32_t intid)
 {
 	struct virtio_rng_dev *r = calloc(1, sizeof(*r));
 	struct virtio_dev *d;
@@ -84,7 +84,7 @@ struct virtio_rng_dev *virtio_rng_dev_create(struct vm *vm, uint64_t base,
 	d->t.device_features = VIRTIO_DEV_FEATURES;
 	d->t.nr_queues = 1;
 	d->t.queue_num_max = VIRTQ_MAX_SIZE;
-	if (virtio_dev_add(d, vm, base, intid)) {
+	if (virtio_dev_add(d, host, base, intid)) {
 		virtio_rng_dev_destroy(r);
 		return NULL;
 	}

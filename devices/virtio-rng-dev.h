@@ -8,12 +8,15 @@
 
 #include <stdint.h>
 
-struct vm;
+struct dev_host;
 struct virtio_rng_dev;
 
-/* Creates the device at base, interrupt intid; NULL after logging. */
-struct virtio_rng_dev *virtio_rng_dev_create(struct vm *vm, uint64_t base,
-					     uint32_t intid);
+/*
+ * Creates the device on host (which must outlive it) at base, interrupt
+ * intid; NULL after logging.
+ */
+struct virtio_rng_dev *virtio_rng_dev_create(const struct dev_host *host,
+					     uint64_t base, uint32_t intid);
 void virtio_rng_dev_destroy(struct virtio_rng_dev *r);
 
 /* Bytes of entropy handed to the guest so far. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `lkvm run`: plan, create and run a VM. Order of creation matters for KVM:
+ * `lkvm run`: create and run a VM from its plan (plan.c). Order of creation matters for KVM:
  * the vGIC device and its addresses before the vCPUs, KVM_ARM_VCPU_INIT for
  * every vCPU, then the vGIC's init (Documentation/virt/kvm/devices/
  * arm-vgic-v3.rst), and the boot registers last.
@@ -13,12 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <pwd.h>
-#include <sys/file.h>
-#include <sys/ioctl.h>
-#include <linux/fs.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -27,270 +22,13 @@
 #include "../arm64/layout.h"
 #include "../devices/pvpanic.h"
 #include "../devices/virtio-blk-dev.h"
-#include "../devices/virtio-blk.h"
 #include "../devices/virtio-console-dev.h"
 #include "../devices/virtio-mmio.h"
 #include "../devices/virtio-rng-dev.h"
 #include "../fdt/fdt.h"
 
-/* kvmtool's default console parameters; --nodefaults drops them. */
-#define DEFAULT_BOOTARGS "console=ttyS0"
-#define DEFAULT_BOOTARGS_VIRTIO "console=hvc0"
-
 /* SPIs the vGIC provides: enough for lkvm's devices, a multiple of 32. */
 #define VM_NR_IRQS 128
-
-static int open_input(const char *what, const char *path, uint64_t *size)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		pr_err("%s %s: %s", what, path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		pr_err("%s %s: not a regular file", what, path);
-		close(fd);
-		return -1;
-	}
-	*size = st.st_size;
-	return fd;
-}
-
-static int plan_kernel(struct vm_plan *plan, const char *path)
-{
-	uint8_t head[IMAGE_HEADER_SIZE];
-	uint64_t size;
-	const char *why;
-	ssize_t n;
-
-	plan->kernel_fd = open_input("--kernel", path, &size);
-	if (plan->kernel_fd < 0)
-		return -1;
-	n = pread(plan->kernel_fd, head, sizeof(head), 0);
-	if (n < 0) {
-		pr_err("--kernel %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (image_parse(head, n, size, &plan->kernel, &why)) {
-		pr_err("--kernel %s: %s", path, why);
-		return -1;
-	}
-	return 0;
-}
-
-static char *plan_bootargs(const struct run_opts *opts)
-{
-	const char *defaults = opts->nodefaults ? "" :
-			       opts->console == CONSOLE_VIRTIO ?
-						  DEFAULT_BOOTARGS_VIRTIO :
-						  DEFAULT_BOOTARGS;
-	const char *params = opts->params ? opts->params : "";
-	const char *sep = *defaults && *params ? " " : "";
-	char *s;
-
-	if (asprintf(&s, "%s%s%s", defaults, sep, params) < 0)
-		return NULL;
-	return s;
-}
-
-/* The size of a disk image: a regular file's, or a block device's. */
-static int disk_size(int fd, const char *path, uint64_t *size)
-{
-	struct stat st;
-
-	if (fstat(fd, &st)) {
-		pr_err("--disk %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (S_ISREG(st.st_mode)) {
-		*size = st.st_size;
-		return 0;
-	}
-	if (S_ISBLK(st.st_mode) && !ioctl(fd, BLKGETSIZE64, size))
-		return 0;
-	pr_err("--disk %s: not a regular file or block device", path);
-	return -1;
-}
-
-/*
- * Can the file punch holes (for DISCARD)? Punching past its end changes
- * nothing, and fails with EOPNOTSUPP where the file system cannot.
- */
-static bool disk_can_discard(int fd, uint64_t size)
-{
-	return !fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, size,
-			  VIRTIO_BLK_SECTOR);
-}
-
-/*
- * Opens and checks a -d/--disk image. Another lkvm (or anything taking
- * flock locks) using it is refused: two writers would corrupt it.
- */
-static int plan_disk(struct vm_plan *plan, unsigned int i,
-		     const struct disk_opt *d)
-{
-	int fd = open(d->path, (d->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-
-	plan->disk_fd[i] = fd;
-	if (fd < 0) {
-		pr_err("--disk %s: %s", d->path, strerror(errno));
-		return -1;
-	}
-	if (disk_size(fd, d->path, &plan->disk_size[i]))
-		return -1;
-	if (plan->disk_size[i] < VIRTIO_BLK_SECTOR ||
-	    plan->disk_size[i] % VIRTIO_BLK_SECTOR) {
-		pr_err("--disk %s: its size, %llu bytes, is not a whole number of 512-byte sectors",
-		       d->path, (unsigned long long)plan->disk_size[i]);
-		return -1;
-	}
-	if (flock(fd, (d->read_only ? LOCK_SH : LOCK_EX) | LOCK_NB)) {
-		pr_err("--disk %s: %s", d->path,
-		       errno == EWOULDBLOCK ?
-			       "in use by another process (or given twice)" :
-			       strerror(errno));
-		return -1;
-	}
-	plan->disk_discard[i] = !d->read_only &&
-				disk_can_discard(fd, plan->disk_size[i]);
-	return 0;
-}
-
-/*
- * The passwd entry of name (or of uid when name is a number), read from
- * /etc/passwd itself: a static lkvm has no NSS modules to ask.
- */
-static bool passwd_find(const char *name, bool numeric, unsigned long uid,
-			unsigned int *out_uid, unsigned int *out_gid)
-{
-	FILE *f = fopen("/etc/passwd", "re");
-	struct passwd *pw;
-	bool found = false;
-
-	while (f && !found && (pw = fgetpwent(f))) {
-		found = numeric ? pw->pw_uid == uid :
-				  !strcmp(pw->pw_name, name);
-		if (found) {
-			*out_uid = pw->pw_uid;
-			*out_gid = pw->pw_gid;
-		}
-	}
-	if (f)
-		fclose(f);
-	return found;
-}
-
-/*
- * --user NAME|UID[:GID]: a name from /etc/passwd, or numbers (a UID's
- * group from /etc/passwd, else the same number). Only root can switch.
- */
-static int plan_user(struct vm_plan *plan, const char *user)
-{
-	unsigned long uid, gid;
-	char *end;
-
-	if (geteuid()) {
-		pr_err("--user %s: only lkvm started as root can switch user",
-		       user);
-		return -1;
-	}
-	uid = strtoul(user, &end, 10);
-	if (end != user && (!*end || *end == ':') && uid < UINT32_MAX) {
-		plan->uid = uid;
-		plan->gid = uid;
-		if (*end == ':') {
-			gid = strtoul(end + 1, &end, 10);
-			if (*end || gid >= UINT32_MAX) {
-				pr_err("--user %s: use NAME, UID or UID:GID",
-				       user);
-				return -1;
-			}
-			plan->gid = gid;
-		} else {
-			unsigned int u, g;
-
-			if (passwd_find(NULL, true, uid, &u, &g))
-				plan->gid = g;
-		}
-	} else if (!passwd_find(user, false, 0, &plan->uid, &plan->gid)) {
-		pr_err("--user %s: no such user in /etc/passwd", user);
-		return -1;
-	}
-	if (!plan->uid) {
-		pr_err("--user %s: that is root", user);
-		return -1;
-	}
-	plan->switch_user = true;
-	return 0;
-}
-
-int vm_plan(struct vm_plan *plan, const struct run_opts *opts)
-{
-	uint64_t initrd_size = 0;
-	const char *why;
-
-	memset(plan, 0, sizeof(*plan));
-	plan->initrd_fd = -1;
-	plan->ram_size = opts->mem_mib << 20;
-	if (opts->name[0])
-		snprintf(plan->name, sizeof(plan->name), "%s", opts->name);
-	else
-		snprintf(plan->name, sizeof(plan->name), "guest-%d", getpid());
-
-	if (plan_kernel(plan, opts->kernel))
-		return -1;
-	if (opts->initrd) {
-		plan->initrd_fd =
-			open_input("--initrd", opts->initrd, &initrd_size);
-		if (plan->initrd_fd < 0)
-			return -1;
-	}
-	if (boot_plan(LKVM_RAM_BASE, plan->ram_size, &plan->kernel, initrd_size,
-		      &plan->layout, &why)) {
-		pr_err("--mem %llu: %s", (unsigned long long)opts->mem_mib,
-		       why);
-		return -1;
-	}
-	plan->bootargs = plan_bootargs(opts);
-	if (!plan->bootargs) {
-		pr_err("out of memory");
-		return -1;
-	}
-	plan->console_log_fd = -1;
-	if (opts->console_log) {
-		plan->console_log_fd =
-			open(opts->console_log,
-			     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (plan->console_log_fd < 0) {
-			pr_err("--console-log %s: %s", opts->console_log,
-			       strerror(errno));
-			return -1;
-		}
-	}
-	if (opts->user && plan_user(plan, opts->user))
-		return -1;
-	plan->dump_dtb_fd = -1;
-	if (opts->dump_dtb) {
-		plan->dump_dtb_fd =
-			open(opts->dump_dtb,
-			     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (plan->dump_dtb_fd < 0) {
-			pr_err("--dump-dtb %s: %s", opts->dump_dtb,
-			       strerror(errno));
-			return -1;
-		}
-	}
-	for (unsigned int i = 0; i < OPT_MAX_DISKS; i++)
-		plan->disk_fd[i] = -1;
-	for (unsigned int i = 0; i < opts->nr_disks; i++)
-		if (plan_disk(plan, i, &opts->disks[i]))
-			return -1;
-	if (opts->timeout_s)
-		plan->timeout_at = log_monotonic_seconds() + opts->timeout_s;
-	return 0;
-}
 
 /* Reads all of fd into guest RAM at gpa. */
 static int load_file(struct vm *vm, int fd, uint64_t gpa, uint64_t size,
@@ -426,12 +164,77 @@ static void vm_pvpanic_mmio(void *opaque, uint64_t off, uint8_t *data,
 	}
 }
 
+/*
+ * The VM's side of its devices' dev_host (vm_dev_host_init): each op hands
+ * the device's request to the VM's own function.
+ */
+static void vm_host_irq_set(void *ctx, uint32_t intid, bool level)
+{
+	vm_irq_set(ctx, intid, level);
+}
+
+/*
+ * A device's line, which SDEI's INTERRUPT_BIND may then take
+ * (vm_sdei_bindable); -1 when the table is full (the device logs it).
+ */
+static int vm_host_irq_add(void *ctx, uint32_t intid)
+{
+	struct vm *vm = ctx;
+
+	if (vm->nr_irq_lines == VM_MAX_IRQ_LINES)
+		return -1;
+	vm->irq_lines[vm->nr_irq_lines++] =
+		(struct vm_irq_line){ .intid = intid };
+	return 0;
+}
+
+static int vm_host_watch_add(void *ctx, int fd, void (*ready)(void *),
+			     void *opaque)
+{
+	return vm_watch_add(ctx, fd, ready, opaque);
+}
+
+static int vm_host_ioeventfd(void *ctx, uint64_t addr, unsigned int len,
+			     uint64_t datamatch, int fd)
+{
+	struct vm *vm = ctx;
+
+	return kvm_ioeventfd(&vm->kvm, addr, len, datamatch, fd);
+}
+
+static void vm_host_console_output(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct vm *vm = ctx;
+
+	serial_console_output(&vm->serial, buf, len);
+}
+
+/* Once guest RAM exists: what the devices may use of this VM. */
+static void vm_dev_host_init(struct vm *vm)
+{
+	vm->dev_host = (struct dev_host){
+		.ctx = vm,
+		.irq_add = vm_host_irq_add,
+		.irq_set = vm_host_irq_set,
+		.mmio = &vm->mmio,
+		.watch_add = vm_host_watch_add,
+		.ioeventfd = vm_host_ioeventfd,
+		.ram = {
+			.host = vm->kvm.ram,
+			.base = vm->kvm.ram_base,
+			.size = vm->kvm.ram_size,
+		},
+		.console_output = vm_host_console_output,
+	};
+}
+
 /* The virtio-mmio devices, each in the next window with the next SPI. */
 static int vm_add_virtio(struct vm *vm)
 {
 	const struct run_opts *o = vm->opts;
 	unsigned int n = 0;
 
+	vm_dev_host_init(vm);
 	for (unsigned int i = 0; i < o->nr_disks; i++, n++) {
 		struct virtio_blk_dev_cfg c = {
 			.path = o->disks[i].path,
@@ -443,21 +246,24 @@ static int vm_add_virtio(struct vm *vm)
 			.index = i,
 		};
 
-		vm->disks[i] = virtio_blk_dev_create(
-			vm, &c, LKVM_VIRTIO_ADDR(n), LKVM_VIRTIO_INTID(n));
+		vm->disks[i] = virtio_blk_dev_create(&vm->dev_host, &c,
+						     LKVM_VIRTIO_ADDR(n),
+						     LKVM_VIRTIO_INTID(n));
 		if (!vm->disks[i])
 			return -1;
 		vm->nr_disks++;
 	}
 	if (o->rng) {
-		vm->rng = virtio_rng_dev_create(vm, LKVM_VIRTIO_ADDR(n),
+		vm->rng = virtio_rng_dev_create(&vm->dev_host,
+						LKVM_VIRTIO_ADDR(n),
 						LKVM_VIRTIO_INTID(n));
 		if (!vm->rng)
 			return -1;
 		n++;
 	}
 	if (o->console == CONSOLE_VIRTIO) {
-		vm->vcon = virtio_console_dev_create(vm, LKVM_VIRTIO_ADDR(n),
+		vm->vcon = virtio_console_dev_create(&vm->dev_host,
+						     LKVM_VIRTIO_ADDR(n),
 						     LKVM_VIRTIO_INTID(n));
 		if (!vm->vcon)
 			return -1;

@@ -17,10 +17,12 @@
 #include "exit-codes.h"
 #include "mmio.h"
 #include "options.h"
+#include "plan.h"
 #include "../arm64/boot.h"
 #include "../arm64/image.h"
 #include "../arm64/kvm-vcpu.h"
 #include "../arm64/kvm-vm.h"
+#include "../devices/dev-host.h"
 #include "../devices/serial.h"
 #include "../firmware-emu/fw.h"
 
@@ -65,25 +67,6 @@ struct virtio_blk_dev;
 struct virtio_rng_dev;
 struct virtio_console_dev;
 
-/* What the user asked for, checked before any VM exists. */
-struct vm_plan {
-	int kernel_fd;
-	int initrd_fd; /* -1: none */
-	struct kernel_info kernel;
-	struct boot_layout layout;
-	uint64_t ram_size;
-	char name[OPT_NAME_MAX + 1];
-	char *bootargs;
-	int console_log_fd; /* --console-log, or -1 */
-	int dump_dtb_fd; /* --dump-dtb, or -1 */
-	bool switch_user; /* --user: become uid/gid in the sandbox */
-	unsigned int uid, gid;
-	int disk_fd[OPT_MAX_DISKS]; /* opened and checked, -1: none */
-	uint64_t disk_size[OPT_MAX_DISKS];
-	bool disk_discard[OPT_MAX_DISKS]; /* the file can punch holes */
-	double timeout_at; /* CLOCK_MONOTONIC seconds; 0: no --timeout */
-};
-
 struct vm {
 	const struct run_opts *opts;
 	struct vm_plan plan;
@@ -127,7 +110,11 @@ struct vm {
 	atomic_uint unhandled_mmio;
 	atomic_uint undecodable_mmio;
 
-	/* Devices on virtio-mmio, and what the I/O thread polls for them. */
+	/*
+	 * Devices on virtio-mmio, the one interface they have to this VM,
+	 * and what the I/O thread polls for them.
+	 */
+	struct dev_host dev_host;
 	struct virtio_blk_dev *disks[OPT_MAX_DISKS];
 	unsigned int nr_disks;
 	struct virtio_rng_dev *rng;
@@ -147,12 +134,6 @@ int vm_watch_add(struct vm *vm, int fd, void (*ready)(void *), void *opaque);
  * (disk writes reach their files before lkvm exits).
  */
 void vm_devices_drain(struct vm *vm);
-
-/*
- * Checks the options and files and plans guest RAM, without touching KVM.
- * Returns 0, or -1 after logging one line naming the problem.
- */
-int vm_plan(struct vm_plan *plan, const struct run_opts *opts);
 
 /* Creates the VM from a plan; -1 after logging on failure. */
 int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd);

@@ -15,6 +15,7 @@ int main(void)
 	srunner_add_suite(sr, boot_suite());
 	srunner_add_suite(sr, fdt_suite());
 	srunner_add_suite(sr, options_suite());
+	srunner_add_suite(sr, plan_suite());
 	srunner_add_suite(sr, uart8250_suite());
 	srunner_add_suite(sr, mmio_suite());
 	srunner_add_suite(sr, probe_suite());
@@ -29,6 +30,7 @@ int main(void)
 	srunner_add_suite(sr, virtio_blk_suite());
 	srunner_add_suite(sr, kick_suite());
 	srunner_add_suite(sr, fw_suite());
+	srunner_add_suite(sr, dev_host_suite());
 
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
