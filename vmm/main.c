@@ -12,6 +12,8 @@
 #include "probe.h"
 #include "sandbox.h"
 #include "vm.h"
+#include "run.h"
+#include "vm-control.h"
 
 #ifndef LKVM_VERSION
 #define LKVM_VERSION "unknown"

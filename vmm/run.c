@@ -17,6 +17,8 @@
 #include "../devices/virtio-console-dev.h"
 #include "log.h"
 #include "vm.h"
+#include "vm-control.h"
+#include "run.h"
 
 /*
  * After the first line of a panic on the console, how long the report may

@@ -12,6 +12,8 @@
 #include "control-status.h"
 #include "log.h"
 #include "vm.h"
+#include "vcpu-hypercall.h"
+#include "sdei-host.h"
 
 void vm_irq_set(struct vm *vm, uint32_t intid, bool level)
 {

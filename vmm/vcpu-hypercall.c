@@ -14,6 +14,7 @@
 #include "log.h"
 #include "vcpu-kick.h"
 #include "vm.h"
+#include "vcpu-hypercall.h"
 #include "../arm64/kvm-compat.h"
 
 /*

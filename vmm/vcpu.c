@@ -13,6 +13,8 @@
 #include "log.h"
 #include "vcpu-kick.h"
 #include "vm.h"
+#include "vm-control.h"
+#include "vcpu-hypercall.h"
 #include "../arm64/kvm-compat.h"
 
 /* Rate limit for guest-caused log lines: a guest must not flood the log. */

@@ -11,6 +11,8 @@
 
 #include "log.h"
 #include "vm.h"
+#include "sdei-host.h"
+#include "vm-control.h"
 
 /* How long pause waits for every vCPU thread to park. */
 #define VM_PAUSE_TIMEOUT_S 5

@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "vm.h"
+#include "sdei-host.h"
 #include "../arm64/layout.h"
 #include "../devices/pvpanic.h"
 #include "../devices/virtio-blk-dev.h"

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The VM object of `lkvm run`: the guest's memory, vCPUs, devices and the
- * outcome of the run. Built from the options, run until the guest or the
- * user ends it.
+ * The VM object of `lkvm run` (vm.c): the guest's memory, vCPUs, devices,
+ * firmware and the outcome of the run. Built from the plan, run (run.c)
+ * until the guest or the user ends it.
  */
 #ifndef LKVM_VM_H
 #define LKVM_VM_H
@@ -25,27 +25,7 @@
 #include "../devices/dev-host.h"
 #include "../devices/serial.h"
 #include "../firmware-emu/fw.h"
-
-struct vcpu {
-	struct kvm_vcpu kvm;
-	struct vm *vm;
-	pthread_t thread;
-	atomic_bool thread_started;
-	/*
-	 * The firmware core asked for a stop of this vCPU (fw_next_kick(),
-	 * or its retry timer): its next stop calls fw_stop(). Other exits do
-	 * not touch the firmware's lock.
-	 */
-	atomic_bool fw_kicked;
-	/* Kicks this thread again later (vcpu-kick.h); the thread's own. */
-	timer_t retry_timer;
-	bool retry_timer_made;
-	/*
-	 * KVM owes the vCPU an entry: an MMIO load to finish, or an injected
-	 * exception to take, at the next KVM_RUN.
-	 */
-	bool entry_pending;
-};
+#include "vcpu.h"
 
 /* An interrupt line one of lkvm's devices drives (an SPI). */
 struct vm_irq_line {
@@ -145,9 +125,6 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd);
  */
 void vm_destroy(struct vm *vm);
 
-/* Runs the guest until it stops; returns the process exit code. */
-int vm_run(struct vm *vm);
-
 /*
  * Records the outcome (the first one wins; a user's stop is kept apart as
  * well, see user_stop) and makes every vCPU and the I/O thread stop. Safe
@@ -157,42 +134,5 @@ void vm_stop(struct vm *vm, int exit_code);
 
 /* Wakes the I/O thread to look at the VM's state again. */
 void vm_wake_io(struct vm *vm);
-
-/*
- * After any step of the firmware core, with fw_lock held: kicks the vCPUs
- * it names and drives the GIC lines it changed (vcpu-hypercall.c).
- */
-void vm_fw_drain(struct vm *vm);
-/* The host's side of the firmware core (sdei-host.c). */
-/* A device drives its interrupt line (to the GIC, or to a bound event). */
-void vm_irq_set(struct vm *vm, uint32_t intid, bool level);
-/* The control socket's SDEI requests (with fw_lock not held). */
-void vm_sdei_signal(struct vm *vm, const struct control_req *req, char *reply,
-		    size_t size);
-void vm_sdei_status(struct vm *vm, const struct control_req *req, char *reply,
-		    size_t size);
-
-/* The control socket's requests, a control_handler (vm-control.c). */
-void vm_control_handle(void *ctx, const struct control_req *req, char *reply,
-		       size_t size);
-
-/*
- * lkvm pause / resume: every vCPU thread parks at its next clean stop
- * (vcpu_park) until resume or the VM stops. vm_pause returns 0 once all
- * have parked, -1 if they did not within a few seconds.
- */
-int vm_pause(struct vm *vm);
-void vm_resume(struct vm *vm);
-void vcpu_park(struct vcpu *vcpu);
-
-/* Hypercalls and queued requests of a vCPU (vcpu-hypercall.c). */
-void vcpu_handle_hypercall(struct vcpu *vcpu);
-int vcpu_apply_requests(struct vcpu *vcpu);
-
-/* vCPU threads (vcpu.c). */
-int vcpu_start(struct vcpu *vcpu);
-void vcpu_kick(struct vcpu *vcpu);
-void vcpu_join(struct vcpu *vcpu);
-void vcpu_signals_init(void);
 
 #endif
