@@ -13,8 +13,8 @@
  *  2. EVENT_SIGNAL(0, cpu1) from cpu0 runs the handler on cpu1 (MPIDR,
  *     CPU index, x0 = 0, x1 = cpu1's argument), not on cpu0, within 1 s;
  *     EVENT_SIGNAL(0, cpu0) from cpu1 likewise runs it on cpu0 only.
- *  3. cpu1 PE_MASK (returns 1); EVENT_SIGNAL(0, cpu1) from cpu0 succeeds
- *     but nothing runs for 200 ms; cpu1's PE_UNMASK returns 0 and the
+ *  3. cpu1 disables event 0; EVENT_SIGNAL(0, cpu1) from cpu0 succeeds
+ *     but nothing runs for 200 ms; cpu1's EVENT_ENABLE returns 0 and the
  *     handler ran at that call's completion (x2 = the PC after its
  *     HVC/SMC).
  *  4. cpu1 returns from cpu1_first(): the runtime calls PSCI CPU_OFF;
@@ -22,8 +22,10 @@
  *     EVENT_STATUS(0) is 0 (CPU_ON wiped the private registration); it
  *     registers (a new argument) and enables again but does not unmask: a
  *     signal from cpu0 is not delivered for 200 ms (CPU_ON left the PE
- *     masked) and is at cpu1's PE_UNMASK, with the new argument. cpu0's
- *     own event 0 stays registered and enabled throughout.
+ *     masked), nor after cpu1's PE_UNMASK (a masked PE drops event 0's
+ *     signal, as Trusted Firmware-A does); cpu1's signal to itself then
+ *     runs at that call's completion, with the new argument. cpu0's own
+ *     event 0 stays registered and enabled throughout.
  *  5. EVENT_SIGNAL to an MPIDR that is no vCPU, and of events other than
  *     0: INVALID_PARAMETERS. At the end each handler ran exactly as often
  *     as the test delivered to it.
@@ -77,9 +79,9 @@ enum sdei_smp_fail {
 	SMP_F_WRONG_CPU_0 = 26, /* signal to cpu0 ran the handler on cpu1 */
 	SMP_F_HANDLER_0 = 27, /* cpu0's handler: event, arg or MPIDR wrong */
 	/* 3. cpu1 masked */
-	SMP_F_PE_MASK1 = 30, /* PE_MASK on cpu1 did not return 1 */
-	SMP_F_SIGNAL_MASKED = 31, /* EVENT_SIGNAL(0, masked cpu1) failed */
-	SMP_F_RAN_MASKED = 32, /* the handler ran on masked cpu1 */
+	SMP_F_PE_MASK1 = 30, /* EVENT_DISABLE(0) on cpu1 failed */
+	SMP_F_SIGNAL_MASKED = 31, /* EVENT_SIGNAL(0, cpu1, disabled) failed */
+	SMP_F_RAN_MASKED = 32, /* the handler ran while cpu1 had it off */
 	SMP_F_UNMASK_LATE = 33, /* ran, but after PE_UNMASK had returned */
 	SMP_F_UNMASK_NOT_DELIVERED = 34, /* did not run within 1 s */
 	SMP_F_UNMASK_PC = 35, /* x2 is not the PC after PE_UNMASK's call */
@@ -296,18 +298,19 @@ static void cpu1_first(void *unused)
 	       SMP_F_SIGNAL_1TO0, "EVENT_SIGNAL(0, cpu0) from cpu1");
 	set_stage(&stage1, 3);
 
-	/* 3. Masked: cpu0's signal waits for PE_UNMASK. */
+	/* 3. Disabled: cpu0's signal waits for EVENT_ENABLE. */
 	wait_stage(3);
-	expect(sdei(SDEI_PE_MASK, 0, 0), 1, SMP_F_PE_MASK1, "PE_MASK on cpu1");
+	expect(sdei(SDEI_EVENT_DISABLE, 0, 0), SDEI_SUCCESS, SMP_F_PE_MASK1,
+	       "EVENT_DISABLE(0) on cpu1");
 	set_stage(&stage1, 4);
 
 	wait_stage(4); /* cpu0 signalled, and saw nothing run */
-	r = sdei(SDEI_PE_UNMASK, 0, 0);
+	r = sdei(SDEI_EVENT_ENABLE, 0, 0);
 	count = h_count[1];
 	check_unmask_delivery(r, count, 2, ARG_CPU1, SMP_F_UNMASK_PENDING,
 			      SMP_F_UNMASK_LATE, SMP_F_UNMASK_NOT_DELIVERED,
 			      SMP_F_UNMASK_PC, SMP_F_UNMASK_HANDLER,
-			      "PE_UNMASK on cpu1 with a signal pending");
+			      "EVENT_ENABLE(0) on cpu1 with a signal pending");
 	set_stage(&stage1, 5);
 	/* 4. Returning makes the runtime call PSCI CPU_OFF. */
 }
@@ -330,19 +333,28 @@ static void cpu1_second(void *unused)
 	set_stage(&stage1, 6);
 
 	wait_stage(6); /* cpu0 signalled, and saw nothing run */
-	r = sdei(SDEI_PE_UNMASK, 0, 0);
+	expect(sdei(SDEI_PE_UNMASK, 0, 0), SDEI_SUCCESS, SMP_F_REUNMASK1,
+	       "PE_UNMASK on cpu1 after CPU_ON");
+	/* The signal that found cpu1 masked was dropped. */
+	if (sdei_wait_reach(&h_count[1], 3, QUIET_MS))
+		fail(SMP_F_RAN_AFTER_ON,
+		     "a signal sent while cpu1 was masked ran after its PE_UNMASK");
+	count_check();
+	r = sdei(SDEI_EVENT_SIGNAL, 0, mpidr1);
 	count = h_count[1];
-	check_unmask_delivery(
-		r, count, 3, ARG_CPU1_AGAIN, SMP_F_REUNMASK1,
-		SMP_F_REUNMASK_LATE, SMP_F_REUNMASK_NOT_DELIVERED,
-		SMP_F_REUNMASK_PC, SMP_F_REUNMASK_HANDLER,
-		"PE_UNMASK on cpu1 after CPU_ON, a signal pending");
+	check_unmask_delivery(r, count, 3, ARG_CPU1_AGAIN, SMP_F_REUNMASK1,
+			      SMP_F_REUNMASK_LATE, SMP_F_REUNMASK_NOT_DELIVERED,
+			      SMP_F_REUNMASK_PC, SMP_F_REUNMASK_HANDLER,
+			      "EVENT_SIGNAL(0) of cpu1 to itself after CPU_ON");
 	set_stage(&stage1, 7);
 }
 
 /* ---- cpu0: the test ---- */
 
-/* A signal to a masked cpu1 succeeds and stays undelivered. */
+/*
+ * A signal to cpu1 while it cannot take it (event 0 disabled, or the PE
+ * masked) succeeds and does not run.
+ */
 static void signal_masked_cpu1(u64 count, int code_signal, int code_ran,
 			       const char *what)
 {
@@ -350,7 +362,8 @@ static void signal_masked_cpu1(u64 count, int code_signal, int code_ran,
 	       what);
 	if (sdei_wait_reach(&h_count[1], count + 1, QUIET_MS))
 		fail(code_ran,
-		     "%s: the handler ran on cpu1 while it was masked", what);
+		     "%s: the handler ran on cpu1 while it could not take it",
+		     what);
 	count_check();
 }
 
@@ -440,14 +453,15 @@ int main(void *dtb)
 	rt_printf("SDEI-SMP: cpu1 -> cpu0: handled on cpu0 (x1 %#llx)\n",
 		  h_arg[0]);
 
-	/* 3. cpu1 masked: pending until its PE_UNMASK. */
+	/* 3. cpu1's event 0 disabled: pending until its EVENT_ENABLE. */
 	set_stage(&stage0, 3);
-	wait_stage(4); /* cpu1's PE_MASK returned 1 */
+	wait_stage(4); /* cpu1's EVENT_DISABLE returned */
 	signal_masked_cpu1(1, SMP_F_SIGNAL_MASKED, SMP_F_RAN_MASKED,
-			   "EVENT_SIGNAL(0, cpu1) while cpu1 is masked");
+			   "EVENT_SIGNAL(0, cpu1) while cpu1 has it disabled");
 	set_stage(&stage0, 4);
-	wait_stage(5); /* cpu1's PE_UNMASK delivered it */
-	rt_printf("SDEI-SMP: masked cpu1: delivered at its PE_UNMASK\n");
+	wait_stage(5); /* cpu1's EVENT_ENABLE delivered it */
+	rt_printf(
+		"SDEI-SMP: disabled on cpu1: delivered at its EVENT_ENABLE\n");
 
 	/* 4. CPU_OFF / CPU_ON: private events wiped, PE masked. */
 	wait_cpu1_off(SMP_F_CPU_OFF);
@@ -460,7 +474,7 @@ int main(void *dtb)
 		2, SMP_F_SIGNAL_AFTER_ON, SMP_F_RAN_AFTER_ON,
 		"EVENT_SIGNAL(0, cpu1) after CPU_ON, before PE_UNMASK");
 	set_stage(&stage0, 6);
-	wait_stage(7); /* cpu1's PE_UNMASK delivered it */
+	wait_stage(7); /* dropped; cpu1's own signal ran */
 	wait_cpu1_off(SMP_F_CPU_OFF_AGAIN);
 	expect(sdei(SDEI_EVENT_STATUS, 0, 0),
 	       SDEI_STATUS_REGISTERED | SDEI_STATUS_ENABLED, SMP_F_STATUS_CPU0,

@@ -8,8 +8,11 @@
  *  3. Event 0 registers with sdei_test_entry (the trampoline below), enables,
  *     and reads back: STATUS registered|enabled, GET_INFO private, normal
  *     priority, signalable, no routing (private).
- *  4. The PE starts masked: EVENT_SIGNAL succeeds but the handler does not
- *     run; PE_UNMASK delivers it at the call's completion. The handler
+ *  4. The PE starts masked: EVENT_SIGNAL succeeds but the signal is
+ *     dropped there (as Trusted Firmware-A drops event 0's SGI on a masked
+ *     PE): nothing runs, not at PE_UNMASK either. With event 0 disabled, a
+ *     signal waits: EVENT_ENABLE delivers it at the call's completion. The
+ *     handler
  *     records what it was entered with and main() checks: x0 = 0, x1 = the
  *     registered argument, x2 = the instruction after the HVC/SMC, x3 =
  *     the interrupted PSTATE (EL, SPSel, DAIF, NZCV), PSTATE in the handler
@@ -121,6 +124,8 @@ enum sdei_fail {
 	SDEI_F_PE_MASK_AGAIN = 57, /* the second returned neither 0 nor 1 */
 	SDEI_F_FINAL_COUNT = 58, /* handler runs at the end differ */
 	SDEI_F_CONTEXT_BAD_INDEX = 59, /* EVENT_CONTEXT(18) in the handler */
+	SDEI_F_KEPT_MASKED = 60, /* a signal sent while masked ran later */
+	SDEI_F_RAN_DISABLED = 61, /* the handler ran while event 0 was off */
 };
 
 /* ---- assembly: the handler's entry, its resume address, the calls ---- */
@@ -620,7 +625,7 @@ int main(void *dtb)
 	       SDEI_INVALID_PARAMETERS, SDEI_F_INFO_ROUTING,
 	       "EVENT_GET_INFO(0, ROUTING_MODE) of a private event");
 
-	/* 4. Masked PE: the signal stays pending until PE_UNMASK. */
+	/* 4. Masked PE: the signal is sent, and dropped there. */
 	r = sdei_ccall(SDEI_EVENT_SIGNAL, 0, mpidr, &out);
 	if (sdei_count || sdei_wait_reach(&sdei_count, 1, 10))
 		fail(SDEI_F_RAN_MASKED,
@@ -628,10 +633,26 @@ int main(void *dtb)
 	checks++;
 	expect(r, SDEI_SUCCESS, SDEI_F_SIGNAL, "EVENT_SIGNAL(0) while masked");
 	check_ccall_intact(&out, "EVENT_SIGNAL(0) while masked");
+	expect(sdei(SDEI_PE_UNMASK, 0, 0), SDEI_SUCCESS, SDEI_F_UNMASK,
+	       "PE_UNMASK");
+	if (sdei_count || sdei_wait_reach(&sdei_count, 1, 10))
+		fail(SDEI_F_KEPT_MASKED,
+		     "a signal sent while the PE was masked ran after PE_UNMASK");
+	checks++;
 
+	/* Disabled: the signal waits, EVENT_ENABLE's completion runs it. */
+	expect(sdei(SDEI_EVENT_DISABLE, 0, 0), SDEI_SUCCESS, SDEI_F_DISABLE,
+	       "EVENT_DISABLE(0)");
+	r = sdei_ccall(SDEI_EVENT_SIGNAL, 0, mpidr, &out);
+	if (sdei_count || sdei_wait_reach(&sdei_count, 1, 10))
+		fail(SDEI_F_RAN_DISABLED,
+		     "the handler ran for EVENT_SIGNAL with event 0 disabled");
+	checks++;
+	expect(r, SDEI_SUCCESS, SDEI_F_SIGNAL,
+	       "EVENT_SIGNAL(0) while disabled");
 	daif = read_sysreg(daif);
-	r = sdei_ccall(SDEI_PE_UNMASK, 0, 0, &out);
-	check_delivery("PE_UNMASK", r, SDEI_F_UNMASK, 1, &out, daif);
+	r = sdei_ccall(SDEI_EVENT_ENABLE, 0, 0, &out);
+	check_delivery("EVENT_ENABLE", r, SDEI_F_ENABLE, 1, &out, daif);
 
 	/* 5. Unmasked: at once, whatever PSTATE.I and F say. */
 	rt_local_daif_restore(DAIF_D | DAIF_A);
