@@ -41,6 +41,14 @@ enum opt_id {
 	OPT_NO_SANDBOX,
 	OPT_USER,
 	OPT_SOCKET,
+	OPT_NETWORK,
+	OPT_PSCI,
+	OPT_IRQCHIP,
+	OPT_VIRTIO_TRANSPORT,
+	OPT_DEBUG,
+	OPT_DEBUG_MMIO,
+	OPT_DISABLE_MTE,
+	OPT_NO_PVTIME,
 };
 
 struct opt_spec {
@@ -48,69 +56,155 @@ struct opt_spec {
 	char short_name; /* 0: none */
 	bool has_arg;
 	enum opt_id id;
+	/* The value may be left out (kvmtool's bare -n): NULL then. */
+	bool optional_arg;
 };
 
 static const struct opt_spec run_specs[] = {
-	{ "kernel", 'k', true, OPT_KERNEL },
-	{ "initrd", 'i', true, OPT_INITRD },
-	{ "params", 'p', true, OPT_PARAMS },
-	{ "cpus", 'c', true, OPT_CPUS },
-	{ "mem", 'm', true, OPT_MEM },
-	{ "name", 'n', true, OPT_NAME },
-	{ "console", 0, true, OPT_CONSOLE },
-	{ "nodefaults", 0, false, OPT_NODEFAULTS },
-	{ "dump-dtb", 0, true, OPT_DUMP_DTB },
-	{ "loglevel", 0, true, OPT_LOGLEVEL },
-	{ "nested", 0, false, OPT_NESTED },
-	{ "e2h0", 0, false, OPT_E2H0 },
-	{ "sdei-event", 0, true, OPT_SDEI_EVENT },
-	{ "no-sdei", 0, false, OPT_NO_SDEI },
-	{ "reboot", 0, true, OPT_REBOOT },
-	{ "timeout", 0, true, OPT_TIMEOUT },
-	{ "console-log", 0, true, OPT_CONSOLE_LOG },
-	{ "disk", 'd', true, OPT_DISK },
-	{ "disk-io", 0, true, OPT_DISK_IO },
-	{ "rng", 0, false, OPT_RNG },
-	{ "no-sandbox", 0, false, OPT_NO_SANDBOX },
-	{ "user", 0, true, OPT_USER },
-	{ "socket", 0, true, OPT_SOCKET },
-	{ "help", 'h', false, OPT_HELP },
-	{ NULL, 0, false, 0 },
+	{ "kernel", 'k', true, OPT_KERNEL, false },
+	{ "initrd", 'i', true, OPT_INITRD, false },
+	{ "params", 'p', true, OPT_PARAMS, false },
+	{ "cpus", 'c', true, OPT_CPUS, false },
+	{ "mem", 'm', true, OPT_MEM, false },
+	/* kvmtool's run: -n is the network, --name long only. */
+	{ "name", 0, true, OPT_NAME, false },
+	{ "network", 'n', true, OPT_NETWORK, true },
+	{ "console", 0, true, OPT_CONSOLE, false },
+	{ "nodefaults", 0, false, OPT_NODEFAULTS, false },
+	{ "dump-dtb", 0, true, OPT_DUMP_DTB, false },
+	{ "loglevel", 0, true, OPT_LOGLEVEL, false },
+	{ "nested", 0, false, OPT_NESTED, false },
+	{ "e2h0", 0, false, OPT_E2H0, false },
+	{ "sdei-event", 0, true, OPT_SDEI_EVENT, false },
+	{ "no-sdei", 0, false, OPT_NO_SDEI, false },
+	{ "reboot", 0, true, OPT_REBOOT, false },
+	{ "timeout", 0, true, OPT_TIMEOUT, false },
+	{ "console-log", 0, true, OPT_CONSOLE_LOG, false },
+	{ "disk", 'd', true, OPT_DISK, false },
+	{ "disk-io", 0, true, OPT_DISK_IO, false },
+	{ "rng", 0, false, OPT_RNG, false },
+	{ "no-sandbox", 0, false, OPT_NO_SANDBOX, false },
+	{ "user", 0, true, OPT_USER, false },
+	{ "socket", 0, true, OPT_SOCKET, false },
+	{ "psci", 0, false, OPT_PSCI, false },
+	{ "irqchip", 0, true, OPT_IRQCHIP, false },
+	{ "virtio-transport", 0, true, OPT_VIRTIO_TRANSPORT, false },
+	{ "debug", 0, false, OPT_DEBUG, false },
+	{ "debug-mmio", 0, false, OPT_DEBUG_MMIO, false },
+	{ "disable-mte", 0, false, OPT_DISABLE_MTE, false },
+	{ "no-pvtime", 0, false, OPT_NO_PVTIME, false },
+	{ "help", 'h', false, OPT_HELP, false },
+	{ "help-all", 0, false, OPT_HELP, false },
+	{ NULL, 0, false, 0, false },
+};
+
+/*
+ * kvmtool's `run` options (arm64) that lkvm does not offer, each refused
+ * with why and what to use instead: never "unknown option" for one of
+ * them. README.md's table lists every kvmtool option.
+ */
+struct refused_opt {
+	const char *name;
+	char short_name;
+	const char *why;
+};
+
+static const struct refused_opt run_refused[] = {
+	{ "balloon", 0,
+	  "lkvm has no virtio-balloon device: size the guest with -m" },
+	{ "vnc", 0,
+	  "lkvm has no framebuffer: the console is the UART or virtio-console (--console)" },
+	{ "gtk", 0,
+	  "lkvm has no framebuffer: the console is the UART or virtio-console (--console)" },
+	{ "sdl", 0,
+	  "lkvm has no framebuffer: the console is the UART or virtio-console (--console)" },
+	{ "9p", 0,
+	  "lkvm has no virtio-9p device yet: give the guest files on a disk image (-d) or in its initrd (-i)" },
+	{ "vsock", 0, "lkvm has no virtio-vsock device yet" },
+	{ "dev", 0, "lkvm always uses /dev/kvm" },
+	{ "tty", 0,
+	  "lkvm's console is on its standard input and output; --console-log FILE keeps a copy" },
+	{ "sandbox", 0,
+	  "kvmtool's script mode needs its 9p root file system, which lkvm does not offer; lkvm's own sandbox (seccomp, no capabilities) is always on" },
+	{ "hugetlbfs", 0,
+	  "lkvm does not back guest RAM with hugetlbfs yet: guest RAM is anonymous memory" },
+	{ "virtio-legacy", 0,
+	  "lkvm's virtio devices are virtio-mmio 1.2 (modern) only: use --virtio-transport mmio" },
+	{ "force-pci", 0,
+	  "lkvm has no PCI bus: its virtio devices are virtio-mmio (--virtio-transport mmio)" },
+	{ "firmware", 'f',
+	  "lkvm does not load firmware images yet: -k FILE boots a raw binary at RAM + 0x80000 with x0 = the device tree" },
+	{ "firmware-address", 0,
+	  "lkvm does not load firmware images yet (-f)" },
+	{ "flash", 'F', "lkvm has no CFI flash device" },
+	{ "no-dhcp", 0,
+	  "it only applies to kvmtool's 9p root file system, which lkvm does not offer" },
+	{ "vfio-pci", 0, "lkvm has no PCI bus and no device assignment" },
+	{ "debug-single-step", 0,
+	  "lkvm does not single-step guests: lkvm run --loglevel debug logs the guest's firmware calls" },
+	{ "debug-ioport", 0,
+	  "arm64 has no I/O ports: lkvm logs accesses to unmapped MMIO (--debug-mmio)" },
+	{ "debug-iodelay", 0,
+	  "lkvm adds no artificial delay to disk requests" },
+	{ "aarch32", 0, "lkvm does not run AArch32 guests yet" },
+	{ "pmu", 0, "lkvm does not give vCPUs a PMU yet" },
+	{ "sve-max-vl", 0, "lkvm does not give vCPUs SVE yet" },
+	{ "vcpu-affinity", 0,
+	  "lkvm does not pin vCPU threads yet: run it under taskset" },
+	{ "kaslr-seed", 0,
+	  "lkvm writes a random kaslr-seed (and rng-seed) to the device tree; nokaslr on the command line (-p) turns KASLR off" },
+	{ "override-bad-firmware-cntfrq", 0,
+	  "KVM gives the guest the host's counter frequency, which lkvm does not override" },
+	{ "counter-offset", 0, "lkvm does not offset the guest's counter yet" },
+	{ "protected", 0, "lkvm does not create protected VMs yet" },
+	{ NULL, 0, NULL },
 };
 
 static const struct opt_spec probe_specs[] = {
-	{ "json", 0, false, OPT_JSON },
-	{ "help", 'h', false, OPT_HELP },
-	{ NULL, 0, false, 0 },
+	{ "json", 0, false, OPT_JSON, false },
+	{ "help", 'h', false, OPT_HELP, false },
+	{ NULL, 0, false, 0, false },
 };
 
 static const struct opt_spec sdei_specs[] = {
-	{ "name", 'n', true, OPT_NAME },  { "socket", 0, true, OPT_SOCKET },
-	{ "cpu", 0, true, OPT_CPU },	  { "json", 0, false, OPT_JSON },
-	{ "help", 'h', false, OPT_HELP }, { NULL, 0, false, 0 },
+	{ "name", 'n', true, OPT_NAME, false },
+	{ "socket", 0, true, OPT_SOCKET, false },
+	{ "cpu", 0, true, OPT_CPU, false },
+	{ "json", 0, false, OPT_JSON, false },
+	{ "help", 'h', false, OPT_HELP, false },
+	{ NULL, 0, false, 0, false },
 };
 
 /* lkvm stop, pause and resume. */
 static const struct opt_spec guest_specs[] = {
-	{ "name", 'n', true, OPT_NAME },
-	{ "socket", 0, true, OPT_SOCKET },
-	{ "help", 'h', false, OPT_HELP },
-	{ NULL, 0, false, 0 },
+	{ "name", 'n', true, OPT_NAME, false },
+	{ "socket", 0, true, OPT_SOCKET, false },
+	{ "help", 'h', false, OPT_HELP, false },
+	{ NULL, 0, false, 0, false },
 };
 
+/*
+ * kvmtool's shape: tools made for kvmtool look for "The most commonly used
+ * lkvm commands are:" to recognise the tool.
+ */
 static const char usage_main[] =
-	"usage: lkvm <command> [<options>]\n"
 	"\n"
-	"commands:\n"
-	"  run      boot a guest kernel\n"
-	"  probe    show what this host's KVM offers lkvm\n"
-	"  list     the running guests: name, pid, vCPUs, memory, state\n"
-	"  stop     stop a running guest (lkvm stop --name NAME)\n"
-	"  pause    pause a running guest's vCPUs\n"
-	"  resume   let a paused guest run again\n"
-	"  sdei     raise an SDEI event in a running guest, or show SDEI state\n"
-	"  help     show this text, or `lkvm help <command>`\n"
-	"  version  show lkvm's version\n";
+	" To boot a guest kernel run 'lkvm run -k Image'\n"
+	"\n"
+	"usage: lkvm COMMAND [ARGS]\n"
+	"\n"
+	" The most commonly used lkvm commands are:\n"
+	"   run       Start the virtual machine\n"
+	"   pause     Pause the virtual machine\n"
+	"   resume    Resume the virtual machine\n"
+	"   version   Print the version of lkvm\n"
+	"   list      Print a list of running instances on the host.\n"
+	"   stop      Stop a running instance\n"
+	"   probe     Show what this host's KVM offers lkvm\n"
+	"   sdei      Raise an SDEI event in a running instance, or show SDEI state\n"
+	"\n"
+	" See 'lkvm help COMMAND' for more information on a specific command.\n"
+	"\n";
 
 static const char usage_run[] =
 	"usage: lkvm run [<options>] [<kernel>]\n"
@@ -119,8 +213,13 @@ static const char usage_run[] =
 	"  -i, --initrd FILE     initial ramdisk\n"
 	"  -p, --params STRING   kernel command line, after lkvm's defaults\n"
 	"  -c, --cpus N          number of vCPUs (default 1)\n"
-	"  -m, --mem SIZE        guest RAM in MiB, or with a M/G suffix (default 256)\n"
-	"  -n, --name NAME       guest name (default guest-<pid>)\n"
+	"  -m, --mem SIZE[@ADDR] guest RAM: a number (0x hex too), then B, K, M, G,\n"
+	"                        T or P; MiB without a unit. Default 64 MiB per\n"
+	"                        vCPU + 192 MiB. @ADDR: only 2G, where lkvm puts RAM\n"
+	"      --name NAME       guest name (default guest-<pid>)\n"
+	"  -n, --network mode=none\n"
+	"                        no network device (lkvm has none yet: mode=user\n"
+	"                        and mode=tap are refused)\n"
 	"      --socket PATH     the control socket at PATH (its folder must exist)\n"
 	"                        instead of <folder>/NAME.sock; the folder is\n"
 	"                        $XDG_RUNTIME_DIR/lkvm, else ~/.lkvm where HOME\n"
@@ -139,9 +238,18 @@ static const char usage_run[] =
 	"                        started as root: run as this user once set up\n"
 	"      --no-sandbox      keep capabilities and allow every system call\n"
 	"                        (for debugging lkvm)\n"
-	"      --nodefaults      no default kernel parameters (console=ttyS0)\n"
+	"      --nodefaults      no default kernel parameters (console=ttyS0, and\n"
+	"                        root=/dev/vda rw with a disk and no root= in -p)\n"
 	"      --dump-dtb FILE   write the guest's device tree blob to FILE\n"
 	"      --loglevel LEVEL  error, warning (default), info or debug\n"
+	"      --debug           the same as --loglevel debug\n"
+	"      --debug-mmio      log every access to unmapped MMIO (else the first 10)\n"
+	"      --psci            accepted: lkvm always answers PSCI itself\n"
+	"      --irqchip gicv3   accepted: the only one lkvm offers\n"
+	"      --virtio-transport mmio\n"
+	"                        accepted: the only one lkvm offers\n"
+	"      --disable-mte, --no-pvtime\n"
+	"                        accepted: lkvm's vCPUs have neither yet\n"
 	"      --nested          vCPUs with EL2: the guest starts at EL2 (VHE)\n"
 	"      --e2h0            with --nested: EL2 without VHE (E2H = 0)\n"
 	"      --sdei-event NUM[,private|shared][,normal|critical]\n"
@@ -152,6 +260,9 @@ static const char usage_run[] =
 	"                        default) or boots the guest again, afresh\n"
 	"      --timeout SECONDS stop the guest after SECONDS (exit status 5)\n"
 	"  -h, --help            show this text\n"
+	"\n"
+	"kvmtool's other options are refused with the reason (README.md has the\n"
+	"table).\n"
 	"\n"
 	"exit status: 0 guest powered off, 1 lkvm error, 2 guest reset,\n"
 	"             3 guest reported failure, 4 guest panic, 5 timeout,\n"
@@ -251,23 +362,133 @@ static int parse_u64(const char *s, uint64_t *v, char **end)
 	return 0;
 }
 
-static int parse_mem(const char *s, uint64_t *mib)
+/*
+ * One -m quantity as kvmtool reads it (builtin-run.c): a number in C's
+ * bases (0x hex, 0 octal, decimal), then at most one unit letter, B, K,
+ * M, G, T or P in either case; none means MiB. Returns bytes in *bytes
+ * and the text after it in *end; -EINVAL for no number, -ERANGE when it
+ * does not fit 64 bits.
+ */
+static int parse_mem_quantity(const char *s, uint64_t *bytes, char **end)
 {
-	uint64_t v, scale = 1;
-	char *end;
+	static const char units[] = "bkmgtp";
+	const char *u;
+	uint64_t v;
+	char *e;
 
-	if (parse_u64(s, &v, &end))
+	if (*s < '0' || *s > '9')
 		return -EINVAL;
-	if (*end == 'M' || *end == 'm') {
-		end++;
-	} else if (*end == 'G' || *end == 'g') {
-		scale = 1024;
-		end++;
-	}
-	if (*end || v > OPT_MEM_MAX_MIB / scale)
-		return -EINVAL;
-	*mib = v * scale;
+	errno = 0;
+	v = strtoull(s, &e, 0);
+	if (errno)
+		return -ERANGE;
+	u = *e ? strchr(units, *e | 0x20) : NULL;
+	if (u)
+		e++;
+	else
+		u = units + 2; /* MiB */
+	if (v > (UINT64_MAX >> (10 * (u - units))))
+		return -ERANGE;
+	*bytes = v << (10 * (u - units));
+	*end = e;
 	return 0;
+}
+
+#define MIB (1ULL << 20)
+
+/*
+ * -m/--mem SIZE[@ADDR] (kvmtool's syntax): the size, and RAM's address,
+ * which lkvm accepts where it puts RAM (LKVM_RAM_BASE, kvmtool's default
+ * too). The address is in MiB without a unit, as in kvmtool.
+ */
+static int parse_mem(const char *arg, uint64_t *mib, char *err, size_t size)
+{
+	uint64_t bytes, addr;
+	char *end;
+	int ret;
+
+	ret = parse_mem_quantity(arg, &bytes, &end);
+	if (ret == -ERANGE)
+		return fail(err, size, "--mem: '%s': too large", arg);
+	if (ret || (*end && *end != '@'))
+		return fail(
+			err, size,
+			"--mem: '%s': not a size (a number, then one of B, K, M, G, T, P; MiB without one)",
+			arg);
+	if (bytes % MIB)
+		return fail(err, size,
+			    "--mem: '%s': lkvm gives guests whole MiB of RAM",
+			    arg);
+	if (bytes < OPT_MEM_MIN_MIB * MIB || bytes > OPT_MEM_MAX_MIB * MIB)
+		return fail(
+			err, size,
+			"--mem: '%s': %llu MiB: must be at least %d MiB, at most 1 TiB",
+			arg, (unsigned long long)(bytes / MIB),
+			OPT_MEM_MIN_MIB);
+	if (*end == '@') {
+		ret = parse_mem_quantity(end + 1, &addr, &end);
+		if (ret || *end)
+			return fail(
+				err, size,
+				"--mem: '%s': not an address after '@' (a number, then one of B, K, M, G, T, P; MiB without one)",
+				arg);
+		if (addr != LKVM_RAM_BASE)
+			return fail(
+				err, size,
+				"--mem: '%s': RAM at 0x%llx (an address without a unit is in MiB, as in kvmtool): lkvm puts RAM at 0x%llx only (@2G or @2048)",
+				arg, (unsigned long long)addr,
+				(unsigned long long)LKVM_RAM_BASE);
+	}
+	*mib = bytes / MIB;
+	return 0;
+}
+
+/*
+ * -n/--network [PARAMS] (kvmtool's syntax): key=value pairs, ',' and '='
+ * both separating. lkvm has no network device yet, so mode=none is the
+ * one it honours; a bare -n or no mode means kvmtool's default, tap.
+ */
+static int parse_network(const char *arg, char *err, size_t size)
+{
+	static const char *const keys[] = {
+		"mode",	  "guest_mac",	"guest_ip", "host_ip",
+		"script", "downscript", "tapif",    "fd",
+		"vhost",  "mq",		"trans",    NULL,
+	};
+	const char *mode = "tap";
+	char buf[256], *save = NULL, *key, *val;
+
+	if (arg) {
+		if (strlen(arg) >= sizeof(buf))
+			return fail(err, size, "--network: too long");
+		strcpy(buf, arg);
+		key = strtok_r(buf, ",=", &save);
+		for (; key; key = strtok_r(NULL, ",=", &save)) {
+			unsigned int k = 0;
+
+			while (keys[k] && strcmp(keys[k], key))
+				k++;
+			if (!keys[k])
+				return fail(err, size,
+					    "--network: unknown parameter '%s'",
+					    key);
+			val = strtok_r(NULL, ",=", &save);
+			if (!val)
+				break;
+			if (k == 0)
+				mode = val;
+			if (k == 0 && !strncmp(val, "none", 4))
+				return 0;
+		}
+	}
+	if (!strncmp(mode, "tap", 3) || !strncmp(mode, "user", 4))
+		return fail(
+			err, size,
+			"--network: mode=%.4s: lkvm has no network device yet; --network mode=none runs the guest without one",
+			mode);
+	return fail(err, size,
+		    "--network: mode '%s': use user, tap or none (lkvm: none)",
+		    mode);
 }
 
 static bool name_is_valid(const char *s)
@@ -377,12 +598,51 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		r->nr_cpus = v;
 		break;
 	case OPT_MEM:
-		if (parse_mem(arg, &v) || v < OPT_MEM_MIN_MIB)
+		if (parse_mem(arg, &r->mem_mib, err, size))
+			return -EINVAL;
+		r->mem_given = true;
+		break;
+	case OPT_NETWORK:
+		return parse_network(arg, err, size);
+	case OPT_PSCI:
+		/* lkvm always answers PSCI itself (the SMCCC filter). */
+		break;
+	case OPT_IRQCHIP:
+		if (!strcmp(arg, "gicv3"))
+			break;
+		if (!strcmp(arg, "gicv3-its") || !strcmp(arg, "gicv2m"))
 			return fail(
 				err, size,
-				"--mem: '%s': must be at least %d (MiB), at most 1 TiB",
-				arg, OPT_MEM_MIN_MIB);
-		r->mem_mib = v;
+				"--irqchip: '%s': lkvm has no MSI controller (its virtio-mmio devices use wired interrupts): use gicv3",
+				arg);
+		if (!strcmp(arg, "gicv2"))
+			return fail(
+				err, size,
+				"--irqchip: 'gicv2': lkvm's interrupt controller is KVM's GICv3: use gicv3");
+		return fail(err, size,
+			    "--irqchip: '%s': unknown type (lkvm: gicv3)", arg);
+	case OPT_VIRTIO_TRANSPORT:
+		if (!strcmp(arg, "mmio"))
+			break;
+		if (!strcmp(arg, "pci") || !strcmp(arg, "pci-legacy") ||
+		    !strcmp(arg, "mmio-legacy"))
+			return fail(
+				err, size,
+				"--virtio-transport: '%s': lkvm's virtio devices are virtio-mmio 1.2 (modern): use mmio",
+				arg);
+		return fail(
+			err, size,
+			"--virtio-transport: '%s': unknown type (lkvm: mmio)",
+			arg);
+	case OPT_DEBUG:
+		r->loglevel = LOG_DEBUG;
+		break;
+	case OPT_DEBUG_MMIO:
+		r->debug_mmio = true;
+		break;
+	case OPT_DISABLE_MTE:
+	case OPT_NO_PVTIME:
+		/* Off already: lkvm's vCPUs have neither yet. */
 		break;
 	case OPT_NAME:
 		return parse_name(arg, r->name, err, size);
@@ -565,6 +825,29 @@ static const struct opt_spec *find_short(const struct opt_spec *specs, char c)
 }
 
 /*
+ * An option the command does not take: kvmtool's `run` options that lkvm
+ * does not offer get their reason; anything else is unknown.
+ */
+static void refused_option(const struct opt_spec *specs, const char *cmd,
+			   const char *a, char *err, size_t size)
+{
+	const char *eq = strchr(a, '=');
+	size_t len = eq ? (size_t)(eq - a) : strlen(a);
+
+	for (const struct refused_opt *r = run_refused;
+	     specs == run_specs && r->name; r++) {
+		if ((a[1] == '-' && strlen(r->name) == len - 2 &&
+		     !strncmp(a + 2, r->name, len - 2)) ||
+		    (a[1] != '-' && r->short_name && a[1] == r->short_name)) {
+			fail(err, size, "--%s: %s", r->name, r->why);
+			return;
+		}
+	}
+	fail(err, size, "%s: unknown option '%s' (see lkvm %s --help)", cmd, a,
+	     cmd);
+}
+
+/*
  * Splits argv[*i] into an option and its argument, consuming argv[*i + 1]
  * when the argument is separate. Returns the spec, or NULL with err set.
  */
@@ -591,8 +874,7 @@ static const struct opt_spec *next_option(const struct opt_spec *specs,
 			inline_arg = a + 2;
 	}
 	if (!s) {
-		fail(err, size, "%s: unknown option '%s' (see lkvm %s --help)",
-		     cmd, a, cmd);
+		refused_option(specs, cmd, a, err, size);
 		return NULL;
 	}
 	if (!s->has_arg) {
@@ -606,6 +888,9 @@ static const struct opt_spec *next_option(const struct opt_spec *specs,
 	}
 	if (inline_arg) {
 		*arg = inline_arg;
+	} else if (s->optional_arg &&
+		   (*i + 1 == argc || argv[*i + 1][0] == '-')) {
+		*arg = NULL;
 	} else if (*i + 1 < argc) {
 		*arg = argv[++*i];
 	} else {
@@ -619,7 +904,7 @@ static void run_defaults(struct run_opts *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->nr_cpus = 1;
-	r->mem_mib = OPT_MEM_DEFAULT_MIB;
+	r->mem_mib = OPT_MEM_PER_CPU_MIB * (1 + 3);
 	r->console = CONSOLE_SERIAL;
 	r->loglevel = LOG_WARNING;
 }
@@ -729,6 +1014,9 @@ static int command_check(struct lkvm_opts *o, unsigned int words, char *err,
 	/* KVM ignores E2H0 without EL2: refuse it rather than boot at EL1. */
 	if (o->run.e2h0 && !o->run.nested)
 		return fail(err, size, "--e2h0: only together with --nested");
+	/* kvmtool's default: 64 MiB for each vCPU and 192 MiB besides. */
+	if (!o->run.mem_given)
+		o->run.mem_mib = OPT_MEM_PER_CPU_MIB * (o->run.nr_cpus + 3);
 	return 0;
 }
 
@@ -802,8 +1090,9 @@ static int parse_command(int argc, char *const argv[], struct lkvm_opts *o,
 	run_defaults(&o->run);
 	o->cmd = CMD_HELP;
 	o->help_for = CMD_HELP;
+	/* As kvmtool: no command shows the commands. */
 	if (argc < 2)
-		return fail(err, size, "no command given (see lkvm --help)");
+		return 0;
 
 	cmd = argv[1];
 	if (!strcmp(cmd, "run")) {

@@ -40,7 +40,8 @@ struct disk_opt {
 	bool read_only;
 };
 
-#define OPT_MEM_DEFAULT_MIB 256
+/* kvmtool's default RAM: OPT_MEM_PER_CPU_MIB * (vCPUs + 3). */
+#define OPT_MEM_PER_CPU_MIB 64
 #define OPT_MEM_MIN_MIB 8
 #define OPT_MEM_MAX_MIB (1024ULL * 1024) /* 1 TiB */
 #define OPT_NAME_MAX 64
@@ -54,6 +55,7 @@ struct run_opts {
 	char name[OPT_NAME_MAX + 1]; /* empty: lkvm picks "guest-<pid>" */
 	unsigned int nr_cpus;
 	uint64_t mem_mib;
+	bool mem_given; /* -m given; else kvmtool's default for nr_cpus */
 	enum console_kind console;
 	bool nodefaults;
 	bool nested; /* vCPUs with EL2 */
@@ -69,6 +71,7 @@ struct run_opts {
 	unsigned int nr_disks;
 	bool disk_sync; /* --disk-io sync: preadv/pwritev, not io_uring */
 	bool rng; /* --rng: a virtio-rng device fed by getrandom */
+	bool debug_mmio; /* --debug-mmio: log every unmapped MMIO access */
 	enum log_level loglevel;
 	bool no_sandbox; /* --no-sandbox: keep capabilities, no seccomp */
 	const char *user; /* --user NAME|UID[:GID]: run as this user */

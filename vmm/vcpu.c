@@ -49,7 +49,9 @@ static void vcpu_handle_mmio(struct vcpu *vcpu)
 	/* Unmapped: reads as zero, writes ignored, like an empty bus. */
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	if (atomic_fetch_add(&vm->unhandled_mmio, 1) < UNHANDLED_MMIO_LOG_MAX)
+	/* --debug-mmio (kvmtool's): every access, not just the first few. */
+	if (atomic_fetch_add(&vm->unhandled_mmio, 1) < UNHANDLED_MMIO_LOG_MAX ||
+	    vm->opts->debug_mmio)
 		pr_warn("vCPU %u: %s of %u bytes at unmapped address 0x%llx",
 			vcpu->kvm.id, run->mmio.is_write ? "write" : "read",
 			len, (unsigned long long)run->mmio.phys_addr);
