@@ -26,6 +26,7 @@
 /* kvmtool's default console parameters; --nodefaults drops them. */
 #define DEFAULT_BOOTARGS "console=ttyS0"
 #define DEFAULT_BOOTARGS_VIRTIO "console=hvc0"
+#define DEFAULT_BOOTARGS_ROOT "root=/dev/vda rw"
 
 static int open_input(const char *what, const char *path, uint64_t *size)
 {
@@ -67,19 +68,29 @@ static int plan_kernel(struct vm_plan *plan, const char *path)
 	return 0;
 }
 
+/*
+ * kvmtool's defaults, then -p: the console, and the first disk as the root
+ * file system unless -p names a root (kvmtool adds root=/dev/vda rw also
+ * without a disk; lkvm only with one, so that an initrd-only boot without
+ * /init still fails at once instead of waiting for a missing vda).
+ */
 static char *plan_bootargs(const struct run_opts *opts)
 {
-	const char *defaults = opts->nodefaults ? "" :
-			       opts->console == CONSOLE_VIRTIO ?
-						  DEFAULT_BOOTARGS_VIRTIO :
-						  DEFAULT_BOOTARGS;
+	const char *console = opts->console == CONSOLE_VIRTIO ?
+				      DEFAULT_BOOTARGS_VIRTIO :
+				      DEFAULT_BOOTARGS;
 	const char *params = opts->params ? opts->params : "";
-	const char *sep = *defaults && *params ? " " : "";
+	bool root = opts->nr_disks && !strstr(params, "root=");
 	char *s;
+	int n;
 
-	if (asprintf(&s, "%s%s%s", defaults, sep, params) < 0)
-		return NULL;
-	return s;
+	if (opts->nodefaults)
+		n = asprintf(&s, "%s", params);
+	else
+		n = asprintf(&s, "%s%s%s%s", console,
+			     root ? " " DEFAULT_BOOTARGS_ROOT : "",
+			     *params ? " " : "", params);
+	return n < 0 ? NULL : s;
 }
 
 /* The size of a disk image: a regular file's, or a block device's. */

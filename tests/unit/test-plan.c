@@ -173,6 +173,44 @@ START_TEST(test_plan_bootargs)
 }
 END_TEST
 
+/*
+ * With a disk, kvmtool's root=/dev/vda rw comes after the console, unless
+ * -p names a root (any "root=", as kvmtool looks) or --nodefaults.
+ */
+START_TEST(test_plan_bootargs_root)
+{
+	static const struct {
+		const char *args[6];
+		const char *want;
+	} cases[] = {
+		{ { NULL }, "console=ttyS0 root=/dev/vda rw" },
+		{ { "-p", "quiet", NULL },
+		  "console=ttyS0 root=/dev/vda rw quiet" },
+		{ { "--console", "virtio", NULL },
+		  "console=hvc0 root=/dev/vda rw" },
+		{ { "-p", "root=/dev/vdb ro", NULL },
+		  "console=ttyS0 root=/dev/vdb ro" },
+		{ { "-p", "nfsroot=h:/x", NULL },
+		  "console=ttyS0 nfsroot=h:/x" },
+		{ { "--nodefaults", "-p", "quiet", NULL }, "quiet" },
+	};
+	char disk[512];
+
+	snprintf(disk, sizeof(disk), "%s", path("disk"));
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *args[10] = { "-d", disk };
+		unsigned int n = 2;
+
+		for (unsigned int j = 0; cases[i].args[j]; j++)
+			args[n++] = cases[i].args[j];
+		ck_assert_msg(!plan_args(args), "case %u: %s", i, out);
+		ck_assert_msg(!strcmp(plan.bootargs, cases[i].want),
+			      "case %u: \"%s\", not \"%s\"", i, plan.bootargs,
+			      cases[i].want);
+	}
+}
+END_TEST
+
 START_TEST(test_plan_kernel_missing)
 {
 	const char *k = path("no-such-kernel");
@@ -350,6 +388,7 @@ Suite *plan_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_plan_bootargs);
+	tcase_add_test(tc, test_plan_bootargs_root);
 	tcase_add_test(tc, test_plan_kernel_missing);
 	tcase_add_test(tc, test_plan_kernel_not_regular);
 	tcase_add_test(tc, test_plan_disk_folder);
