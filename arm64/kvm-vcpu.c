@@ -65,11 +65,100 @@ int kvm_vcpu_init(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 		init.features[0] |= 1U << KVM_ARM_VCPU_HAS_EL2;
 	if (f->e2h0)
 		init.features[0] |= 1U << KVM_ARM_VCPU_HAS_EL2_E2H0;
+	if (f->sve)
+		init.features[0] |= 1U << KVM_ARM_VCPU_SVE;
+	/* Both or neither (api.rst, KVM_ARM_VCPU_INIT). */
+	if (f->ptrauth)
+		init.features[0] |= 1U << KVM_ARM_VCPU_PTRAUTH_ADDRESS |
+				    1U << KVM_ARM_VCPU_PTRAUTH_GENERIC;
+	if (f->pmu)
+		init.features[0] |= 1U << KVM_ARM_VCPU_PMU_V3;
 	if (ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &init)) {
 		pr_err("KVM_ARM_VCPU_INIT %u: %s", vcpu->id, strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * KVM_REG_ARM64_SVE_VLS: bit (vq - 1) of the 512-bit set is vector length
+ * vq * 128 bits. Keeps the lengths up to max_vq, which must be offered
+ * (api.rst: the set must be one the host supports).
+ */
+static int sve_limit(struct kvm_vcpu *vcpu, unsigned int max_vq)
+{
+	uint64_t vls[KVM_ARM64_SVE_VLS_WORDS];
+	struct kvm_one_reg reg = { .id = KVM_REG_ARM64_SVE_VLS,
+				   .addr = (uintptr_t)vls };
+	unsigned int vq;
+
+	if (ioctl(vcpu->fd, KVM_GET_ONE_REG, &reg)) {
+		pr_err("vCPU %u: SVE vector lengths: %s", vcpu->id,
+		       strerror(errno));
+		return -1;
+	}
+	if (!(vls[(max_vq - 1) / 64] >> ((max_vq - 1) % 64) & 1)) {
+		pr_err("--sve-max-vl %u: this host's SVE does not offer that vector length",
+		       max_vq * 128);
+		return -1;
+	}
+	for (vq = max_vq + 1; vq <= 64 * KVM_ARM64_SVE_VLS_WORDS; vq++)
+		vls[(vq - 1) / 64] &= ~(1ULL << ((vq - 1) % 64));
+	if (ioctl(vcpu->fd, KVM_SET_ONE_REG, &reg)) {
+		pr_err("vCPU %u: setting the SVE vector lengths: %s", vcpu->id,
+		       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int kvm_vcpu_finalize(struct kvm_vcpu *vcpu, const struct vcpu_features *f)
+{
+	int what = KVM_ARM_VCPU_SVE;
+
+	if (!f->sve)
+		return 0;
+	if (f->sve_max_vq && sve_limit(vcpu, f->sve_max_vq))
+		return -1;
+	if (ioctl(vcpu->fd, KVM_ARM_VCPU_FINALIZE, &what)) {
+		pr_err("vCPU %u: KVM_ARM_VCPU_FINALIZE (SVE): %s", vcpu->id,
+		       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int vcpu_set_attr(struct kvm_vcpu *vcpu, uint32_t group, uint64_t attr,
+			 void *val, const char *what)
+{
+	struct kvm_device_attr a = {
+		.group = group,
+		.attr = attr,
+		.addr = (uintptr_t)val,
+	};
+
+	if (ioctl(vcpu->fd, KVM_SET_DEVICE_ATTR, &a)) {
+		pr_err("vCPU %u: %s: %s", vcpu->id, what, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int kvm_vcpu_pmu_init(struct kvm_vcpu *vcpu, unsigned int intid)
+{
+	int irq = (int)intid;
+
+	return vcpu_set_attr(vcpu, KVM_ARM_VCPU_PMU_V3_CTRL,
+			     KVM_ARM_VCPU_PMU_V3_IRQ, &irq,
+			     "PMU overflow interrupt") ||
+	       vcpu_set_attr(vcpu, KVM_ARM_VCPU_PMU_V3_CTRL,
+			     KVM_ARM_VCPU_PMU_V3_INIT, NULL, "PMU init");
+}
+
+int kvm_vcpu_pvtime_set(struct kvm_vcpu *vcpu, uint64_t ipa)
+{
+	return vcpu_set_attr(vcpu, KVM_ARM_VCPU_PVTIME_CTRL,
+			     KVM_ARM_VCPU_PVTIME_IPA, &ipa, "stolen time");
 }
 
 int kvm_vcpu_get_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t *val)

@@ -49,6 +49,10 @@ enum opt_id {
 	OPT_DEBUG_MMIO,
 	OPT_DISABLE_MTE,
 	OPT_NO_PVTIME,
+	OPT_PMU,
+	OPT_SVE_MAX_VL,
+	OPT_NO_SVE,
+	OPT_NO_PTRAUTH,
 };
 
 struct opt_spec {
@@ -93,6 +97,10 @@ static const struct opt_spec run_specs[] = {
 	{ "debug-mmio", 0, false, OPT_DEBUG_MMIO, false },
 	{ "disable-mte", 0, false, OPT_DISABLE_MTE, false },
 	{ "no-pvtime", 0, false, OPT_NO_PVTIME, false },
+	{ "pmu", 0, false, OPT_PMU, false },
+	{ "sve-max-vl", 0, true, OPT_SVE_MAX_VL, false },
+	{ "no-sve", 0, false, OPT_NO_SVE, false },
+	{ "no-ptrauth", 0, false, OPT_NO_PTRAUTH, false },
 	{ "help", 'h', false, OPT_HELP, false },
 	{ "help-all", 0, false, OPT_HELP, false },
 	{ NULL, 0, false, 0, false },
@@ -147,8 +155,6 @@ static const struct refused_opt run_refused[] = {
 	{ "debug-iodelay", 0,
 	  "lkvm adds no artificial delay to disk requests" },
 	{ "aarch32", 0, "lkvm does not run AArch32 guests yet" },
-	{ "pmu", 0, "lkvm does not give vCPUs a PMU yet" },
-	{ "sve-max-vl", 0, "lkvm does not give vCPUs SVE yet" },
 	{ "vcpu-affinity", 0,
 	  "lkvm does not pin vCPU threads yet: run it under taskset" },
 	{ "kaslr-seed", 0,
@@ -248,8 +254,14 @@ static const char usage_run[] =
 	"      --irqchip gicv3   accepted: the only one lkvm offers\n"
 	"      --virtio-transport mmio\n"
 	"                        accepted: the only one lkvm offers\n"
-	"      --disable-mte, --no-pvtime\n"
-	"                        accepted: lkvm's vCPUs have neither yet\n"
+	"      --pmu             a PMUv3 on every vCPU (perf in the guest)\n"
+	"      --sve-max-vl BITS SVE vector lengths up to BITS (default: the\n"
+	"                        host's; SVE is on where KVM offers it)\n"
+	"      --no-sve, --no-ptrauth\n"
+	"                        no SVE, no pointer authentication (both on by\n"
+	"                        default where KVM offers them)\n"
+	"      --no-pvtime       no stolen time (on by default where KVM has it)\n"
+	"      --disable-mte     accepted: lkvm does not offer MTE yet\n"
 	"      --nested          vCPUs with EL2: the guest starts at EL2 (VHE)\n"
 	"      --e2h0            with --nested: EL2 without VHE (E2H = 0)\n"
 	"      --sdei-event NUM[,private|shared][,normal|critical]\n"
@@ -641,8 +653,29 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		r->debug_mmio = true;
 		break;
 	case OPT_DISABLE_MTE:
+		/* Off already: lkvm does not offer MTE yet. */
+		break;
 	case OPT_NO_PVTIME:
-		/* Off already: lkvm's vCPUs have neither yet. */
+		r->no_pvtime = true;
+		break;
+	case OPT_PMU:
+		r->pmu = true;
+		break;
+	case OPT_NO_SVE:
+		r->no_sve = true;
+		break;
+	case OPT_NO_PTRAUTH:
+		r->no_ptrauth = true;
+		break;
+	case OPT_SVE_MAX_VL:
+		/* kvmtool's: bits, a power of two; SVE allows 128 to 2048. */
+		if (parse_u64(arg, &v, &end) || *end || v < 128 || v > 2048 ||
+		    (v & (v - 1)))
+			return fail(
+				err, size,
+				"--sve-max-vl: '%s': a vector length in bits: 128, 256, 512, 1024 or 2048",
+				arg);
+		r->sve_max_vl = (unsigned int)v;
 		break;
 	case OPT_NAME:
 		return parse_name(arg, r->name, err, size);
@@ -1011,6 +1044,8 @@ static int command_check(struct lkvm_opts *o, unsigned int words, char *err,
 		return fail(
 			err, size,
 			"--user: not with --no-sandbox (the switch is part of the sandbox)");
+	if (o->run.no_sve && o->run.sve_max_vl)
+		return fail(err, size, "--sve-max-vl: not with --no-sve");
 	/* KVM ignores E2H0 without EL2: refuse it rather than boot at EL1. */
 	if (o->run.e2h0 && !o->run.nested)
 		return fail(err, size, "--e2h0: only together with --nested");

@@ -72,6 +72,12 @@ struct run_opts {
 	bool disk_sync; /* --disk-io sync: preadv/pwritev, not io_uring */
 	bool rng; /* --rng: a virtio-rng device fed by getrandom */
 	bool debug_mmio; /* --debug-mmio: log every unmapped MMIO access */
+	/* vCPU features, kvmtool's: on where KVM has them, PMU on request. */
+	bool pmu; /* --pmu */
+	bool no_sve; /* --no-sve */
+	unsigned int sve_max_vl; /* --sve-max-vl BITS; 0: the host's */
+	bool no_ptrauth; /* --no-ptrauth */
+	bool no_pvtime; /* --no-pvtime */
 	enum log_level loglevel;
 	bool no_sandbox; /* --no-sandbox: keep capabilities, no seccomp */
 	const char *user; /* --user NAME|UID[:GID]: run as this user */

@@ -60,6 +60,7 @@ struct vm {
 	unsigned int nr_irq_lines;
 	struct control control; /* the I/O thread's */
 	struct vcpu_features features;
+	bool pvtime; /* stolen-time records at LKVM_PVTIME_BASE */
 
 	/*
 	 * Firmware in user space: PSCI (and SDEI) calls reach lkvm through

@@ -1001,8 +1001,7 @@ static const char *const kvmtool_refused[] = {
 	"--debug-ioport",
 	"--debug-iodelay=5",
 	"--aarch32",
-	"--pmu",
-	"--sve-max-vl=256",
+
 	"--vcpu-affinity=0-1",
 	"--kaslr-seed=1",
 	"--override-bad-firmware-cntfrq=1",
@@ -1067,6 +1066,41 @@ START_TEST(test_options_kvmtool_accepted)
 }
 END_TEST
 
+/* kvmtool's vCPU options: --pmu, --sve-max-vl BITS; lkvm's --no-sve etc. */
+START_TEST(test_options_vcpu_features)
+{
+	static const char *const bad_vl[] = { "0",   "64",   "127",  "192",
+					      "384", "4096", "256k", "x",
+					      "",    "-128" };
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "I");
+	ck_assert(!o.run.pmu && !o.run.no_sve && !o.run.no_ptrauth &&
+		  !o.run.no_pvtime);
+	ck_assert_uint_eq(o.run.sve_max_vl, 0);
+	RUN_OK(&o, "-k", "I", "--pmu", "--sve-max-vl", "512", "--no-ptrauth",
+	       "--no-pvtime");
+	ck_assert(o.run.pmu && o.run.no_ptrauth && o.run.no_pvtime);
+	ck_assert_uint_eq(o.run.sve_max_vl, 512);
+	for (unsigned int vl = 128; vl <= 2048; vl *= 2) {
+		char a[16];
+
+		snprintf(a, sizeof(a), "%u", vl);
+		RUN_OK(&o, "-k", "I", "--sve-max-vl", a);
+		ck_assert_uint_eq(o.run.sve_max_vl, vl);
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad_vl); i++)
+		check_err(PARSE(&o, "run", "-k", "I", "--sve-max-vl",
+				bad_vl[i]),
+			  "--sve-max-vl", NULL);
+	RUN_OK(&o, "-k", "I", "--no-sve");
+	ck_assert(o.run.no_sve);
+	check_err(PARSE(&o, "run", "-k", "I", "--no-sve", "--sve-max-vl",
+			"256"),
+		  "--sve-max-vl", NULL);
+}
+END_TEST
+
 /* kvmtool's default RAM, 64 MiB per vCPU and 192 MiB besides. */
 START_TEST(test_options_mem_default)
 {
@@ -1106,6 +1140,7 @@ Suite *options_suite(void)
 			    ARRAY_SIZE(kvmtool_refused));
 	tcase_add_test(tc, test_options_kvmtool_accepted);
 	tcase_add_test(tc, test_options_mem_default);
+	tcase_add_test(tc, test_options_vcpu_features);
 	tcase_add_test(tc, test_options_console_loglevel);
 	tcase_add_test(tc, test_options_disks_rng);
 	tcase_add_test(tc, test_options_sandbox);
