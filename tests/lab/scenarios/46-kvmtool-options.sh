@@ -8,7 +8,8 @@
 #    where lkvm does something for it, that is checked (-m in kvmtool's
 #    forms: the device tree's memory node; --debug: debug lines; the
 #    kernel parameters with a disk: root=/dev/vda rw; --debug-mmio: every
-#    unmapped access logged, not just the first 10);
+#    unmapped access logged, not just the first 10; the vCPU features are
+#    checked from inside a Linux guest by 64-linux-cpu-features);
 #  - refused: exit 1, one line on stderr that starts with the option's
 #    name and says why (never "unknown option"), and no VM created.
 # And `lkvm --help`, `lkvm help` and `lkvm` alone print kvmtool's command
@@ -83,6 +84,9 @@ honoured irqchip-eq -k "$smoke" --irqchip=gicv3
 honoured virtio-transport -k "$smoke" --virtio-transport mmio
 honoured disable-mte -k "$smoke" --disable-mte
 honoured no-pvtime -k "$smoke" --no-pvtime
+honoured pmu -k "$smoke" --pmu
+honoured pmu-nested -k "$smoke" --pmu --nested
+honoured sve-max-vl -k "$smoke" --sve-max-vl 256
 honoured nodefaults -k "$smoke" --nodefaults
 honoured console-virtio -k "$smoke" --console virtio
 honoured rng -k "$smoke" --rng
@@ -172,12 +176,12 @@ refused transport-pci --virtio-transport --virtio-transport pci
 refused mem-address --mem -m 512M@0x80000000
 refused mem-512k --mem -m 512K
 for o in balloon vnc gtk sdl virtio-legacy force-pci no-dhcp \
-	debug-single-step debug-ioport aarch32 pmu protected; do
+	debug-single-step debug-ioport aarch32 protected; do
 	refused "$o" "--$o" "--$o"
 done
 for o in "9p=/tmp,t" "vsock=3" "dev=/dev/kvm" "tty=0" "sandbox=x.sh" \
 	"hugetlbfs=/dev/hugepages" "firmware=$smoke" "firmware-address=0" \
-	"flash=x" "vfio-pci=0000:00:01.0" "debug-iodelay=5" "sve-max-vl=256" \
+	"flash=x" "vfio-pci=0000:00:01.0" "debug-iodelay=5" \
 	"vcpu-affinity=0" "kaslr-seed=1" "override-bad-firmware-cntfrq=1" \
 	"counter-offset=1"; do
 	refused "${o%%=*}" "--${o%%=*}" "--$o"
