@@ -9,6 +9,7 @@
 
 #include "kvm-compat.h"
 #include "kvm-vcpu.h"
+#include "regs-dump.h"
 #include "../vmm/log.h"
 
 #define CORE_REG(name)                                         \
@@ -292,4 +293,42 @@ int kvm_vcpu_counter_offset(struct kvm_vcpu *vcpu, int64_t *offset)
 	after = host_cntvct();
 	*offset = (int64_t)(before + (after - before) / 2 - guest);
 	return 0;
+}
+
+/* For a dump: a read that may fail (an EL2 register KVM does not expose). */
+static bool get_quiet(struct kvm_vcpu *vcpu, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
+
+	return !ioctl(vcpu->fd, KVM_GET_ONE_REG, &reg);
+}
+
+void kvm_vcpu_read_dump(struct kvm_vcpu *vcpu, bool el2, struct vcpu_dump *d)
+{
+	static const uint64_t ids[DUMP_NR_REGS] = {
+		[DUMP_PC] = CORE_REG(regs.pc),
+		[DUMP_PSTATE] = CORE_REG(regs.pstate),
+		[DUMP_LR] = CORE_REG(regs.regs[30]),
+		[DUMP_SP_EL0] = CORE_REG(regs.sp),
+		[DUMP_SP_EL1] = CORE_REG(sp_el1),
+		[DUMP_SP_EL2] = ARM64_SYS_REG(3, 6, 4, 1, 0),
+		[DUMP_ESR_EL1] = ARM64_SYS_REG(3, 0, 5, 2, 0),
+		[DUMP_FAR_EL1] = ARM64_SYS_REG(3, 0, 6, 0, 0),
+		[DUMP_ESR_EL2] = ARM64_SYS_REG(3, 4, 5, 2, 0),
+		[DUMP_FAR_EL2] = ARM64_SYS_REG(3, 4, 6, 0, 0),
+	};
+	struct kvm_mp_state mp;
+
+	d->id = vcpu->id;
+	d->el2 = el2;
+	d->missing = 0;
+	d->off = !ioctl(vcpu->fd, KVM_GET_MP_STATE, &mp) &&
+		 mp.mp_state == KVM_MP_STATE_STOPPED;
+	for (unsigned int r = 0; r < DUMP_NR_REGS; r++) {
+		bool el2_reg = r == DUMP_SP_EL2 || r == DUMP_ESR_EL2 ||
+			       r == DUMP_FAR_EL2;
+
+		if ((el2_reg && !el2) || !get_quiet(vcpu, ids[r], &d->reg[r]))
+			d->missing |= 1u << r;
+	}
 }

@@ -57,6 +57,14 @@ int kvm_vcpu_pmu_init(struct kvm_vcpu *vcpu, unsigned int intid);
 /* Stolen time: the vCPU's 64-byte record at guest physical address ipa. */
 int kvm_vcpu_pvtime_set(struct kvm_vcpu *vcpu, uint64_t ipa);
 
+struct vcpu_dump;
+
+/*
+ * The registers of a dump (regs-dump.h), while the vCPU is outside
+ * KVM_RUN; EL2's with el2. A failed read is marked, never fatal.
+ */
+void kvm_vcpu_read_dump(struct kvm_vcpu *vcpu, bool el2, struct vcpu_dump *d);
+
 int kvm_vcpu_get_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t *val);
 int kvm_vcpu_set_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t val);
 

@@ -53,6 +53,8 @@ enum opt_id {
 	OPT_SVE_MAX_VL,
 	OPT_NO_SVE,
 	OPT_NO_PTRAUTH,
+	OPT_DUMP,
+	OPT_SYSRQ,
 };
 
 struct opt_spec {
@@ -181,6 +183,16 @@ static const struct opt_spec sdei_specs[] = {
 	{ NULL, 0, false, 0, false },
 };
 
+/* lkvm debug, kvmtool's: -d/--dump, -s/--sysrq. */
+static const struct opt_spec debug_specs[] = {
+	{ "name", 'n', true, OPT_NAME, false },
+	{ "socket", 0, true, OPT_SOCKET, false },
+	{ "dump", 'd', false, OPT_DUMP, false },
+	{ "sysrq", 's', true, OPT_SYSRQ, false },
+	{ "help", 'h', false, OPT_HELP, false },
+	{ NULL, 0, false, 0, false },
+};
+
 /* lkvm stop, pause and resume. */
 static const struct opt_spec guest_specs[] = {
 	{ "name", 'n', true, OPT_NAME, false },
@@ -208,6 +220,7 @@ static const char usage_main[] =
 	"   stop      Stop a running instance\n"
 	"   probe     Show what this host's KVM offers lkvm\n"
 	"   sdei      Raise an SDEI event in a running instance, or show SDEI state\n"
+	"   debug     Print debug information from a running instance\n"
 	"\n"
 	" See 'lkvm help COMMAND' for more information on a specific command.\n"
 	"\n";
@@ -315,6 +328,17 @@ static const char usage_list[] =
 	"/tmp/lkvm-<uid>), not those started with --socket PATH.\n"
 	"  --json    one JSON array\n";
 
+static const char usage_debug[] =
+	"usage: lkvm debug --name NAME|--socket PATH --dump|--sysrq C\n"
+	"\n"
+	"  -d, --dump        each vCPU's registers: PC, PSTATE (its EL), SP, LR,\n"
+	"                    ESR and FAR of the current EL (the guest pauses\n"
+	"                    while they are read)\n"
+	"  -s, --sysrq C     magic SysRq C on the guest's console (a break then C\n"
+	"                    on the UART, Ctrl-O then C on virtio-console)\n"
+	"  -n, --name NAME   the guest (lkvm run --name NAME)\n"
+	"      --socket PATH the guest started with lkvm run --socket PATH\n";
+
 static const char usage_guest[] =
 	"usage: lkvm stop|pause|resume --name NAME|--socket PATH\n"
 	"\n"
@@ -341,6 +365,8 @@ const char *options_usage(enum lkvm_cmd cmd)
 	case CMD_PAUSE:
 	case CMD_RESUME:
 		return usage_guest;
+	case CMD_DEBUG:
+		return usage_debug;
 	default:
 		return usage_main;
 	}
@@ -794,6 +820,24 @@ static int sdei_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 	case OPT_JSON:
 		d->json = true;
 		break;
+	case OPT_DUMP:
+		if (d->req.op == CONTROL_DEBUG_SYSRQ)
+			return fail(err, size,
+				    "debug: --dump or --sysrq, one at a time");
+		d->req.op = CONTROL_DEBUG_DUMP;
+		break;
+	case OPT_SYSRQ:
+		if (d->req.op == CONTROL_DEBUG_DUMP)
+			return fail(err, size,
+				    "debug: --dump or --sysrq, one at a time");
+		if (strlen(arg) != 1 || arg[0] <= 0x20 || arg[0] >= 0x7f)
+			return fail(
+				err, size,
+				"--sysrq: '%s': one SysRq key (a letter or digit)",
+				arg);
+		d->req.op = CONTROL_DEBUG_SYSRQ;
+		d->req.key = arg[0];
+		break;
 	case OPT_CPU:
 		if (control_parse_number(arg, LKVM_MAX_CPUS - 1, &v))
 			return fail(
@@ -953,6 +997,8 @@ static const struct opt_spec *command_specs(enum lkvm_cmd cmd)
 	case CMD_PAUSE:
 	case CMD_RESUME:
 		return guest_specs;
+	case CMD_DEBUG:
+		return debug_specs;
 	default:
 		return probe_specs;
 	}
@@ -968,6 +1014,7 @@ static int command_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 	case CMD_STOP:
 	case CMD_PAUSE:
 	case CMD_RESUME:
+	case CMD_DEBUG:
 		return sdei_apply(o, id, arg, err, size);
 	case CMD_LIST:
 		o->sdei.json = true;
@@ -1029,6 +1076,16 @@ static int command_check(struct lkvm_opts *o, unsigned int words, char *err,
 		o->sdei.req.op = o->cmd == CMD_STOP  ? CONTROL_STOP :
 				 o->cmd == CMD_PAUSE ? CONTROL_PAUSE :
 						       CONTROL_RESUME;
+		return 0;
+	}
+	if (o->cmd == CMD_DEBUG) {
+		if (guest_check(&o->sdei, "debug", err, size))
+			return -EINVAL;
+		if (o->sdei.req.op != CONTROL_DEBUG_DUMP &&
+		    o->sdei.req.op != CONTROL_DEBUG_SYSRQ)
+			return fail(
+				err, size,
+				"debug: nothing asked (use --dump or --sysrq C)");
 		return 0;
 	}
 	if (o->cmd != CMD_RUN)
@@ -1139,6 +1196,10 @@ static int parse_command(int argc, char *const argv[], struct lkvm_opts *o,
 		o->sdei.req.cpu = CONTROL_CPU_ROUTED;
 	} else if (!strcmp(cmd, "list")) {
 		o->cmd = CMD_LIST;
+	} else if (!strcmp(cmd, "debug")) {
+		o->cmd = CMD_DEBUG;
+		o->sdei.req.cpu = CONTROL_CPU_ROUTED;
+		o->sdei.req.op = CONTROL_INFO; /* none yet */
 	} else if (!strcmp(cmd, "stop") || !strcmp(cmd, "pause") ||
 		   !strcmp(cmd, "resume")) {
 		o->cmd = !strcmp(cmd, "stop")  ? CMD_STOP :
@@ -1155,6 +1216,8 @@ static int parse_command(int argc, char *const argv[], struct lkvm_opts *o,
 			o->help_for = CMD_SDEI;
 		else if (argc > 2 && !strcmp(argv[2], "list"))
 			o->help_for = CMD_LIST;
+		else if (argc > 2 && !strcmp(argv[2], "debug"))
+			o->help_for = CMD_DEBUG;
 		else if (argc > 2 && (!strcmp(argv[2], "stop") ||
 				      !strcmp(argv[2], "pause") ||
 				      !strcmp(argv[2], "resume")))

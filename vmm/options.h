@@ -24,6 +24,7 @@ enum lkvm_cmd {
 	CMD_STOP, /* lkvm stop --name NAME; pause, resume alike */
 	CMD_PAUSE,
 	CMD_RESUME,
+	CMD_DEBUG, /* lkvm debug --name NAME --dump | --sysrq C */
 };
 
 enum console_kind {

@@ -1101,6 +1101,37 @@ START_TEST(test_options_vcpu_features)
 }
 END_TEST
 
+/* lkvm debug, kvmtool's: --name or --socket, and --dump or --sysrq C. */
+START_TEST(test_options_debug)
+{
+	struct lkvm_opts o;
+
+	ck_assert_int_eq(PARSE(&o, "debug", "-n", "g", "-d"), 0);
+	ck_assert_int_eq(o.cmd, CMD_DEBUG);
+	ck_assert_str_eq(o.sdei.name, "g");
+	ck_assert_int_eq(o.sdei.req.op, CONTROL_DEBUG_DUMP);
+	ck_assert_int_eq(PARSE(&o, "debug", "--socket", "/s", "--sysrq", "t"),
+			 0);
+	ck_assert_int_eq(o.sdei.req.op, CONTROL_DEBUG_SYSRQ);
+	ck_assert_int_eq(o.sdei.req.key, 't');
+	ck_assert_int_eq(PARSE(&o, "debug", "--name=g", "-sw"), 0);
+	ck_assert_int_eq(o.sdei.req.key, 'w');
+	check_err(PARSE(&o, "debug", "--name", "g"), "--dump", NULL);
+	check_err(PARSE(&o, "debug", "--dump"), "--name", NULL);
+	check_err(PARSE(&o, "debug", "-n", "g", "-d", "-s", "t"),
+		  "one at a time", NULL);
+	check_err(PARSE(&o, "debug", "-n", "g", "--sysrq", "tt"), "--sysrq",
+		  NULL);
+	check_err(PARSE(&o, "debug", "-n", "g", "--sysrq", " "), "--sysrq",
+		  NULL);
+	ck_assert_int_eq(PARSE(&o, "debug", "--help"), 0);
+	ck_assert_int_eq(o.help_for, CMD_DEBUG);
+	ck_assert_int_eq(PARSE(&o, "help", "debug"), 0);
+	ck_assert_int_eq(o.help_for, CMD_DEBUG);
+	ck_assert_ptr_nonnull(strstr(options_usage(CMD_DEBUG), "--sysrq"));
+}
+END_TEST
+
 /* kvmtool's default RAM, 64 MiB per vCPU and 192 MiB besides. */
 START_TEST(test_options_mem_default)
 {
@@ -1140,6 +1171,7 @@ Suite *options_suite(void)
 			    ARRAY_SIZE(kvmtool_refused));
 	tcase_add_test(tc, test_options_kvmtool_accepted);
 	tcase_add_test(tc, test_options_mem_default);
+	tcase_add_test(tc, test_options_debug);
 	tcase_add_test(tc, test_options_vcpu_features);
 	tcase_add_test(tc, test_options_console_loglevel);
 	tcase_add_test(tc, test_options_disks_rng);
