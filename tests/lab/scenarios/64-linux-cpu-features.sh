@@ -48,6 +48,7 @@ for mode in el1 el2; do
 	[ "$f_steal" = yes ] || fail "$mode: the guest does not use stolen time"
 	[ "$f_pmu" = none ] || fail "$mode: a PMU without --pmu: $f_pmu"
 	def_max=$f_max
+	def_vl=$f_vl
 	# shellcheck disable=SC2086
 	linux_run "pmu-$mode" -c 2 -p "quiet lkvm.cpufeat" --pmu --sve-max-vl 256 $flags
 	[ "$rc" = 0 ] || fail "$mode --pmu: lkvm exited $rc"
@@ -55,7 +56,7 @@ for mode in el1 el2; do
 	case "$f_pmu" in *armv8_pmuv3*) ;; *) fail "$mode --pmu: the guest has no armv8_pmuv3 PMU: $f_pmu" ;; esac
 	has_feat sve || fail "$mode --sve-max-vl 256: no sve"
 	[ "$f_max" = 32 ] || fail "$mode --sve-max-vl 256: the largest vector length is $f_max bytes, not 32"
-	summary="$summary $mode: SVE up to $def_max bytes (32 with --sve-max-vl 256), PMU with --pmu;"
+	summary="$summary $mode: SVE up to $def_max bytes, default $def_vl (32 with --sve-max-vl 256), PMU with --pmu;"
 done
 
 # Each taken away (EL1).
