@@ -4,7 +4,8 @@
 #
 # Where is my guest? A raw binary that spins at its first instruction
 # (b .) is stopped by --timeout 1: lkvm exits 5 and its stderr shows vCPU
-# 0 at that instruction, RAM + 0x80000, in EL1h (EL2h with --nested).
+# 0 at that instruction, RAM + 0x80000, in EL1h (EL2h with --nested); the
+# same loop running shows there in lkvm debug --dump, twice in a row.
 # Then a Linux guest that waits (2 vCPUs; the UART at EL1 and EL2,
 # virtio-console at EL1): lkvm debug --dump prints one line per vCPU with
 # a kernel PC and its EL, and the guest goes on running; lkvm debug
@@ -24,9 +25,11 @@ le32 14000000 >"$W/spin.bin" # b .
 
 for mode in el1 el2; do
 	flags=
+	el=EL1
 	want="pc 0x80080000 pstate 0x3c5 (EL1h, DAIF DAIF)"
 	if [ "$mode" = el2 ]; then
 		flags=--nested
+		el=EL2
 		want="pc 0x80080000 pstate 0x3c9 (EL2h, DAIF DAIF)"
 	fi
 	# shellcheck disable=SC2086
@@ -34,6 +37,25 @@ for mode in el1 el2; do
 	[ "$rc" = 5 ] || fail "$mode: spinning guest with --timeout 1: exit $rc, not 5"
 	grep -qF "lkvm: vCPU 0: $want" "$W/spin-$mode.err" ||
 		fail "$mode: no 'vCPU 0: $want' in lkvm's stderr: $(grep 'vCPU 0' "$W/spin-$mode.err")"
+	# The same loop while it runs: lkvm debug --dump, twice (it runs on).
+	g=spin-$mode-$$
+	# shellcheck disable=SC2086
+	start_lkvm "spinning-$mode" run -k "$W/spin.bin" --name "$g" $flags
+	n=0
+	until "$LKVM" debug --name "$g" --dump >"$W/sdump-$mode.out" 2>"$W/sdump-$mode.err"; do
+		n=$((n + 1))
+		[ "$n" -lt 100 ] && kill -0 "$lkvm_pid" 2>/dev/null ||
+			fail "$mode: lkvm debug --dump of the spinning guest: $(cat "$W/sdump-$mode.err")"
+		sleep 0.1
+	done
+	"$LKVM" debug --name "$g" --dump >>"$W/sdump-$mode.out" 2>>"$W/sdump-$mode.err" ||
+		fail "$mode: a second lkvm debug --dump: $(cat "$W/sdump-$mode.err")"
+	# (SP, ESR and FAR hold KVM's reset values: the loop sets none.)
+	[ "$(grep -c "^vCPU 0: $want sp 0x[0-9a-f]* lr 0x0 esr_el${el#EL} 0x[0-9a-f]* far_el${el#EL} 0x[0-9a-f]*\$" "$W/sdump-$mode.out")" = 2 ] ||
+		fail "$mode: lkvm debug --dump does not show the loop twice: $(cat "$W/sdump-$mode.out")"
+	"$LKVM" stop --name "$g" >/dev/null 2>&1 || fail "$mode: lkvm stop failed"
+	wait_lkvm
+	[ "$rc" = 6 ] || fail "$mode: the spinning guest: exit $rc after lkvm stop, not 6"
 done
 
 summary=
