@@ -120,8 +120,9 @@ static void kvm_enable_nisv(struct kvm_vm *vm)
 }
 
 int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
-		  uint64_t ram_size, unsigned int ipa_bits)
+		  uint64_t ram_size, unsigned int ipa_bits, bool mte)
 {
+	struct kvm_enable_cap mte_cap = { .cap = KVM_CAP_ARM_MTE };
 	struct kvm_userspace_memory_region region;
 	unsigned long type = ipa_bits ? KVM_VM_TYPE_ARM_IPA_SIZE(ipa_bits) : 0;
 
@@ -137,6 +138,11 @@ int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
 		return -1;
 	}
 	kvm_enable_nisv(vm);
+	/* Before any vCPU and memory slot exists (api.rst). */
+	if (mte && ioctl(vm->vm_fd, KVM_ENABLE_CAP, &mte_cap)) {
+		pr_err("KVM_CAP_ARM_MTE: %s", strerror(errno));
+		return -1;
+	}
 	vm->vcpu_mmap_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (vm->vcpu_mmap_size < (int)sizeof(struct kvm_run)) {
 		pr_err("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));

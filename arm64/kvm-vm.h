@@ -25,7 +25,7 @@ struct kvm_caps {
 	bool ptrauth; /* KVM_CAP_ARM_PTRAUTH_ADDRESS and _GENERIC */
 	bool pmu; /* KVM_CAP_ARM_PMU_V3 */
 	bool steal_time; /* KVM_CAP_STEAL_TIME */
-	bool mte; /* KVM_CAP_ARM_MTE (lkvm does not offer MTE yet) */
+	bool mte; /* KVM_CAP_ARM_MTE */
 };
 
 struct kvm_vm {
@@ -61,7 +61,7 @@ int kvm_caps_read(int kvm_fd, struct kvm_caps *caps, bool vm_queries);
  * distributor and redistributor addresses. Returns 0 or -1 (logged).
  */
 int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
-		  uint64_t ram_size, unsigned int ipa_bits);
+		  uint64_t ram_size, unsigned int ipa_bits, bool mte);
 int kvm_gic_create(struct kvm_vm *vm, uint64_t dist_base, uint64_t redist_base);
 
 /*

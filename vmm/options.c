@@ -274,7 +274,7 @@ static const char usage_run[] =
 	"                        no SVE, no pointer authentication (both on by\n"
 	"                        default where KVM offers them)\n"
 	"      --no-pvtime       no stolen time (on by default where KVM has it)\n"
-	"      --disable-mte     accepted: lkvm does not offer MTE yet\n"
+	"      --disable-mte     no MTE (on by default where KVM has it)\n"
 	"      --nested          vCPUs with EL2: the guest starts at EL2 (VHE)\n"
 	"      --e2h0            with --nested: EL2 without VHE (E2H = 0)\n"
 	"      --sdei-event NUM[,private|shared][,normal|critical]\n"
@@ -679,7 +679,7 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		r->debug_mmio = true;
 		break;
 	case OPT_DISABLE_MTE:
-		/* Off already: lkvm does not offer MTE yet. */
+		r->disable_mte = true;
 		break;
 	case OPT_NO_PVTIME:
 		r->no_pvtime = true;

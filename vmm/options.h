@@ -79,6 +79,7 @@ struct run_opts {
 	unsigned int sve_max_vl; /* --sve-max-vl BITS; 0: the host's */
 	bool no_ptrauth; /* --no-ptrauth */
 	bool no_pvtime; /* --no-pvtime */
+	bool disable_mte; /* --disable-mte */
 	enum log_level loglevel;
 	bool no_sandbox; /* --no-sandbox: keep capabilities, no seccomp */
 	const char *user; /* --user NAME|UID[:GID]: run as this user */

@@ -88,6 +88,6 @@ void probe_report(FILE *out, const struct kvm_caps *c, bool json)
 		"stolen time:       %s (KVM_CAP_STEAL_TIME; on unless --no-pvtime)\n",
 		yes_no(c->steal_time));
 	fprintf(out,
-		"MTE:               %s (KVM_CAP_ARM_MTE; lkvm does not offer it yet)\n",
+		"MTE:               %s (KVM_CAP_ARM_MTE; on unless --disable-mte)\n",
 		yes_no(c->mte));
 }

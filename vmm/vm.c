@@ -20,6 +20,7 @@
 #include "log.h"
 #include "vm.h"
 #include "sdei-host.h"
+#include "../arm64/kvm-compat.h"
 #include "../arm64/layout.h"
 #include "../devices/pvpanic.h"
 #include "../devices/virtio-blk-dev.h"
@@ -335,6 +336,26 @@ static int vm_add_devices(struct vm *vm)
 	return vm_add_virtio(vm);
 }
 
+/*
+ * KVM takes KVM_CAP_ARM_MTE for any VM, but may still hide MTE from the
+ * vCPUs (its nested virtualization does, for vCPUs with EL2): the vCPU's
+ * ID_AA64PFR1_EL1.MTE says what the guest gets.
+ */
+static void vm_check_mte(struct vm *vm)
+{
+	uint64_t pfr1;
+
+	if (!vm->mte)
+		return;
+	if (kvm_vcpu_get_reg(&vm->vcpus[0].kvm, ARM64_SYS_REG(3, 0, 0, 4, 1),
+			     &pfr1) ||
+	    ((pfr1 >> 8) & 0xf) < 2) {
+		pr_info("MTE: this host's KVM does not give it to these vCPUs%s",
+			vm->features.el2 ? " (vCPUs with EL2)" : "");
+		vm->mte = false;
+	}
+}
+
 static int vm_create_vcpus(struct vm *vm)
 {
 	vm->vcpus = calloc(vm->nr_vcpus, sizeof(*vm->vcpus));
@@ -353,6 +374,7 @@ static int vm_create_vcpus(struct vm *vm)
 		    kvm_vcpu_get_mpidr(&v->kvm, &vm->mpidr[i]))
 			return -1;
 	}
+	vm_check_mte(vm);
 	return 0;
 }
 
@@ -379,8 +401,8 @@ static int vm_setup_vcpu_devices(struct vm *vm)
 }
 
 /*
- * kvmtool's vCPU: SVE, pointer authentication and stolen time wherever
- * KVM has them (unless turned off), the PMU on request. Asked for
+ * kvmtool's vCPU: SVE, pointer authentication, stolen time and MTE
+ * wherever KVM has them (unless turned off), the PMU on request. Asked for
  * explicitly and missing: the user's error.
  */
 static int vm_choose_features(struct vm *vm, const struct kvm_caps *caps)
@@ -401,9 +423,11 @@ static int vm_choose_features(struct vm *vm, const struct kvm_caps *caps)
 	f->ptrauth = caps->ptrauth && !o->no_ptrauth;
 	f->pmu = o->pmu;
 	vm->pvtime = caps->steal_time && !o->no_pvtime;
-	pr_info("vCPU features: SVE %s, pointer authentication %s, PMU %s, stolen time %s",
+	vm->mte = caps->mte && !o->disable_mte;
+	pr_info("vCPU features: SVE %s, pointer authentication %s, PMU %s, stolen time %s, MTE %s",
 		f->sve ? "on" : "off", f->ptrauth ? "on" : "off",
-		f->pmu ? "on" : "off", vm->pvtime ? "on" : "off");
+		f->pmu ? "on" : "off", vm->pvtime ? "on" : "off",
+		vm->mte ? "on" : "off");
 	return 0;
 }
 
@@ -461,6 +485,8 @@ static int vm_create_fw(struct vm *vm)
 		.nr_events = vm->opts->nr_sdei_events,
 		.nr_irqs = VM_NR_IRQS,
 		.client_el = vm->features.el2 ? 2 : 1,
+		/* DEN0054B: handlers start with PSTATE.TCO set on FEAT_MTE2. */
+		.mte = vm->mte,
 		/*
 		 * INTERRUPT_BIND takes the SPIs of lkvm's devices, one slot
 		 * each: those lkvm raises itself and so can deliver as
@@ -533,6 +559,7 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 		.e2h0 = opts->e2h0,
 	};
 	vm->pvtime = false;
+	vm->mte = false;
 	atomic_init(&vm->stopping, false);
 	atomic_init(&vm->exit_code, -1);
 	atomic_init(&vm->panic_seen, false);
@@ -551,7 +578,7 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 	pr_debug("creating VM: %u vCPUs, %llu MiB", vm->nr_vcpus,
 		 (unsigned long long)opts->mem_mib);
 	if (kvm_vm_create(&vm->kvm, kvm_fd, LKVM_RAM_BASE, vm->plan.ram_size,
-			  ipa_bits) ||
+			  ipa_bits, vm->mte) ||
 	    kvm_gic_create(&vm->kvm, LKVM_GIC_DIST_BASE,
 			   LKVM_GIC_REDIST_BASE(vm->nr_vcpus)) ||
 	    vm_create_vcpus(vm) ||

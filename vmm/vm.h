@@ -61,6 +61,7 @@ struct vm {
 	struct control control; /* the I/O thread's */
 	struct vcpu_features features;
 	bool pvtime; /* stolen-time records at LKVM_PVTIME_BASE */
+	bool mte; /* KVM_CAP_ARM_MTE enabled: the guest has MTE */
 
 	/*
 	 * Firmware in user space: PSCI (and SDEI) calls reach lkvm through

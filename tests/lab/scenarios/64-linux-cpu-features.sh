@@ -3,11 +3,12 @@
 # lab-timeout: 420
 #
 # kvmtool's guest CPU, seen by a Debian guest kernel (guest-init's
-# lkvm.cpufeat): by default SVE, pointer authentication (paca, pacg) and
-# stolen time where L1's KVM has them, no PMU; --pmu adds a PMUv3 the
+# lkvm.cpufeat): by default SVE, pointer authentication (paca, pacg), MTE
+# (L1 is QEMU's virt machine with mte=on) and stolen time where L1's KVM
+# has them, no PMU; --pmu adds a PMUv3 the
 # kernel's driver takes (armv8_pmuv3 in /sys/bus/event_source);
 # --sve-max-vl 256 limits SVE to 256 bits (32 bytes); --no-sve,
-# --no-ptrauth, --no-pvtime take each away. At EL1 and at EL2 (--nested).
+# --no-ptrauth, --no-pvtime, --disable-mte take each away. At EL1 and at EL2 (--nested).
 # What L1's KVM offers comes from lkvm probe: a feature it lacks is
 # reported, never assumed.
 # shellcheck source=tests/lab/lib.sh
@@ -16,7 +17,7 @@
 run_lkvm probe probe --json
 [ "$rc" = 0 ] || fail "lkvm probe exited $rc"
 cap() { grep -qE "\"$1\"[[:space:]]*:[[:space:]]*true" "$W/probe.out"; }
-for c in sve ptrauth pmu steal_time; do
+for c in sve ptrauth pmu steal_time mte; do
 	cap "$c" || fail "L1's KVM does not offer $c (lkvm probe --json: $(cat "$W/probe.out"))"
 done
 
@@ -46,6 +47,15 @@ for mode in el1 el2; do
 	has_feat sve || fail "$mode: no sve in the guest's features"
 	has_feat paca && has_feat pacg || fail "$mode: no paca/pacg in the guest's features"
 	[ "$f_steal" = yes ] || fail "$mode: the guest does not use stolen time"
+	# KVM's nested virtualization hides MTE from vCPUs with EL2: then
+	# lkvm must say so, and the guest must not see it.
+	if has_feat mte; then
+		mte=mte
+	elif [ "$mode" = el2 ] && grep -q 'MTE: this host.s KVM does not give it to these vCPUs (vCPUs with EL2)' "$W/def-$mode.err"; then
+		mte="no MTE (KVM hides it, lkvm says so)"
+	else
+		fail "$mode: no mte in the guest's features, and no word from lkvm why"
+	fi
 	[ "$f_pmu" = none ] || fail "$mode: a PMU without --pmu: $f_pmu"
 	def_max=$f_max
 	def_vl=$f_vl
@@ -56,14 +66,15 @@ for mode in el1 el2; do
 	case "$f_pmu" in *armv8_pmuv3*) ;; *) fail "$mode --pmu: the guest has no armv8_pmuv3 PMU: $f_pmu" ;; esac
 	has_feat sve || fail "$mode --sve-max-vl 256: no sve"
 	[ "$f_max" = 32 ] || fail "$mode --sve-max-vl 256: the largest vector length is $f_max bytes, not 32"
-	summary="$summary $mode: SVE up to $def_max bytes, default $def_vl (32 with --sve-max-vl 256), PMU with --pmu;"
+	summary="$summary $mode: $mte, SVE up to $def_max bytes, default $def_vl (32 with --sve-max-vl 256), PMU with --pmu;"
 done
 
 # Each taken away (EL1).
-linux_run off -c 1 -p "quiet lkvm.cpufeat" --no-sve --no-ptrauth --no-pvtime
+linux_run off -c 1 -p "quiet lkvm.cpufeat" --no-sve --no-ptrauth --no-pvtime --disable-mte
 [ "$rc" = 0 ] || fail "--no-sve --no-ptrauth --no-pvtime: lkvm exited $rc"
 feat off
 has_feat sve && fail "--no-sve: the guest has sve"
 has_feat paca && fail "--no-ptrauth: the guest has paca"
+has_feat mte && fail "--disable-mte: the guest has mte"
 [ "$f_steal" = no ] || fail "--no-pvtime: the guest uses stolen time"
-pass "paca, pacg, stolen time by default;$summary --no-sve, --no-ptrauth, --no-pvtime take them away"
+pass "paca, pacg, mte, stolen time by default;$summary --no-sve, --no-ptrauth, --no-pvtime, --disable-mte take them away"
