@@ -55,6 +55,8 @@ enum opt_id {
 	OPT_NO_PTRAUTH,
 	OPT_DUMP,
 	OPT_SYSRQ,
+	OPT_FIRMWARE,
+	OPT_FIRMWARE_ADDRESS,
 };
 
 struct opt_spec {
@@ -100,6 +102,8 @@ static const struct opt_spec run_specs[] = {
 	{ "disable-mte", 0, false, OPT_DISABLE_MTE, false },
 	{ "no-pvtime", 0, false, OPT_NO_PVTIME, false },
 	{ "pmu", 0, false, OPT_PMU, false },
+	{ "firmware", 'f', true, OPT_FIRMWARE, false },
+	{ "firmware-address", 0, true, OPT_FIRMWARE_ADDRESS, false },
 	{ "sve-max-vl", 0, true, OPT_SVE_MAX_VL, false },
 	{ "no-sve", 0, false, OPT_NO_SVE, false },
 	{ "no-ptrauth", 0, false, OPT_NO_PTRAUTH, false },
@@ -142,10 +146,6 @@ static const struct refused_opt run_refused[] = {
 	  "lkvm's virtio devices are virtio-mmio 1.2 (modern) only: use --virtio-transport mmio" },
 	{ "force-pci", 0,
 	  "lkvm has no PCI bus: its virtio devices are virtio-mmio (--virtio-transport mmio)" },
-	{ "firmware", 'f',
-	  "lkvm does not load firmware images yet: -k FILE boots a raw binary at RAM + 0x80000 with x0 = the device tree" },
-	{ "firmware-address", 0,
-	  "lkvm does not load firmware images yet (-f)" },
 	{ "flash", 'F', "lkvm has no CFI flash device" },
 	{ "no-dhcp", 0,
 	  "it only applies to kvmtool's 9p root file system, which lkvm does not offer" },
@@ -229,6 +229,10 @@ static const char usage_run[] =
 	"usage: lkvm run [<options>] [<kernel>]\n"
 	"\n"
 	"  -k, --kernel FILE     arm64 Image (or a raw binary, loaded at RAM+0x80000)\n"
+	"  -f, --firmware FILE   a raw firmware image instead of a kernel, at RAM's\n"
+	"                        base (or --firmware-address ADDR), entered there\n"
+	"                        with x0 = the device tree, which follows at the\n"
+	"                        next 2 MiB boundary; -p is its bootargs as given\n"
 	"  -i, --initrd FILE     initial ramdisk\n"
 	"  -p, --params STRING   kernel command line, after lkvm's defaults\n"
 	"  -c, --cpus N          number of vCPUs (default 1)\n"
@@ -687,6 +691,17 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 	case OPT_PMU:
 		r->pmu = true;
 		break;
+	case OPT_FIRMWARE:
+		r->firmware = arg;
+		break;
+	case OPT_FIRMWARE_ADDRESS:
+		if (control_parse_number(arg, UINT64_MAX, &v))
+			return fail(
+				err, size,
+				"--firmware-address: '%s': an address, decimal or 0x hex",
+				arg);
+		r->firmware_addr = v;
+		break;
 	case OPT_NO_SVE:
 		r->no_sve = true;
 		break;
@@ -1090,8 +1105,18 @@ static int command_check(struct lkvm_opts *o, unsigned int words, char *err,
 	}
 	if (o->cmd != CMD_RUN)
 		return 0;
-	if (!o->run.kernel)
-		return fail(err, size, "run: no kernel given (use -k FILE)");
+	/* kvmtool's rule and words. */
+	if (o->run.kernel && o->run.firmware)
+		return fail(
+			err, size,
+			"--firmware: only one of --kernel or --firmware can be specified");
+	if (o->run.firmware_addr && !o->run.firmware)
+		return fail(err, size,
+			    "--firmware-address: only with --firmware");
+	if (!o->run.kernel && !o->run.firmware)
+		return fail(
+			err, size,
+			"run: no kernel given (use -k FILE, or -f FILE for firmware)");
 	if (o->run.no_sdei && o->run.nr_sdei_events)
 		return fail(
 			err, size,
@@ -1129,7 +1154,8 @@ static int parse_command_args(struct lkvm_opts *o, const char *cmd, int argc,
 					return -EINVAL;
 				continue;
 			}
-			if (o->cmd == CMD_RUN && !o->run.kernel) {
+			if (o->cmd == CMD_RUN && !o->run.kernel &&
+			    !o->run.firmware) {
 				o->run.kernel = argv[i];
 				continue;
 			}

@@ -50,6 +50,8 @@ struct disk_opt {
 
 struct run_opts {
 	const char *kernel;
+	const char *firmware; /* -f FILE: a raw image instead of a kernel */
+	uint64_t firmware_addr; /* --firmware-address; 0: RAM's base */
 	const char *initrd;
 	const char *params;
 	const char *dump_dtb;

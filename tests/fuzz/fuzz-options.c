@@ -90,7 +90,10 @@ static void check_guest(const struct cmdline *cl, const struct sdei_opts *s)
 
 static void check_run(const struct cmdline *cl, const struct run_opts *r)
 {
-	CHECK(r->kernel && from_argv(cl, r->kernel));
+	/* A kernel or firmware, never both. */
+	CHECK(!r->kernel != !r->firmware);
+	CHECK(from_argv(cl, r->kernel) && from_argv(cl, r->firmware));
+	CHECK(!r->firmware_addr || r->firmware);
 	CHECK(from_argv(cl, r->initrd));
 	CHECK(from_argv(cl, r->params));
 	CHECK(from_argv(cl, r->dump_dtb));

@@ -990,9 +990,7 @@ static const char *const kvmtool_refused[] = {
 	"--hugetlbfs=/mnt",
 	"--virtio-legacy",
 	"--force-pci",
-	"--firmware=f",
-	"-ff",
-	"--firmware-address=0",
+
 	"--flash=x",
 	"-Fx",
 	"--no-dhcp",
@@ -1132,6 +1130,31 @@ START_TEST(test_options_debug)
 }
 END_TEST
 
+/* -f/--firmware FILE [--firmware-address ADDR], kvmtool's rules. */
+START_TEST(test_options_firmware)
+{
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-f", "fw.bin");
+	ck_assert_str_eq(o.run.firmware, "fw.bin");
+	ck_assert_ptr_null(o.run.kernel);
+	ck_assert_uint_eq(o.run.firmware_addr, 0);
+	RUN_OK(&o, "--firmware=fw.bin", "--firmware-address", "0x80080000");
+	ck_assert_uint_eq(o.run.firmware_addr, 0x80080000);
+	RUN_OK(&o, "-ffw.bin", "--firmware-address=2148007936");
+	ck_assert_uint_eq(o.run.firmware_addr, 0x80080000);
+	check_err(PARSE(&o, "run", "-f", "fw", "-k", "I"), "--firmware", NULL);
+	check_err(PARSE(&o, "run", "-f", "fw", "Image"), "Image", NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "--firmware-address", "0x1000"),
+		  "--firmware-address", NULL);
+	check_err(PARSE(&o, "run", "-f", "fw", "--firmware-address", "x"),
+		  "--firmware-address", NULL);
+	check_err(PARSE(&o, "run", "--firmware-address", "1"), "--firmware",
+		  NULL);
+	check_err(PARSE(&o, "run"), "-f FILE", NULL);
+}
+END_TEST
+
 /* kvmtool's default RAM, 64 MiB per vCPU and 192 MiB besides. */
 START_TEST(test_options_mem_default)
 {
@@ -1172,6 +1195,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_options_kvmtool_accepted);
 	tcase_add_test(tc, test_options_mem_default);
 	tcase_add_test(tc, test_options_debug);
+	tcase_add_test(tc, test_options_firmware);
 	tcase_add_test(tc, test_options_vcpu_features);
 	tcase_add_test(tc, test_options_console_loglevel);
 	tcase_add_test(tc, test_options_disks_rng);

@@ -117,6 +117,14 @@ if honoured mem-default -k "$smoke" -c 2 --dump-dtb "$W/mem-default.dtb"; then
 		bad mem-default "-c 2: memory reg <$got>, not 320 MiB"
 fi
 
+# -f/--firmware: the raw smoke binary (linked for RAM + 0x80000) placed
+# there with --firmware-address, entered with x0 = the DTB, which lies at
+# the next 2 MiB boundary (the guest checks x0 is a valid DTB).
+if honoured firmware -f "$LAB/guests/smoke-raw.bin" --firmware-address 0x80080000; then
+	grep -aq 'DTB at 0x80200000' "$W/firmware.out" ||
+		bad firmware "the DTB is not at 0x80200000: $(grep -a 'DTB at' "$W/firmware.out")"
+fi
+
 # With a disk, kvmtool's root=/dev/vda rw unless -p names a root.
 : >"$W/disk.img"
 truncate -s 1M "$W/disk.img"
@@ -180,13 +188,13 @@ for o in balloon vnc gtk sdl virtio-legacy force-pci no-dhcp \
 	refused "$o" "--$o" "--$o"
 done
 for o in "9p=/tmp,t" "vsock=3" "dev=/dev/kvm" "tty=0" "sandbox=x.sh" \
-	"hugetlbfs=/dev/hugepages" "firmware=$smoke" "firmware-address=0" \
+	"hugetlbfs=/dev/hugepages" \
 	"flash=x" "vfio-pci=0000:00:01.0" "debug-iodelay=5" \
 	"vcpu-affinity=0" "kaslr-seed=1" "override-bad-firmware-cntfrq=1" \
 	"counter-offset=1"; do
 	refused "${o%%=*}" "--${o%%=*}" "--$o"
 done
-refused firmware-short --firmware -f "$smoke"
+refused firmware-and-kernel --firmware -f "$smoke"
 refused flash-short --flash -F x
 
 # --- the tool's recognition --------------------------------------------
