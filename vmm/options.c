@@ -57,6 +57,7 @@ enum opt_id {
 	OPT_SYSRQ,
 	OPT_FIRMWARE,
 	OPT_FIRMWARE_ADDRESS,
+	OPT_VCPU_AFFINITY,
 };
 
 struct opt_spec {
@@ -104,6 +105,7 @@ static const struct opt_spec run_specs[] = {
 	{ "pmu", 0, false, OPT_PMU, false },
 	{ "firmware", 'f', true, OPT_FIRMWARE, false },
 	{ "firmware-address", 0, true, OPT_FIRMWARE_ADDRESS, false },
+	{ "vcpu-affinity", 0, true, OPT_VCPU_AFFINITY, false },
 	{ "sve-max-vl", 0, true, OPT_SVE_MAX_VL, false },
 	{ "no-sve", 0, false, OPT_NO_SVE, false },
 	{ "no-ptrauth", 0, false, OPT_NO_PTRAUTH, false },
@@ -157,8 +159,6 @@ static const struct refused_opt run_refused[] = {
 	{ "debug-iodelay", 0,
 	  "lkvm adds no artificial delay to disk requests" },
 	{ "aarch32", 0, "lkvm does not run AArch32 guests yet" },
-	{ "vcpu-affinity", 0,
-	  "lkvm does not pin vCPU threads yet: run it under taskset" },
 	{ "kaslr-seed", 0,
 	  "lkvm writes a random kaslr-seed (and rng-seed) to the device tree; nokaslr on the command line (-p) turns KASLR off" },
 	{ "override-bad-firmware-cntfrq", 0,
@@ -272,6 +272,8 @@ static const char usage_run[] =
 	"      --virtio-transport mmio\n"
 	"                        accepted: the only one lkvm offers\n"
 	"      --pmu             a PMUv3 on every vCPU (perf in the guest)\n"
+	"      --vcpu-affinity CPULIST\n"
+	"                        run the vCPU threads on these host CPUs (0-3,8)\n"
 	"      --sve-max-vl BITS SVE vector lengths up to BITS (default: the\n"
 	"                        host's; SVE is on where KVM offers it)\n"
 	"      --no-sve, --no-ptrauth\n"
@@ -533,6 +535,42 @@ static int parse_network(const char *arg, char *err, size_t size)
 		    mode);
 }
 
+/*
+ * A Linux CPU list (Documentation/admin-guide/kernel-parameters.rst,
+ * "cpu lists"), as kvmtool's --vcpu-affinity takes it: N, N-M and
+ * N-M:USED/GROUP (the first USED of every GROUP CPUs), comma-separated,
+ * into bits. 0, or -EINVAL.
+ */
+static int parse_cpulist(const char *s, uint64_t *bits)
+{
+	memset(bits, 0, OPT_AFFINITY_CPUS / 8);
+	for (;;) {
+		uint64_t a, b, used = 1, group = 1;
+		char *end;
+
+		if (parse_u64(s, &a, &end))
+			return -EINVAL;
+		b = a;
+		if (*end == '-' && parse_u64(end + 1, &b, &end))
+			return -EINVAL;
+		if (*end == ':' &&
+		    (parse_u64(end + 1, &used, &end) || *end != '/' ||
+		     parse_u64(end + 1, &group, &end)))
+			return -EINVAL;
+		if (a > b || b >= OPT_AFFINITY_CPUS || !used || !group ||
+		    used > group)
+			return -EINVAL;
+		for (uint64_t c = a; c <= b; c++)
+			if ((c - a) % group < used)
+				bits[c / 64] |= 1ULL << (c % 64);
+		if (!*end)
+			return 0;
+		if (*end != ',')
+			return -EINVAL;
+		s = end + 1;
+	}
+}
+
 static bool name_is_valid(const char *s)
 {
 	size_t len = strlen(s);
@@ -693,6 +731,14 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		break;
 	case OPT_FIRMWARE:
 		r->firmware = arg;
+		break;
+	case OPT_VCPU_AFFINITY:
+		if (parse_cpulist(arg, r->vcpu_affinity))
+			return fail(
+				err, size,
+				"--vcpu-affinity: '%s': a list of host CPUs such as 0-3,8 (0 to %d)",
+				arg, OPT_AFFINITY_CPUS - 1);
+		r->vcpu_affinity_set = true;
 		break;
 	case OPT_FIRMWARE_ADDRESS:
 		if (control_parse_number(arg, UINT64_MAX, &v))

@@ -32,6 +32,9 @@ enum console_kind {
 	CONSOLE_VIRTIO, /* virtio-console, hvc0 */
 };
 
+/* --vcpu-affinity: host CPUs 0 to OPT_AFFINITY_CPUS - 1 (CPU_SETSIZE). */
+#define OPT_AFFINITY_CPUS 1024
+
 #define OPT_MAX_DISKS 8
 #define OPT_DISK_PATH_MAX 1024
 
@@ -82,6 +85,9 @@ struct run_opts {
 	bool no_ptrauth; /* --no-ptrauth */
 	bool no_pvtime; /* --no-pvtime */
 	bool disable_mte; /* --disable-mte */
+	/* --vcpu-affinity CPULIST: the host CPUs every vCPU thread may use. */
+	bool vcpu_affinity_set;
+	uint64_t vcpu_affinity[OPT_AFFINITY_CPUS / 64];
 	enum log_level loglevel;
 	bool no_sandbox; /* --no-sandbox: keep capabilities, no seccomp */
 	const char *user; /* --user NAME|UID[:GID]: run as this user */

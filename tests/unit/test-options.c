@@ -1000,7 +1000,6 @@ static const char *const kvmtool_refused[] = {
 	"--debug-iodelay=5",
 	"--aarch32",
 
-	"--vcpu-affinity=0-1",
 	"--kaslr-seed=1",
 	"--override-bad-firmware-cntfrq=1",
 	"--counter-offset=1",
@@ -1155,6 +1154,50 @@ START_TEST(test_options_firmware)
 }
 END_TEST
 
+/* --vcpu-affinity: Linux's CPU list syntax, into a bitmap. */
+START_TEST(test_options_vcpu_affinity)
+{
+	static const struct {
+		const char *arg;
+		uint64_t w0, w15; /* bits 0-63, 960-1023 */
+	} ok[] = {
+		{ "0", 1, 0 },
+		{ "1", 2, 0 },
+		{ "0-3", 0xf, 0 },
+		{ "0-3,8", 0x10f, 0 },
+		{ "8,0-3", 0x10f, 0 },
+		{ "0-15:2/4", 0x3333, 0 },
+		{ "0-7:1/2", 0x55, 0 },
+		{ "63", 1ULL << 63, 0 },
+		{ "1023", 0, 1ULL << 63 },
+		{ "0-1023:1/1024", 1, 0 },
+		{ "3-3", 8, 0 },
+	};
+	static const char *const bad[] = {
+		"",	 "-1",	"1-0", "1024",	  "0-1024",  "a",
+		"0,",	 ",0",	"0-",  "0-3:0/2", "0-3:3/2", "0-3:1/0",
+		"0-3:1", "0 1", "0x1", "1-2-3",
+	};
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "I");
+	ck_assert(!o.run.vcpu_affinity_set);
+	for (unsigned int i = 0; i < ARRAY_SIZE(ok); i++) {
+		RUN_OK(&o, "-k", "I", "--vcpu-affinity", ok[i].arg);
+		ck_assert(o.run.vcpu_affinity_set);
+		ck_assert_msg(o.run.vcpu_affinity[0] == ok[i].w0 &&
+				      o.run.vcpu_affinity[15] == ok[i].w15,
+			      "%s: %#llx %#llx", ok[i].arg,
+			      (unsigned long long)o.run.vcpu_affinity[0],
+			      (unsigned long long)o.run.vcpu_affinity[15]);
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++)
+		check_err(PARSE(&o, "run", "-k", "I", "--vcpu-affinity",
+				bad[i]),
+			  "--vcpu-affinity", NULL);
+}
+END_TEST
+
 /* kvmtool's default RAM, 64 MiB per vCPU and 192 MiB besides. */
 START_TEST(test_options_mem_default)
 {
@@ -1196,6 +1239,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_options_mem_default);
 	tcase_add_test(tc, test_options_debug);
 	tcase_add_test(tc, test_options_firmware);
+	tcase_add_test(tc, test_options_vcpu_affinity);
 	tcase_add_test(tc, test_options_vcpu_features);
 	tcase_add_test(tc, test_options_console_loglevel);
 	tcase_add_test(tc, test_options_disks_rng);

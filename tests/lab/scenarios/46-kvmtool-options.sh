@@ -8,7 +8,8 @@
 #    where lkvm does something for it, that is checked (-m in kvmtool's
 #    forms: the device tree's memory node; --debug: debug lines; the
 #    kernel parameters with a disk: root=/dev/vda rw; --debug-mmio: every
-#    unmapped access logged, not just the first 10; the vCPU features are
+#    unmapped access logged, not just the first 10; --vcpu-affinity: the
+#    vCPU threads' allowed CPUs; the vCPU features are
 #    checked from inside a Linux guest by 64-linux-cpu-features);
 #  - refused: exit 1, one line on stderr that starts with the option's
 #    name and says why (never "unknown option"), and no VM created.
@@ -174,6 +175,37 @@ for dm in plain debug-mmio; do
 	fi
 done
 
+# --vcpu-affinity 1: both vCPU threads ("vcpu 0", "vcpu 1") of a running
+# guest may use host CPU 1 only; without it, both of L1's CPUs.
+for aff in 1 none; do
+	n=$((n + 1))
+	c=affinity-$aff
+	g=aff-$aff-$$
+	flag="--vcpu-affinity 1"
+	[ "$aff" = none ] && flag=
+	# shellcheck disable=SC2086
+	start_lkvm "$c" run -k "$LAB/guests/ticker.img" -c 2 --name "$g" $flag
+	if ! wait_out "$c" 'TICKER: READY' 60; then
+		bad "$c" "the ticker guest did not start"
+		continue
+	fi
+	got=
+	for t in /proc/"$lkvm_pid"/task/*; do
+		case "$(cat "$t/comm")" in
+		"vcpu "*) got="$got $(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "$t/status")" ;;
+		esac
+	done
+	"$LKVM" stop --name "$g" >/dev/null 2>&1
+	wait_lkvm
+	want=" 1 1"
+	[ "$aff" = none ] && want=" 0-1 0-1"
+	if [ "$got" != "$want" ]; then
+		bad "$c" "the vCPU threads' CPUs are '$got', not '$want'"
+	else
+		echo "lab: $name: case $c ok:$got"
+	fi
+done
+
 # --- refused -------------------------------------------------------------
 refused network-user --network -n mode=user
 refused network-tap --network --network mode=tap,tapif=tap0
@@ -190,7 +222,7 @@ done
 for o in "9p=/tmp,t" "vsock=3" "dev=/dev/kvm" "tty=0" "sandbox=x.sh" \
 	"hugetlbfs=/dev/hugepages" \
 	"flash=x" "vfio-pci=0000:00:01.0" "debug-iodelay=5" \
-	"vcpu-affinity=0" "kaslr-seed=1" "override-bad-firmware-cntfrq=1" \
+	"kaslr-seed=1" "override-bad-firmware-cntfrq=1" \
 	"counter-offset=1"; do
 	refused "${o%%=*}" "--${o%%=*}" "--$o"
 done
