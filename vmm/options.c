@@ -58,6 +58,7 @@ enum opt_id {
 	OPT_FIRMWARE,
 	OPT_FIRMWARE_ADDRESS,
 	OPT_VCPU_AFFINITY,
+	OPT_KASLR_SEED,
 };
 
 struct opt_spec {
@@ -106,6 +107,7 @@ static const struct opt_spec run_specs[] = {
 	{ "firmware", 'f', true, OPT_FIRMWARE, false },
 	{ "firmware-address", 0, true, OPT_FIRMWARE_ADDRESS, false },
 	{ "vcpu-affinity", 0, true, OPT_VCPU_AFFINITY, false },
+	{ "kaslr-seed", 0, true, OPT_KASLR_SEED, false },
 	{ "sve-max-vl", 0, true, OPT_SVE_MAX_VL, false },
 	{ "no-sve", 0, false, OPT_NO_SVE, false },
 	{ "no-ptrauth", 0, false, OPT_NO_PTRAUTH, false },
@@ -159,8 +161,6 @@ static const struct refused_opt run_refused[] = {
 	{ "debug-iodelay", 0,
 	  "lkvm adds no artificial delay to disk requests" },
 	{ "aarch32", 0, "lkvm does not run AArch32 guests yet" },
-	{ "kaslr-seed", 0,
-	  "lkvm writes a random kaslr-seed (and rng-seed) to the device tree; nokaslr on the command line (-p) turns KASLR off" },
 	{ "override-bad-firmware-cntfrq", 0,
 	  "KVM gives the guest the host's counter frequency, which lkvm does not override" },
 	{ "counter-offset", 0, "lkvm does not offset the guest's counter yet" },
@@ -272,6 +272,7 @@ static const char usage_run[] =
 	"      --virtio-transport mmio\n"
 	"                        accepted: the only one lkvm offers\n"
 	"      --pmu             a PMUv3 on every vCPU (perf in the guest)\n"
+	"      --kaslr-seed N    the device tree's kaslr-seed (default: random)\n"
 	"      --vcpu-affinity CPULIST\n"
 	"                        run the vCPU threads on these host CPUs (0-3,8)\n"
 	"      --sve-max-vl BITS SVE vector lengths up to BITS (default: the\n"
@@ -739,6 +740,15 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 				"--vcpu-affinity: '%s': a list of host CPUs such as 0-3,8 (0 to %d)",
 				arg, OPT_AFFINITY_CPUS - 1);
 		r->vcpu_affinity_set = true;
+		break;
+	case OPT_KASLR_SEED:
+		if (control_parse_number(arg, UINT64_MAX, &v))
+			return fail(
+				err, size,
+				"--kaslr-seed: '%s': a number, decimal or 0x hex",
+				arg);
+		r->kaslr_seed = v;
+		r->kaslr_seed_set = true;
 		break;
 	case OPT_FIRMWARE_ADDRESS:
 		if (control_parse_number(arg, UINT64_MAX, &v))

@@ -85,6 +85,9 @@ struct run_opts {
 	bool no_ptrauth; /* --no-ptrauth */
 	bool no_pvtime; /* --no-pvtime */
 	bool disable_mte; /* --disable-mte */
+	/* --kaslr-seed N: /chosen/kaslr-seed; without it a random one. */
+	bool kaslr_seed_set;
+	uint64_t kaslr_seed;
 	/* --vcpu-affinity CPULIST: the host CPUs every vCPU thread may use. */
 	bool vcpu_affinity_set;
 	uint64_t vcpu_affinity[OPT_AFFINITY_CPUS / 64];

@@ -110,6 +110,9 @@ static int vm_build_fdt(struct vm *vm)
 		pr_err("getrandom: %s", strerror(errno));
 		return -1;
 	}
+	/* kvmtool's --kaslr-seed: the same layout run after run. */
+	if (vm->opts->kaslr_seed_set)
+		d.kaslr_seed = vm->opts->kaslr_seed;
 	err = fdt_build(&d, fdt, l->fdt_max_size);
 	if (err) {
 		pr_err("building the device tree: libfdt error %d", err);

@@ -1000,7 +1000,6 @@ static const char *const kvmtool_refused[] = {
 	"--debug-iodelay=5",
 	"--aarch32",
 
-	"--kaslr-seed=1",
 	"--override-bad-firmware-cntfrq=1",
 	"--counter-offset=1",
 	"--protected",
@@ -1182,6 +1181,14 @@ START_TEST(test_options_vcpu_affinity)
 
 	RUN_OK(&o, "-k", "I");
 	ck_assert(!o.run.vcpu_affinity_set);
+	ck_assert(!o.run.kaslr_seed_set);
+	RUN_OK(&o, "-k", "I", "--kaslr-seed", "0");
+	ck_assert(o.run.kaslr_seed_set);
+	ck_assert_uint_eq(o.run.kaslr_seed, 0);
+	RUN_OK(&o, "-k", "I", "--kaslr-seed=0xfedcba9876543210");
+	ck_assert_uint_eq(o.run.kaslr_seed, 0xfedcba9876543210ULL);
+	check_err(PARSE(&o, "run", "-k", "I", "--kaslr-seed", "-1"),
+		  "--kaslr-seed", NULL);
 	for (unsigned int i = 0; i < ARRAY_SIZE(ok); i++) {
 		RUN_OK(&o, "-k", "I", "--vcpu-affinity", ok[i].arg);
 		ck_assert(o.run.vcpu_affinity_set);

@@ -111,6 +111,13 @@ for m in "0x100:0x00 0x80000000 0x00 0x10000000" \
 		[ "$got" = "$want" ] || bad "$c" "-m $arg: memory reg <$got>, not <$want>"
 	fi
 done
+# --kaslr-seed: the device tree's /chosen/kaslr-seed, as given.
+if honoured kaslr-seed -k "$smoke" --kaslr-seed 0x123456789abcdef0 --dump-dtb "$W/kaslr-seed.dtb"; then
+	dtc -I dtb -O dts "$W/kaslr-seed.dtb" 2>/dev/null |
+		grep -q 'kaslr-seed = <0x12345678 0x9abcdef0>;' ||
+		bad kaslr-seed "$(dtc -I dtb -O dts "$W/kaslr-seed.dtb" 2>/dev/null | grep kaslr-seed)"
+fi
+
 # kvmtool's default: 64 MiB a vCPU and 192 MiB besides.
 if honoured mem-default -k "$smoke" -c 2 --dump-dtb "$W/mem-default.dtb"; then
 	got=$(mem_node mem-default)
@@ -222,7 +229,7 @@ done
 for o in "9p=/tmp,t" "vsock=3" "dev=/dev/kvm" "tty=0" "sandbox=x.sh" \
 	"hugetlbfs=/dev/hugepages" \
 	"flash=x" "vfio-pci=0000:00:01.0" "debug-iodelay=5" \
-	"kaslr-seed=1" "override-bad-firmware-cntfrq=1" \
+	"override-bad-firmware-cntfrq=1" \
 	"counter-offset=1"; do
 	refused "${o%%=*}" "--${o%%=*}" "--$o"
 done
