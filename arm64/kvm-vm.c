@@ -172,6 +172,21 @@ int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
 	return 0;
 }
 
+int kvm_vm_set_counter_offset(struct kvm_vm *vm, uint64_t offset)
+{
+	struct kvm_arm_counter_offset o = { .counter_offset = offset };
+
+	if (check_cap(vm->vm_fd, KVM_CAP_COUNTER_OFFSET) <= 0) {
+		pr_err("--counter-offset: this host's KVM cannot offset the guest's counter (KVM_CAP_COUNTER_OFFSET, Linux 6.4)");
+		return -1;
+	}
+	if (ioctl(vm->vm_fd, KVM_ARM_SET_COUNTER_OFFSET, &o)) {
+		pr_err("KVM_ARM_SET_COUNTER_OFFSET: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int kvm_vm_add_memory(struct kvm_vm *vm, unsigned int slot, uint64_t gpa,
 		      uint64_t size)
 {

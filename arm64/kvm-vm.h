@@ -65,6 +65,12 @@ int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
 int kvm_gic_create(struct kvm_vm *vm, uint64_t dist_base, uint64_t redist_base);
 
 /*
+ * The guest's counters read the host's minus offset, on every vCPU
+ * (before any runs). 0, or -1 (logged).
+ */
+int kvm_vm_set_counter_offset(struct kvm_vm *vm, uint64_t offset);
+
+/*
  * Guest memory outside RAM, zeroed, at gpa (memory slot slot): for the
  * stolen-time records. One such region per VM. 0, or -1 (logged).
  */

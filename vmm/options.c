@@ -59,6 +59,7 @@ enum opt_id {
 	OPT_FIRMWARE_ADDRESS,
 	OPT_VCPU_AFFINITY,
 	OPT_KASLR_SEED,
+	OPT_COUNTER_OFFSET,
 };
 
 struct opt_spec {
@@ -108,6 +109,7 @@ static const struct opt_spec run_specs[] = {
 	{ "firmware-address", 0, true, OPT_FIRMWARE_ADDRESS, false },
 	{ "vcpu-affinity", 0, true, OPT_VCPU_AFFINITY, false },
 	{ "kaslr-seed", 0, true, OPT_KASLR_SEED, false },
+	{ "counter-offset", 0, true, OPT_COUNTER_OFFSET, false },
 	{ "sve-max-vl", 0, true, OPT_SVE_MAX_VL, false },
 	{ "no-sve", 0, false, OPT_NO_SVE, false },
 	{ "no-ptrauth", 0, false, OPT_NO_PTRAUTH, false },
@@ -163,7 +165,6 @@ static const struct refused_opt run_refused[] = {
 	{ "aarch32", 0, "lkvm does not run AArch32 guests yet" },
 	{ "override-bad-firmware-cntfrq", 0,
 	  "KVM gives the guest the host's counter frequency, which lkvm does not override" },
-	{ "counter-offset", 0, "lkvm does not offset the guest's counter yet" },
 	{ "protected", 0, "lkvm does not create protected VMs yet" },
 	{ NULL, 0, NULL },
 };
@@ -273,6 +274,8 @@ static const char usage_run[] =
 	"                        accepted: the only one lkvm offers\n"
 	"      --pmu             a PMUv3 on every vCPU (perf in the guest)\n"
 	"      --kaslr-seed N    the device tree's kaslr-seed (default: random)\n"
+	"      --counter-offset N\n"
+	"                        the guest's counters read the host's minus N\n"
 	"      --vcpu-affinity CPULIST\n"
 	"                        run the vCPU threads on these host CPUs (0-3,8)\n"
 	"      --sve-max-vl BITS SVE vector lengths up to BITS (default: the\n"
@@ -740,6 +743,14 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 				"--vcpu-affinity: '%s': a list of host CPUs such as 0-3,8 (0 to %d)",
 				arg, OPT_AFFINITY_CPUS - 1);
 		r->vcpu_affinity_set = true;
+		break;
+	case OPT_COUNTER_OFFSET:
+		/* kvmtool's: 0 leaves KVM's own offset. */
+		if (control_parse_number(arg, UINT64_MAX, &r->counter_offset))
+			return fail(
+				err, size,
+				"--counter-offset: '%s': a number of counter ticks, decimal or 0x hex",
+				arg);
 		break;
 	case OPT_KASLR_SEED:
 		if (control_parse_number(arg, UINT64_MAX, &v))

@@ -585,6 +585,8 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 	    kvm_gic_create(&vm->kvm, LKVM_GIC_DIST_BASE,
 			   LKVM_GIC_REDIST_BASE(vm->nr_vcpus)) ||
 	    vm_create_vcpus(vm) ||
+	    (opts->counter_offset &&
+	     kvm_vm_set_counter_offset(&vm->kvm, opts->counter_offset)) ||
 	    kvm_gic_finalize(&vm->kvm, VM_NR_IRQS,
 			     opts->nested ? LKVM_GIC_MAINT_INTID : 0) ||
 	    vm_setup_vcpu_devices(vm))

@@ -1001,7 +1001,7 @@ static const char *const kvmtool_refused[] = {
 	"--aarch32",
 
 	"--override-bad-firmware-cntfrq=1",
-	"--counter-offset=1",
+
 	"--protected",
 };
 
@@ -1182,6 +1182,11 @@ START_TEST(test_options_vcpu_affinity)
 	RUN_OK(&o, "-k", "I");
 	ck_assert(!o.run.vcpu_affinity_set);
 	ck_assert(!o.run.kaslr_seed_set);
+	ck_assert_uint_eq(o.run.counter_offset, 0);
+	RUN_OK(&o, "-k", "I", "--counter-offset", "0x10000000000");
+	ck_assert_uint_eq(o.run.counter_offset, 1ULL << 40);
+	check_err(PARSE(&o, "run", "-k", "I", "--counter-offset", "1e9"),
+		  "--counter-offset", NULL);
 	RUN_OK(&o, "-k", "I", "--kaslr-seed", "0");
 	ck_assert(o.run.kaslr_seed_set);
 	ck_assert_uint_eq(o.run.kaslr_seed, 0);
