@@ -4,7 +4,7 @@
 # (paths from the top of the tree).
 
 # The pure core: no ioctls, no threads; builds and runs on any host.
-CORE_SRCS := arm64/image.c arm64/boot.c fdt/fdt.c devices/uart-8250.c \
+CORE_SRCS := arm64/image.c arm64/boot.c arm64/regs-dump.c fdt/fdt.c devices/uart-8250.c \
 	devices/pvpanic.c devices/console-watch.c vmm/console-escape.c \
 	vmm/options.c vmm/log.c vmm/mmio.c vmm/probe.c vmm/control-proto.c \
 	vmm/control-status.c \

@@ -65,6 +65,43 @@ int boot_plan(uint64_t ram_base, uint64_t ram_size, const struct kernel_info *k,
 	return 0;
 }
 
+#define SZ_2M 0x200000ULL
+
+int boot_plan_firmware(uint64_t ram_base, uint64_t ram_size, uint64_t addr,
+		       uint64_t size, struct boot_layout *out, const char **why)
+{
+	uint64_t ram_end = ram_base + ram_size;
+
+	*out = (struct boot_layout){ 0 };
+	if (!addr)
+		addr = ram_base;
+	if (ram_size > UINT64_MAX - ram_base) {
+		*why = "guest RAM ends beyond the 64-bit address space";
+		return -ENOSPC;
+	}
+	if (addr < ram_base || addr >= ram_end || addr % 4) {
+		*why = "the firmware address is not a 4-byte aligned address in guest RAM";
+		return -ENOSPC;
+	}
+	/* Sizes, not sums: a huge file cannot wrap. */
+	if (size > ram_end - addr) {
+		*why = "the firmware does not fit in guest RAM; raise --mem";
+		return -ENOSPC;
+	}
+	out->kernel_addr = addr;
+	out->kernel_end = addr + size;
+	/* kvmtool's: the DTB at the first 2 MiB boundary after the image. */
+	out->fdt_addr = align_down(out->kernel_end + SZ_2M - 1, SZ_2M);
+	if (out->fdt_addr < out->kernel_end ||
+	    out->fdt_addr > ram_end - LKVM_FDT_MAX_SIZE) {
+		*out = (struct boot_layout){ 0 };
+		*why = "the device tree after the firmware does not fit in guest RAM; raise --mem";
+		return -ENOSPC;
+	}
+	out->fdt_max_size = LKVM_FDT_MAX_SIZE;
+	return 0;
+}
+
 unsigned int boot_ipa_bits(uint64_t ram_end)
 {
 	unsigned int bits = 32;

@@ -30,6 +30,16 @@ int boot_plan(uint64_t ram_base, uint64_t ram_size, const struct kernel_info *k,
 	      uint64_t initrd_size, struct boot_layout *out, const char **why);
 
 /*
+ * -f/--firmware, kvmtool's placement: a raw image of size bytes at addr (0:
+ * ram_base), which must be a 4-byte aligned address in RAM, and the DTB at
+ * the first 2 MiB boundary after it; entered at addr with x0 = the DTB.
+ * Returns 0, or -ENOSPC with *why.
+ */
+int boot_plan_firmware(uint64_t ram_base, uint64_t ram_size, uint64_t addr,
+		       uint64_t size, struct boot_layout *out,
+		       const char **why);
+
+/*
  * The smallest IPA size (32 bits at least, KVM's minimum) that holds guest
  * physical addresses below ram_end: KVM walks the VM's stage-2 tables over
  * the whole IPA range, 1 GiB at a time, when the VM ends, so smaller is

@@ -34,6 +34,17 @@ struct kvm_smccc_filter {
 #define kvm_hypercall_flags(run) ((run)->hypercall.flags)
 #endif
 
+/* Linux 6.4: one counter offset for the whole VM (api.rst 4.139). */
+#ifndef KVM_CAP_COUNTER_OFFSET
+#define KVM_CAP_COUNTER_OFFSET 227
+struct kvm_arm_counter_offset {
+	__u64 counter_offset;
+	__u64 reserved;
+};
+#define KVM_ARM_SET_COUNTER_OFFSET \
+	_IOW(KVMIO, 0xb5, struct kvm_arm_counter_offset)
+#endif
+
 /* Linux 6.16: virtual EL2 for guests (nested virtualization). */
 #ifndef KVM_CAP_ARM_EL2
 #define KVM_CAP_ARM_EL2 240

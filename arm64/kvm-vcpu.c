@@ -9,6 +9,7 @@
 
 #include "kvm-compat.h"
 #include "kvm-vcpu.h"
+#include "regs-dump.h"
 #include "../vmm/log.h"
 
 #define CORE_REG(name)                                         \
@@ -65,11 +66,100 @@ int kvm_vcpu_init(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 		init.features[0] |= 1U << KVM_ARM_VCPU_HAS_EL2;
 	if (f->e2h0)
 		init.features[0] |= 1U << KVM_ARM_VCPU_HAS_EL2_E2H0;
+	if (f->sve)
+		init.features[0] |= 1U << KVM_ARM_VCPU_SVE;
+	/* Both or neither (api.rst, KVM_ARM_VCPU_INIT). */
+	if (f->ptrauth)
+		init.features[0] |= 1U << KVM_ARM_VCPU_PTRAUTH_ADDRESS |
+				    1U << KVM_ARM_VCPU_PTRAUTH_GENERIC;
+	if (f->pmu)
+		init.features[0] |= 1U << KVM_ARM_VCPU_PMU_V3;
 	if (ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &init)) {
 		pr_err("KVM_ARM_VCPU_INIT %u: %s", vcpu->id, strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * KVM_REG_ARM64_SVE_VLS: bit (vq - 1) of the 512-bit set is vector length
+ * vq * 128 bits. Keeps the lengths up to max_vq, which must be offered
+ * (api.rst: the set must be one the host supports).
+ */
+static int sve_limit(struct kvm_vcpu *vcpu, unsigned int max_vq)
+{
+	uint64_t vls[KVM_ARM64_SVE_VLS_WORDS];
+	struct kvm_one_reg reg = { .id = KVM_REG_ARM64_SVE_VLS,
+				   .addr = (uintptr_t)vls };
+	unsigned int vq;
+
+	if (ioctl(vcpu->fd, KVM_GET_ONE_REG, &reg)) {
+		pr_err("vCPU %u: SVE vector lengths: %s", vcpu->id,
+		       strerror(errno));
+		return -1;
+	}
+	if (!(vls[(max_vq - 1) / 64] >> ((max_vq - 1) % 64) & 1)) {
+		pr_err("--sve-max-vl %u: this host's SVE does not offer that vector length",
+		       max_vq * 128);
+		return -1;
+	}
+	for (vq = max_vq + 1; vq <= 64 * KVM_ARM64_SVE_VLS_WORDS; vq++)
+		vls[(vq - 1) / 64] &= ~(1ULL << ((vq - 1) % 64));
+	if (ioctl(vcpu->fd, KVM_SET_ONE_REG, &reg)) {
+		pr_err("vCPU %u: setting the SVE vector lengths: %s", vcpu->id,
+		       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int kvm_vcpu_finalize(struct kvm_vcpu *vcpu, const struct vcpu_features *f)
+{
+	int what = KVM_ARM_VCPU_SVE;
+
+	if (!f->sve)
+		return 0;
+	if (f->sve_max_vq && sve_limit(vcpu, f->sve_max_vq))
+		return -1;
+	if (ioctl(vcpu->fd, KVM_ARM_VCPU_FINALIZE, &what)) {
+		pr_err("vCPU %u: KVM_ARM_VCPU_FINALIZE (SVE): %s", vcpu->id,
+		       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int vcpu_set_attr(struct kvm_vcpu *vcpu, uint32_t group, uint64_t attr,
+			 void *val, const char *what)
+{
+	struct kvm_device_attr a = {
+		.group = group,
+		.attr = attr,
+		.addr = (uintptr_t)val,
+	};
+
+	if (ioctl(vcpu->fd, KVM_SET_DEVICE_ATTR, &a)) {
+		pr_err("vCPU %u: %s: %s", vcpu->id, what, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int kvm_vcpu_pmu_init(struct kvm_vcpu *vcpu, unsigned int intid)
+{
+	int irq = (int)intid;
+
+	return vcpu_set_attr(vcpu, KVM_ARM_VCPU_PMU_V3_CTRL,
+			     KVM_ARM_VCPU_PMU_V3_IRQ, &irq,
+			     "PMU overflow interrupt") ||
+	       vcpu_set_attr(vcpu, KVM_ARM_VCPU_PMU_V3_CTRL,
+			     KVM_ARM_VCPU_PMU_V3_INIT, NULL, "PMU init");
+}
+
+int kvm_vcpu_pvtime_set(struct kvm_vcpu *vcpu, uint64_t ipa)
+{
+	return vcpu_set_attr(vcpu, KVM_ARM_VCPU_PVTIME_CTRL,
+			     KVM_ARM_VCPU_PVTIME_IPA, &ipa, "stolen time");
 }
 
 int kvm_vcpu_get_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t *val)
@@ -203,4 +293,42 @@ int kvm_vcpu_counter_offset(struct kvm_vcpu *vcpu, int64_t *offset)
 	after = host_cntvct();
 	*offset = (int64_t)(before + (after - before) / 2 - guest);
 	return 0;
+}
+
+/* For a dump: a read that may fail (an EL2 register KVM does not expose). */
+static bool get_quiet(struct kvm_vcpu *vcpu, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
+
+	return !ioctl(vcpu->fd, KVM_GET_ONE_REG, &reg);
+}
+
+void kvm_vcpu_read_dump(struct kvm_vcpu *vcpu, bool el2, struct vcpu_dump *d)
+{
+	static const uint64_t ids[DUMP_NR_REGS] = {
+		[DUMP_PC] = CORE_REG(regs.pc),
+		[DUMP_PSTATE] = CORE_REG(regs.pstate),
+		[DUMP_LR] = CORE_REG(regs.regs[30]),
+		[DUMP_SP_EL0] = CORE_REG(regs.sp),
+		[DUMP_SP_EL1] = CORE_REG(sp_el1),
+		[DUMP_SP_EL2] = ARM64_SYS_REG(3, 6, 4, 1, 0),
+		[DUMP_ESR_EL1] = ARM64_SYS_REG(3, 0, 5, 2, 0),
+		[DUMP_FAR_EL1] = ARM64_SYS_REG(3, 0, 6, 0, 0),
+		[DUMP_ESR_EL2] = ARM64_SYS_REG(3, 4, 5, 2, 0),
+		[DUMP_FAR_EL2] = ARM64_SYS_REG(3, 4, 6, 0, 0),
+	};
+	struct kvm_mp_state mp;
+
+	d->id = vcpu->id;
+	d->el2 = el2;
+	d->missing = 0;
+	d->off = !ioctl(vcpu->fd, KVM_GET_MP_STATE, &mp) &&
+		 mp.mp_state == KVM_MP_STATE_STOPPED;
+	for (unsigned int r = 0; r < DUMP_NR_REGS; r++) {
+		bool el2_reg = r == DUMP_SP_EL2 || r == DUMP_ESR_EL2 ||
+			       r == DUMP_FAR_EL2;
+
+		if ((el2_reg && !el2) || !get_quiet(vcpu, ids[r], &d->reg[r]))
+			d->missing |= 1u << r;
+	}
 }

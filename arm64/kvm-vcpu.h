@@ -18,6 +18,11 @@ struct kvm_run;
 struct vcpu_features {
 	bool el2; /* KVM_ARM_VCPU_HAS_EL2: the vCPU has virtual EL2 */
 	bool e2h0; /* KVM_ARM_VCPU_HAS_EL2_E2H0: EL2 without VHE */
+	bool sve; /* KVM_ARM_VCPU_SVE */
+	unsigned int
+		sve_max_vq; /* largest vector length in quadwords; 0: KVM's */
+	bool ptrauth; /* KVM_ARM_VCPU_PTRAUTH_ADDRESS and _GENERIC */
+	bool pmu; /* KVM_ARM_VCPU_PMU_V3 */
 };
 
 struct kvm_vcpu {
@@ -38,6 +43,27 @@ void kvm_vcpu_destroy(struct kvm_vm *vm, struct kvm_vcpu *vcpu);
  */
 int kvm_vcpu_init(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 		  const struct vcpu_features *f, bool powered_off);
+
+/*
+ * Once, after the first KVM_ARM_VCPU_INIT and before the vCPU runs: the
+ * SVE vector lengths (at most f->sve_max_vq quadwords) and
+ * KVM_ARM_VCPU_FINALIZE. 0, or -1 (logged).
+ */
+int kvm_vcpu_finalize(struct kvm_vcpu *vcpu, const struct vcpu_features *f);
+
+/* PMUv3 with its overflow interrupt (a PPI INTID), after the vGIC's init. */
+int kvm_vcpu_pmu_init(struct kvm_vcpu *vcpu, unsigned int intid);
+
+/* Stolen time: the vCPU's 64-byte record at guest physical address ipa. */
+int kvm_vcpu_pvtime_set(struct kvm_vcpu *vcpu, uint64_t ipa);
+
+struct vcpu_dump;
+
+/*
+ * The registers of a dump (regs-dump.h), while the vCPU is outside
+ * KVM_RUN; EL2's with el2. A failed read is marked, never fatal.
+ */
+void kvm_vcpu_read_dump(struct kvm_vcpu *vcpu, bool el2, struct vcpu_dump *d);
 
 int kvm_vcpu_get_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t *val);
 int kvm_vcpu_set_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t val);

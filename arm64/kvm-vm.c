@@ -81,6 +81,12 @@ int kvm_caps_read(int kvm_fd, struct kvm_caps *caps, bool vm_queries)
 	caps->system_event_data = check_cap(kvm_fd, KVM_CAP_SYSTEM_EVENT_DATA);
 	caps->el2 = check_cap(kvm_fd, KVM_CAP_ARM_EL2) > 0;
 	caps->el2_e2h0 = check_cap(kvm_fd, KVM_CAP_ARM_EL2_E2H0) > 0;
+	caps->sve = check_cap(kvm_fd, KVM_CAP_ARM_SVE) > 0;
+	caps->ptrauth = check_cap(kvm_fd, KVM_CAP_ARM_PTRAUTH_ADDRESS) > 0 &&
+			check_cap(kvm_fd, KVM_CAP_ARM_PTRAUTH_GENERIC) > 0;
+	caps->pmu = check_cap(kvm_fd, KVM_CAP_ARM_PMU_V3) > 0;
+	caps->steal_time = check_cap(kvm_fd, KVM_CAP_STEAL_TIME) > 0;
+	caps->mte = check_cap(kvm_fd, KVM_CAP_ARM_MTE) > 0;
 	if (!vm_queries)
 		return 0;
 
@@ -114,8 +120,9 @@ static void kvm_enable_nisv(struct kvm_vm *vm)
 }
 
 int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
-		  uint64_t ram_size, unsigned int ipa_bits)
+		  uint64_t ram_size, unsigned int ipa_bits, bool mte)
 {
+	struct kvm_enable_cap mte_cap = { .cap = KVM_CAP_ARM_MTE };
 	struct kvm_userspace_memory_region region;
 	unsigned long type = ipa_bits ? KVM_VM_TYPE_ARM_IPA_SIZE(ipa_bits) : 0;
 
@@ -131,6 +138,11 @@ int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
 		return -1;
 	}
 	kvm_enable_nisv(vm);
+	/* Before any vCPU and memory slot exists (api.rst). */
+	if (mte && ioctl(vm->vm_fd, KVM_ENABLE_CAP, &mte_cap)) {
+		pr_err("KVM_CAP_ARM_MTE: %s", strerror(errno));
+		return -1;
+	}
 	vm->vcpu_mmap_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (vm->vcpu_mmap_size < (int)sizeof(struct kvm_run)) {
 		pr_err("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
@@ -160,6 +172,50 @@ int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
 	return 0;
 }
 
+int kvm_vm_set_counter_offset(struct kvm_vm *vm, uint64_t offset)
+{
+	struct kvm_arm_counter_offset o = { .counter_offset = offset };
+
+	if (check_cap(vm->vm_fd, KVM_CAP_COUNTER_OFFSET) <= 0) {
+		pr_err("--counter-offset: this host's KVM cannot offset the guest's counter (KVM_CAP_COUNTER_OFFSET, Linux 6.4)");
+		return -1;
+	}
+	if (ioctl(vm->vm_fd, KVM_ARM_SET_COUNTER_OFFSET, &o)) {
+		pr_err("KVM_ARM_SET_COUNTER_OFFSET: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int kvm_vm_add_memory(struct kvm_vm *vm, unsigned int slot, uint64_t gpa,
+		      uint64_t size)
+{
+	struct kvm_userspace_memory_region region;
+	void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (mem == MAP_FAILED) {
+		pr_err("guest memory at 0x%llx: %s", (unsigned long long)gpa,
+		       strerror(errno));
+		return -1;
+	}
+	region = (struct kvm_userspace_memory_region){
+		.slot = slot,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)mem,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region)) {
+		pr_err("KVM_SET_USER_MEMORY_REGION at 0x%llx: %s",
+		       (unsigned long long)gpa, strerror(errno));
+		munmap(mem, size);
+		return -1;
+	}
+	vm->extra = mem;
+	vm->extra_size = size;
+	return 0;
+}
+
 static int gic_set_attr(struct kvm_vm *vm, uint32_t group, uint64_t attr,
 			void *addr, const char *what)
 {
@@ -184,8 +240,11 @@ void kvm_vm_destroy(struct kvm_vm *vm)
 		close(vm->vm_fd);
 	if (vm->ram && vm->ram != MAP_FAILED)
 		munmap(vm->ram, vm->ram_size);
+	if (vm->extra)
+		munmap(vm->extra, vm->extra_size);
 	vm->gic_fd = vm->vm_fd = -1;
 	vm->ram = NULL;
+	vm->extra = NULL;
 }
 
 int kvm_gic_create(struct kvm_vm *vm, uint64_t dist_base, uint64_t redist_base)

@@ -21,6 +21,11 @@ struct kvm_caps {
 	bool el2_e2h0; /* KVM_CAP_ARM_EL2_E2H0 */
 	bool smccc_filter;
 	bool system_event_data; /* PSCI SYSTEM_RESET2 type readable */
+	bool sve; /* KVM_CAP_ARM_SVE */
+	bool ptrauth; /* KVM_CAP_ARM_PTRAUTH_ADDRESS and _GENERIC */
+	bool pmu; /* KVM_CAP_ARM_PMU_V3 */
+	bool steal_time; /* KVM_CAP_STEAL_TIME */
+	bool mte; /* KVM_CAP_ARM_MTE */
 };
 
 struct kvm_vm {
@@ -35,6 +40,9 @@ struct kvm_vm {
 	 * decode exits with KVM_EXIT_ARM_NISV instead of failing KVM_RUN.
 	 */
 	bool nisv_to_user;
+	/* kvm_vm_add_memory()'s mapping (the stolen-time records), or NULL. */
+	void *extra;
+	uint64_t extra_size;
 };
 
 /* Opens /dev/kvm and checks the API version. Returns the fd or -1. */
@@ -53,8 +61,21 @@ int kvm_caps_read(int kvm_fd, struct kvm_caps *caps, bool vm_queries);
  * distributor and redistributor addresses. Returns 0 or -1 (logged).
  */
 int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
-		  uint64_t ram_size, unsigned int ipa_bits);
+		  uint64_t ram_size, unsigned int ipa_bits, bool mte);
 int kvm_gic_create(struct kvm_vm *vm, uint64_t dist_base, uint64_t redist_base);
+
+/*
+ * The guest's counters read the host's minus offset, on every vCPU
+ * (before any runs). 0, or -1 (logged).
+ */
+int kvm_vm_set_counter_offset(struct kvm_vm *vm, uint64_t offset);
+
+/*
+ * Guest memory outside RAM, zeroed, at gpa (memory slot slot): for the
+ * stolen-time records. One such region per VM. 0, or -1 (logged).
+ */
+int kvm_vm_add_memory(struct kvm_vm *vm, unsigned int slot, uint64_t gpa,
+		      uint64_t size);
 
 /*
  * After all vCPUs exist: the number of IRQs, the maintenance interrupt for

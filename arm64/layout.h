@@ -17,6 +17,11 @@
  *               | order, then rng, console     |
  *   0x0101_2000 +------------------------------+
  *               | (unmapped)                   |
+ *   0x0102_0000 +------------------------------+ LKVM_PVTIME_BASE
+ *               | stolen-time records, 64      |
+ *               | bytes per vCPU (memory)      |
+ *   0x0106_0000 +------------------------------+
+ *               | (unmapped)                   |
  *               +------------------------------+ LKVM_GIC_REDIST_BASE(n)
  *               | GICv3 redistributors,        |
  *               | 128 KiB per vCPU             |
@@ -52,6 +57,19 @@
 	 (unsigned long long)(nr_cpus)*LKVM_GIC_REDIST_SIZE)
 
 #define LKVM_RAM_BASE 0x80000000ULL
+
+/*
+ * Stolen time (Documentation/virt/kvm/arm/pvtime.rst): one 64-byte record
+ * per vCPU, in memory outside RAM that the guest finds through its
+ * PV_TIME_ST call; 64 KiB granules, room for LKVM_MAX_CPUS.
+ */
+#define LKVM_PVTIME_BASE 0x01020000ULL
+#define LKVM_PVTIME_RECORD 64ULL
+#define LKVM_PVTIME_SIZE(nr_cpus) \
+	(((nr_cpus)*LKVM_PVTIME_RECORD + 0xffffULL) & ~0xffffULL)
+
+/* PMUv3 overflow interrupt: PPI 7, as QEMU's virt machine and kvmtool. */
+#define LKVM_PMU_INTID 23
 
 /* Files without an arm64 Image header load here, as kvmtool does. */
 #define LKVM_RAW_LOAD_OFFSET 0x80000ULL

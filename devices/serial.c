@@ -92,6 +92,19 @@ size_t serial_input(struct serial *s, const uint8_t *buf, size_t len)
 	return n;
 }
 
+bool serial_input_sysrq(struct serial *s, uint8_t key)
+{
+	bool ok;
+
+	pthread_mutex_lock(&s->lock);
+	ok = uart8250_rx_space(&s->uart) >= 2 &&
+	     uart8250_receive_break(&s->uart) &&
+	     uart8250_receive(&s->uart, &key, 1) == 1;
+	serial_update_irq(s);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
 /* Writes all of buf to fd; a closed or full fd drops the rest. */
 static void write_all(int fd, const uint8_t *buf, size_t len)
 {

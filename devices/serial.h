@@ -52,4 +52,10 @@ void serial_console_output(struct serial *s, const uint8_t *buf, size_t len);
 /* Input from the host side; returns how many bytes the UART took. */
 size_t serial_input(struct serial *s, const uint8_t *buf, size_t len);
 
+/*
+ * Magic SysRq key on the UART: a break, then key (both, or nothing when
+ * the receive FIFO lacks room: false).
+ */
+bool serial_input_sysrq(struct serial *s, uint8_t key);
+
 #endif

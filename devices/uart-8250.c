@@ -50,6 +50,7 @@ static uint8_t rx_pop(struct uart8250 *u)
 	if (!rx_ready(u))
 		return 0;
 	c = u->rx[u->rx_head];
+	u->rx_brk[u->rx_head] = false;
 	u->rx_head = (u->rx_head + 1) % UART_RX_FIFO_SIZE;
 	u->rx_count--;
 	return c;
@@ -64,9 +65,22 @@ static size_t rx_push(struct uart8250 *u, const uint8_t *buf, size_t len)
 			(u->rx_head + u->rx_count) % UART_RX_FIFO_SIZE;
 
 		u->rx[tail] = buf[n++];
+		u->rx_brk[tail] = false;
 		u->rx_count++;
 	}
 	return n;
+}
+
+/* Data sheet 8.4, LSR bit 4: the break's zero character, flagged. */
+bool uart8250_receive_break(struct uart8250 *u)
+{
+	static const uint8_t zero;
+	unsigned int tail = (u->rx_head + u->rx_count) % UART_RX_FIFO_SIZE;
+
+	if (!rx_push(u, &zero, 1))
+		return false;
+	u->rx_brk[tail] = true;
+	return true;
 }
 
 /* In loopback the modem outputs feed the modem inputs (data sheet 8.6). */
@@ -109,8 +123,10 @@ uint8_t uart8250_read(struct uart8250 *u, unsigned int off)
 	case UART_MCR:
 		return u->mcr;
 	case UART_LSR:
+		/* BI goes with the character at the top of the FIFO. */
 		return UART_LSR_THRE | UART_LSR_TEMT |
-		       (rx_ready(u) ? UART_LSR_DR : 0);
+		       (rx_ready(u) ? UART_LSR_DR : 0) |
+		       (rx_ready(u) && u->rx_brk[u->rx_head] ? UART_LSR_BI : 0);
 	case UART_MSR:
 		return (u->mcr & UART_MCR_LOOP) ? loopback_msr(u) : u->msr;
 	default:

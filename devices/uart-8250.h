@@ -52,6 +52,7 @@ enum {
 #define UART_MCR_LOOP 0x10
 
 #define UART_LSR_DR 0x01
+#define UART_LSR_BI 0x10 /* break interrupt */
 #define UART_LSR_THRE 0x20
 #define UART_LSR_TEMT 0x40
 
@@ -65,6 +66,7 @@ struct uart8250 {
 	/* THRE interrupt latched: set when THR empties, cleared by reading IIR. */
 	bool thri_pending;
 	uint8_t rx[UART_RX_FIFO_SIZE];
+	bool rx_brk[UART_RX_FIFO_SIZE]; /* the character came with a break */
 	unsigned int rx_head, rx_count;
 };
 
@@ -81,6 +83,12 @@ int uart8250_write(struct uart8250 *u, unsigned int off, uint8_t val);
 
 /* Hands received bytes to the UART; returns how many fit in its FIFO. */
 size_t uart8250_receive(struct uart8250 *u, const uint8_t *buf, size_t len);
+
+/*
+ * A break condition on the line: a zero character with LSR.BI, which
+ * Linux's console takes as the start of a magic SysRq. False: no room.
+ */
+bool uart8250_receive_break(struct uart8250 *u);
 
 /* Room left in the receive FIFO. */
 size_t uart8250_rx_space(const struct uart8250 *u);

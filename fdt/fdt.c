@@ -149,6 +149,17 @@ static int fdt_add_timer(void *fdt, const struct vm_desc *d)
 	return fdt_end_node(fdt);
 }
 
+/* bindings/arm/pmu.yaml: one PPI; with GICv3 no CPU mask. */
+static int fdt_add_pmu(void *fdt, const struct vm_desc *d)
+{
+	if (!d->pmu_intid)
+		return 0;
+	TRY(fdt_begin_node(fdt, "pmu"));
+	TRY(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
+	TRY(prop_irq(fdt, GIC_PPI, d->pmu_intid - 16));
+	return fdt_end_node(fdt);
+}
+
 /* bindings/interrupt-controller/arm,gic-v3.yaml */
 static int fdt_add_gic(void *fdt, const struct vm_desc *d)
 {
@@ -225,6 +236,7 @@ static int fdt_add_root(void *fdt, const struct vm_desc *d)
 	TRY(fdt_add_firmware(fdt, d));
 	TRY(fdt_add_gic(fdt, d));
 	TRY(fdt_add_timer(fdt, d));
+	TRY(fdt_add_pmu(fdt, d));
 	TRY(fdt_add_uart(fdt, d));
 	TRY(fdt_add_pvpanic(fdt, d));
 	for (unsigned int i = 0; i < d->nr_virtio && i < FDT_MAX_VIRTIO; i++)

@@ -56,6 +56,9 @@ struct vm_desc {
 
 	/* SDEI offered: /firmware/sdei, same conduit as PSCI. */
 	bool sdei;
+
+	/* PMUv3's overflow interrupt (a PPI INTID); 0: no PMU node. */
+	unsigned int pmu_intid;
 };
 
 /*

@@ -94,6 +94,22 @@ static int parse_sdei_signal(char **w, int n, struct control_req *req,
 	return 0;
 }
 
+/* debug dump | debug sysrq C (one printable character). */
+static int parse_debug(char **w, int n, struct control_req *req, char *err,
+		       size_t size)
+{
+	if (n == 2 && !strcmp(w[1], "dump")) {
+		req->op = CONTROL_DEBUG_DUMP;
+		return 0;
+	}
+	if (n == 3 && !strcmp(w[1], "sysrq") && strlen(w[2]) == 1) {
+		req->op = CONTROL_DEBUG_SYSRQ;
+		req->key = w[2][0];
+		return 0;
+	}
+	return fail(err, size, -EINVAL, "usage: debug dump | debug sysrq C");
+}
+
 /* The requests of one word. */
 static const struct {
 	const char *word;
@@ -132,6 +148,8 @@ int control_parse(const char *line, struct control_req *req, char *err,
 		req->json = n == 3;
 		return 0;
 	}
+	if (!strcmp(w[0], "debug"))
+		return parse_debug(w, n, req, err, err_size);
 	for (unsigned int i = 0; i < sizeof(plain) / sizeof(*plain); i++) {
 		if (strcmp(w[0], plain[i].word))
 			continue;
@@ -160,6 +178,14 @@ int control_format(const struct control_req *req, char *buf, size_t size)
 	case CONTROL_SDEI_STATUS:
 		n = snprintf(buf, size, "sdei status%s\n",
 			     req->json ? " json" : "");
+		break;
+	case CONTROL_DEBUG_DUMP:
+		n = snprintf(buf, size, "debug dump\n");
+		break;
+	case CONTROL_DEBUG_SYSRQ:
+		/* One printable character, as control_parse() takes it. */
+		if (req->key > 0x20 && req->key < 0x7f)
+			n = snprintf(buf, size, "debug sysrq %c\n", req->key);
 		break;
 	default:
 		for (unsigned int i = 0; i < sizeof(plain) / sizeof(*plain);

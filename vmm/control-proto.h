@@ -15,6 +15,9 @@
  *   sdei status               ok N, then N lines: tables of the PEs and
  *                             events (control-status.h)
  *   sdei status json          ok 1, then one line: the same as JSON
+ *   debug dump                ok N, then N lines: each vCPU's registers
+ *                             (the guest is paused meanwhile)
+ *   debug sysrq C             ok sysrq C: magic SysRq C on the console
  *
  * "merged": the event was already pending there, and triggers coalesce
  * until it is dispatched (DEN0054B: an event is pending or not). Words are
@@ -52,6 +55,8 @@ enum control_op {
 	CONTROL_PAUSE,
 	CONTROL_RESUME,
 	CONTROL_SDEI_STATUS,
+	CONTROL_DEBUG_DUMP,
+	CONTROL_DEBUG_SYSRQ,
 };
 
 struct control_req {
@@ -59,12 +64,13 @@ struct control_req {
 	uint32_t event;
 	int cpu; /* CONTROL_CPU_ROUTED, or a vCPU index */
 	bool json; /* sdei status json */
+	char key; /* debug sysrq: a printable character, not a space */
 };
 
 /* Whether the reply to req has a body: "ok N" and N more lines. */
 static inline bool control_reply_has_body(const struct control_req *req)
 {
-	return req->op == CONTROL_SDEI_STATUS;
+	return req->op == CONTROL_SDEI_STATUS || req->op == CONTROL_DEBUG_DUMP;
 }
 
 /*

@@ -204,6 +204,7 @@ int main(int argc, char **argv)
 	case CMD_STOP:
 	case CMD_PAUSE:
 	case CMD_RESUME:
+	case CMD_DEBUG:
 		return cmd_request(&opts.sdei);
 	case CMD_LIST:
 		return cmd_list(&opts.sdei);

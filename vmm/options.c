@@ -41,6 +41,25 @@ enum opt_id {
 	OPT_NO_SANDBOX,
 	OPT_USER,
 	OPT_SOCKET,
+	OPT_NETWORK,
+	OPT_PSCI,
+	OPT_IRQCHIP,
+	OPT_VIRTIO_TRANSPORT,
+	OPT_DEBUG,
+	OPT_DEBUG_MMIO,
+	OPT_DISABLE_MTE,
+	OPT_NO_PVTIME,
+	OPT_PMU,
+	OPT_SVE_MAX_VL,
+	OPT_NO_SVE,
+	OPT_NO_PTRAUTH,
+	OPT_DUMP,
+	OPT_SYSRQ,
+	OPT_FIRMWARE,
+	OPT_FIRMWARE_ADDRESS,
+	OPT_VCPU_AFFINITY,
+	OPT_KASLR_SEED,
+	OPT_COUNTER_OFFSET,
 };
 
 struct opt_spec {
@@ -48,79 +67,183 @@ struct opt_spec {
 	char short_name; /* 0: none */
 	bool has_arg;
 	enum opt_id id;
+	/* The value may be left out (kvmtool's bare -n): NULL then. */
+	bool optional_arg;
 };
 
 static const struct opt_spec run_specs[] = {
-	{ "kernel", 'k', true, OPT_KERNEL },
-	{ "initrd", 'i', true, OPT_INITRD },
-	{ "params", 'p', true, OPT_PARAMS },
-	{ "cpus", 'c', true, OPT_CPUS },
-	{ "mem", 'm', true, OPT_MEM },
-	{ "name", 'n', true, OPT_NAME },
-	{ "console", 0, true, OPT_CONSOLE },
-	{ "nodefaults", 0, false, OPT_NODEFAULTS },
-	{ "dump-dtb", 0, true, OPT_DUMP_DTB },
-	{ "loglevel", 0, true, OPT_LOGLEVEL },
-	{ "nested", 0, false, OPT_NESTED },
-	{ "e2h0", 0, false, OPT_E2H0 },
-	{ "sdei-event", 0, true, OPT_SDEI_EVENT },
-	{ "no-sdei", 0, false, OPT_NO_SDEI },
-	{ "reboot", 0, true, OPT_REBOOT },
-	{ "timeout", 0, true, OPT_TIMEOUT },
-	{ "console-log", 0, true, OPT_CONSOLE_LOG },
-	{ "disk", 'd', true, OPT_DISK },
-	{ "disk-io", 0, true, OPT_DISK_IO },
-	{ "rng", 0, false, OPT_RNG },
-	{ "no-sandbox", 0, false, OPT_NO_SANDBOX },
-	{ "user", 0, true, OPT_USER },
-	{ "socket", 0, true, OPT_SOCKET },
-	{ "help", 'h', false, OPT_HELP },
-	{ NULL, 0, false, 0 },
+	{ "kernel", 'k', true, OPT_KERNEL, false },
+	{ "initrd", 'i', true, OPT_INITRD, false },
+	{ "params", 'p', true, OPT_PARAMS, false },
+	{ "cpus", 'c', true, OPT_CPUS, false },
+	{ "mem", 'm', true, OPT_MEM, false },
+	/* kvmtool's run: -n is the network, --name long only. */
+	{ "name", 0, true, OPT_NAME, false },
+	{ "network", 'n', true, OPT_NETWORK, true },
+	{ "console", 0, true, OPT_CONSOLE, false },
+	{ "nodefaults", 0, false, OPT_NODEFAULTS, false },
+	{ "dump-dtb", 0, true, OPT_DUMP_DTB, false },
+	{ "loglevel", 0, true, OPT_LOGLEVEL, false },
+	{ "nested", 0, false, OPT_NESTED, false },
+	{ "e2h0", 0, false, OPT_E2H0, false },
+	{ "sdei-event", 0, true, OPT_SDEI_EVENT, false },
+	{ "no-sdei", 0, false, OPT_NO_SDEI, false },
+	{ "reboot", 0, true, OPT_REBOOT, false },
+	{ "timeout", 0, true, OPT_TIMEOUT, false },
+	{ "console-log", 0, true, OPT_CONSOLE_LOG, false },
+	{ "disk", 'd', true, OPT_DISK, false },
+	{ "disk-io", 0, true, OPT_DISK_IO, false },
+	{ "rng", 0, false, OPT_RNG, false },
+	{ "no-sandbox", 0, false, OPT_NO_SANDBOX, false },
+	{ "user", 0, true, OPT_USER, false },
+	{ "socket", 0, true, OPT_SOCKET, false },
+	{ "psci", 0, false, OPT_PSCI, false },
+	{ "irqchip", 0, true, OPT_IRQCHIP, false },
+	{ "virtio-transport", 0, true, OPT_VIRTIO_TRANSPORT, false },
+	{ "debug", 0, false, OPT_DEBUG, false },
+	{ "debug-mmio", 0, false, OPT_DEBUG_MMIO, false },
+	{ "disable-mte", 0, false, OPT_DISABLE_MTE, false },
+	{ "no-pvtime", 0, false, OPT_NO_PVTIME, false },
+	{ "pmu", 0, false, OPT_PMU, false },
+	{ "firmware", 'f', true, OPT_FIRMWARE, false },
+	{ "firmware-address", 0, true, OPT_FIRMWARE_ADDRESS, false },
+	{ "vcpu-affinity", 0, true, OPT_VCPU_AFFINITY, false },
+	{ "kaslr-seed", 0, true, OPT_KASLR_SEED, false },
+	{ "counter-offset", 0, true, OPT_COUNTER_OFFSET, false },
+	{ "sve-max-vl", 0, true, OPT_SVE_MAX_VL, false },
+	{ "no-sve", 0, false, OPT_NO_SVE, false },
+	{ "no-ptrauth", 0, false, OPT_NO_PTRAUTH, false },
+	{ "help", 'h', false, OPT_HELP, false },
+	{ "help-all", 0, false, OPT_HELP, false },
+	{ NULL, 0, false, 0, false },
+};
+
+/*
+ * kvmtool's `run` options (arm64) that lkvm does not offer, each refused
+ * with why and what to use instead: never "unknown option" for one of
+ * them. README.md's table lists every kvmtool option.
+ */
+struct refused_opt {
+	const char *name;
+	char short_name;
+	const char *why;
+};
+
+static const struct refused_opt run_refused[] = {
+	{ "balloon", 0,
+	  "lkvm has no virtio-balloon device: size the guest with -m" },
+	{ "vnc", 0,
+	  "lkvm has no framebuffer: the console is the UART or virtio-console (--console)" },
+	{ "gtk", 0,
+	  "lkvm has no framebuffer: the console is the UART or virtio-console (--console)" },
+	{ "sdl", 0,
+	  "lkvm has no framebuffer: the console is the UART or virtio-console (--console)" },
+	{ "9p", 0,
+	  "lkvm has no virtio-9p device yet: give the guest files on a disk image (-d) or in its initrd (-i)" },
+	{ "vsock", 0, "lkvm has no virtio-vsock device yet" },
+	{ "dev", 0, "lkvm always uses /dev/kvm" },
+	{ "tty", 0,
+	  "lkvm's console is on its standard input and output; --console-log FILE keeps a copy" },
+	{ "sandbox", 0,
+	  "kvmtool's script mode needs its 9p root file system, which lkvm does not offer; lkvm's own sandbox (seccomp, no capabilities) is always on" },
+	{ "hugetlbfs", 0,
+	  "lkvm does not back guest RAM with hugetlbfs yet: guest RAM is anonymous memory" },
+	{ "virtio-legacy", 0,
+	  "lkvm's virtio devices are virtio-mmio 1.2 (modern) only: use --virtio-transport mmio" },
+	{ "force-pci", 0,
+	  "lkvm has no PCI bus: its virtio devices are virtio-mmio (--virtio-transport mmio)" },
+	{ "flash", 'F', "lkvm has no CFI flash device" },
+	{ "no-dhcp", 0,
+	  "it only applies to kvmtool's 9p root file system, which lkvm does not offer" },
+	{ "vfio-pci", 0, "lkvm has no PCI bus and no device assignment" },
+	{ "debug-single-step", 0,
+	  "lkvm does not single-step guests: lkvm run --loglevel debug logs the guest's firmware calls" },
+	{ "debug-ioport", 0,
+	  "arm64 has no I/O ports: lkvm logs accesses to unmapped MMIO (--debug-mmio)" },
+	{ "debug-iodelay", 0,
+	  "lkvm adds no artificial delay to disk requests" },
+	{ "aarch32", 0, "lkvm does not run AArch32 guests yet" },
+	{ "override-bad-firmware-cntfrq", 0,
+	  "KVM gives the guest the host's counter frequency, which lkvm does not override" },
+	{ "protected", 0, "lkvm does not create protected VMs yet" },
+	{ NULL, 0, NULL },
 };
 
 static const struct opt_spec probe_specs[] = {
-	{ "json", 0, false, OPT_JSON },
-	{ "help", 'h', false, OPT_HELP },
-	{ NULL, 0, false, 0 },
+	{ "json", 0, false, OPT_JSON, false },
+	{ "help", 'h', false, OPT_HELP, false },
+	{ NULL, 0, false, 0, false },
 };
 
 static const struct opt_spec sdei_specs[] = {
-	{ "name", 'n', true, OPT_NAME },  { "socket", 0, true, OPT_SOCKET },
-	{ "cpu", 0, true, OPT_CPU },	  { "json", 0, false, OPT_JSON },
-	{ "help", 'h', false, OPT_HELP }, { NULL, 0, false, 0 },
+	{ "name", 'n', true, OPT_NAME, false },
+	{ "socket", 0, true, OPT_SOCKET, false },
+	{ "cpu", 0, true, OPT_CPU, false },
+	{ "json", 0, false, OPT_JSON, false },
+	{ "help", 'h', false, OPT_HELP, false },
+	{ NULL, 0, false, 0, false },
+};
+
+/* lkvm debug, kvmtool's: -d/--dump, -s/--sysrq. */
+static const struct opt_spec debug_specs[] = {
+	{ "name", 'n', true, OPT_NAME, false },
+	{ "socket", 0, true, OPT_SOCKET, false },
+	{ "dump", 'd', false, OPT_DUMP, false },
+	{ "sysrq", 's', true, OPT_SYSRQ, false },
+	{ "help", 'h', false, OPT_HELP, false },
+	{ NULL, 0, false, 0, false },
 };
 
 /* lkvm stop, pause and resume. */
 static const struct opt_spec guest_specs[] = {
-	{ "name", 'n', true, OPT_NAME },
-	{ "socket", 0, true, OPT_SOCKET },
-	{ "help", 'h', false, OPT_HELP },
-	{ NULL, 0, false, 0 },
+	{ "name", 'n', true, OPT_NAME, false },
+	{ "socket", 0, true, OPT_SOCKET, false },
+	{ "help", 'h', false, OPT_HELP, false },
+	{ NULL, 0, false, 0, false },
 };
 
+/*
+ * kvmtool's shape: tools made for kvmtool look for "The most commonly used
+ * lkvm commands are:" to recognise the tool.
+ */
 static const char usage_main[] =
-	"usage: lkvm <command> [<options>]\n"
 	"\n"
-	"commands:\n"
-	"  run      boot a guest kernel\n"
-	"  probe    show what this host's KVM offers lkvm\n"
-	"  list     the running guests: name, pid, vCPUs, memory, state\n"
-	"  stop     stop a running guest (lkvm stop --name NAME)\n"
-	"  pause    pause a running guest's vCPUs\n"
-	"  resume   let a paused guest run again\n"
-	"  sdei     raise an SDEI event in a running guest, or show SDEI state\n"
-	"  help     show this text, or `lkvm help <command>`\n"
-	"  version  show lkvm's version\n";
+	" To boot a guest kernel run 'lkvm run -k Image'\n"
+	"\n"
+	"usage: lkvm COMMAND [ARGS]\n"
+	"\n"
+	" The most commonly used lkvm commands are:\n"
+	"   run       Start the virtual machine\n"
+	"   pause     Pause the virtual machine\n"
+	"   resume    Resume the virtual machine\n"
+	"   version   Print the version of lkvm\n"
+	"   list      Print a list of running instances on the host.\n"
+	"   stop      Stop a running instance\n"
+	"   probe     Show what this host's KVM offers lkvm\n"
+	"   sdei      Raise an SDEI event in a running instance, or show SDEI state\n"
+	"   debug     Print debug information from a running instance\n"
+	"\n"
+	" See 'lkvm help COMMAND' for more information on a specific command.\n"
+	"\n";
 
 static const char usage_run[] =
 	"usage: lkvm run [<options>] [<kernel>]\n"
 	"\n"
 	"  -k, --kernel FILE     arm64 Image (or a raw binary, loaded at RAM+0x80000)\n"
+	"  -f, --firmware FILE   a raw firmware image instead of a kernel, at RAM's\n"
+	"                        base (or --firmware-address ADDR), entered there\n"
+	"                        with x0 = the device tree, which follows at the\n"
+	"                        next 2 MiB boundary; -p is its bootargs as given\n"
 	"  -i, --initrd FILE     initial ramdisk\n"
 	"  -p, --params STRING   kernel command line, after lkvm's defaults\n"
 	"  -c, --cpus N          number of vCPUs (default 1)\n"
-	"  -m, --mem SIZE        guest RAM in MiB, or with a M/G suffix (default 256)\n"
-	"  -n, --name NAME       guest name (default guest-<pid>)\n"
+	"  -m, --mem SIZE[@ADDR] guest RAM: a number (0x hex too), then B, K, M, G,\n"
+	"                        T or P; MiB without a unit. Default 64 MiB per\n"
+	"                        vCPU + 192 MiB. @ADDR: only 2G, where lkvm puts RAM\n"
+	"      --name NAME       guest name (default guest-<pid>)\n"
+	"  -n, --network mode=none\n"
+	"                        no network device (lkvm has none yet: mode=user\n"
+	"                        and mode=tap are refused)\n"
 	"      --socket PATH     the control socket at PATH (its folder must exist)\n"
 	"                        instead of <folder>/NAME.sock; the folder is\n"
 	"                        $XDG_RUNTIME_DIR/lkvm, else ~/.lkvm where HOME\n"
@@ -139,9 +262,29 @@ static const char usage_run[] =
 	"                        started as root: run as this user once set up\n"
 	"      --no-sandbox      keep capabilities and allow every system call\n"
 	"                        (for debugging lkvm)\n"
-	"      --nodefaults      no default kernel parameters (console=ttyS0)\n"
+	"      --nodefaults      no default kernel parameters (console=ttyS0, and\n"
+	"                        root=/dev/vda rw with a disk and no root= in -p)\n"
 	"      --dump-dtb FILE   write the guest's device tree blob to FILE\n"
 	"      --loglevel LEVEL  error, warning (default), info or debug\n"
+	"      --debug           the same as --loglevel debug\n"
+	"      --debug-mmio      log every access to unmapped MMIO (else the first 10)\n"
+	"      --psci            accepted: lkvm always answers PSCI itself\n"
+	"      --irqchip gicv3   accepted: the only one lkvm offers\n"
+	"      --virtio-transport mmio\n"
+	"                        accepted: the only one lkvm offers\n"
+	"      --pmu             a PMUv3 on every vCPU (perf in the guest)\n"
+	"      --kaslr-seed N    the device tree's kaslr-seed (default: random)\n"
+	"      --counter-offset N\n"
+	"                        the guest's counters read the host's minus N\n"
+	"      --vcpu-affinity CPULIST\n"
+	"                        run the vCPU threads on these host CPUs (0-3,8)\n"
+	"      --sve-max-vl BITS SVE vector lengths up to BITS (default: the\n"
+	"                        host's; SVE is on where KVM offers it)\n"
+	"      --no-sve, --no-ptrauth\n"
+	"                        no SVE, no pointer authentication (both on by\n"
+	"                        default where KVM offers them)\n"
+	"      --no-pvtime       no stolen time (on by default where KVM has it)\n"
+	"      --disable-mte     no MTE (on by default where KVM has it)\n"
 	"      --nested          vCPUs with EL2: the guest starts at EL2 (VHE)\n"
 	"      --e2h0            with --nested: EL2 without VHE (E2H = 0)\n"
 	"      --sdei-event NUM[,private|shared][,normal|critical]\n"
@@ -152,6 +295,9 @@ static const char usage_run[] =
 	"                        default) or boots the guest again, afresh\n"
 	"      --timeout SECONDS stop the guest after SECONDS (exit status 5)\n"
 	"  -h, --help            show this text\n"
+	"\n"
+	"kvmtool's other options are refused with the reason (README.md has the\n"
+	"table).\n"
 	"\n"
 	"exit status: 0 guest powered off, 1 lkvm error, 2 guest reset,\n"
 	"             3 guest reported failure, 4 guest panic, 5 timeout,\n"
@@ -192,6 +338,17 @@ static const char usage_list[] =
 	"/tmp/lkvm-<uid>), not those started with --socket PATH.\n"
 	"  --json    one JSON array\n";
 
+static const char usage_debug[] =
+	"usage: lkvm debug --name NAME|--socket PATH --dump|--sysrq C\n"
+	"\n"
+	"  -d, --dump        each vCPU's registers: PC, PSTATE (its EL), SP, LR,\n"
+	"                    ESR and FAR of the current EL (the guest pauses\n"
+	"                    while they are read)\n"
+	"  -s, --sysrq C     magic SysRq C on the guest's console (a break then C\n"
+	"                    on the UART, Ctrl-O then C on virtio-console)\n"
+	"  -n, --name NAME   the guest (lkvm run --name NAME)\n"
+	"      --socket PATH the guest started with lkvm run --socket PATH\n";
+
 static const char usage_guest[] =
 	"usage: lkvm stop|pause|resume --name NAME|--socket PATH\n"
 	"\n"
@@ -218,6 +375,8 @@ const char *options_usage(enum lkvm_cmd cmd)
 	case CMD_PAUSE:
 	case CMD_RESUME:
 		return usage_guest;
+	case CMD_DEBUG:
+		return usage_debug;
 	default:
 		return usage_main;
 	}
@@ -251,23 +410,169 @@ static int parse_u64(const char *s, uint64_t *v, char **end)
 	return 0;
 }
 
-static int parse_mem(const char *s, uint64_t *mib)
+/*
+ * One -m quantity as kvmtool reads it (builtin-run.c): a number in C's
+ * bases (0x hex, 0 octal, decimal), then at most one unit letter, B, K,
+ * M, G, T or P in either case; none means MiB. Returns bytes in *bytes
+ * and the text after it in *end; -EINVAL for no number, -ERANGE when it
+ * does not fit 64 bits.
+ */
+static int parse_mem_quantity(const char *s, uint64_t *bytes, char **end)
 {
-	uint64_t v, scale = 1;
-	char *end;
+	static const char units[] = "bkmgtp";
+	const char *u;
+	uint64_t v;
+	char *e;
 
-	if (parse_u64(s, &v, &end))
+	if (*s < '0' || *s > '9')
 		return -EINVAL;
-	if (*end == 'M' || *end == 'm') {
-		end++;
-	} else if (*end == 'G' || *end == 'g') {
-		scale = 1024;
-		end++;
-	}
-	if (*end || v > OPT_MEM_MAX_MIB / scale)
-		return -EINVAL;
-	*mib = v * scale;
+	errno = 0;
+	v = strtoull(s, &e, 0);
+	if (errno)
+		return -ERANGE;
+	u = *e ? strchr(units, *e | 0x20) : NULL;
+	if (u)
+		e++;
+	else
+		u = units + 2; /* MiB */
+	if (v > (UINT64_MAX >> (10 * (u - units))))
+		return -ERANGE;
+	*bytes = v << (10 * (u - units));
+	*end = e;
 	return 0;
+}
+
+#define MIB (1ULL << 20)
+
+/*
+ * -m/--mem SIZE[@ADDR] (kvmtool's syntax): the size, and RAM's address,
+ * which lkvm accepts where it puts RAM (LKVM_RAM_BASE, kvmtool's default
+ * too). The address is in MiB without a unit, as in kvmtool.
+ */
+static int parse_mem(const char *arg, uint64_t *mib, char *err, size_t size)
+{
+	uint64_t bytes, addr;
+	char *end;
+	int ret;
+
+	ret = parse_mem_quantity(arg, &bytes, &end);
+	if (ret == -ERANGE)
+		return fail(err, size, "--mem: '%s': too large", arg);
+	if (ret || (*end && *end != '@'))
+		return fail(
+			err, size,
+			"--mem: '%s': not a size (a number, then one of B, K, M, G, T, P; MiB without one)",
+			arg);
+	if (bytes % MIB)
+		return fail(err, size,
+			    "--mem: '%s': lkvm gives guests whole MiB of RAM",
+			    arg);
+	if (bytes < OPT_MEM_MIN_MIB * MIB || bytes > OPT_MEM_MAX_MIB * MIB)
+		return fail(
+			err, size,
+			"--mem: '%s': %llu MiB: must be at least %d MiB, at most 1 TiB",
+			arg, (unsigned long long)(bytes / MIB),
+			OPT_MEM_MIN_MIB);
+	if (*end == '@') {
+		ret = parse_mem_quantity(end + 1, &addr, &end);
+		if (ret || *end)
+			return fail(
+				err, size,
+				"--mem: '%s': not an address after '@' (a number, then one of B, K, M, G, T, P; MiB without one)",
+				arg);
+		if (addr != LKVM_RAM_BASE)
+			return fail(
+				err, size,
+				"--mem: '%s': RAM at 0x%llx (an address without a unit is in MiB, as in kvmtool): lkvm puts RAM at 0x%llx only (@2G or @2048)",
+				arg, (unsigned long long)addr,
+				(unsigned long long)LKVM_RAM_BASE);
+	}
+	*mib = bytes / MIB;
+	return 0;
+}
+
+/*
+ * -n/--network [PARAMS] (kvmtool's syntax): key=value pairs, ',' and '='
+ * both separating. lkvm has no network device yet, so mode=none is the
+ * one it honours; a bare -n or no mode means kvmtool's default, tap.
+ */
+static int parse_network(const char *arg, char *err, size_t size)
+{
+	static const char *const keys[] = {
+		"mode",	  "guest_mac",	"guest_ip", "host_ip",
+		"script", "downscript", "tapif",    "fd",
+		"vhost",  "mq",		"trans",    NULL,
+	};
+	const char *mode = "tap";
+	char buf[256], *save = NULL, *key, *val;
+
+	if (arg) {
+		if (strlen(arg) >= sizeof(buf))
+			return fail(err, size, "--network: too long");
+		strcpy(buf, arg);
+		key = strtok_r(buf, ",=", &save);
+		for (; key; key = strtok_r(NULL, ",=", &save)) {
+			unsigned int k = 0;
+
+			while (keys[k] && strcmp(keys[k], key))
+				k++;
+			if (!keys[k])
+				return fail(err, size,
+					    "--network: unknown parameter '%s'",
+					    key);
+			val = strtok_r(NULL, ",=", &save);
+			if (!val)
+				break;
+			if (k == 0)
+				mode = val;
+			if (k == 0 && !strncmp(val, "none", 4))
+				return 0;
+		}
+	}
+	if (!strncmp(mode, "tap", 3) || !strncmp(mode, "user", 4))
+		return fail(
+			err, size,
+			"--network: mode=%.4s: lkvm has no network device yet; --network mode=none runs the guest without one",
+			mode);
+	return fail(err, size,
+		    "--network: mode '%s': use user, tap or none (lkvm: none)",
+		    mode);
+}
+
+/*
+ * A Linux CPU list (Documentation/admin-guide/kernel-parameters.rst,
+ * "cpu lists"), as kvmtool's --vcpu-affinity takes it: N, N-M and
+ * N-M:USED/GROUP (the first USED of every GROUP CPUs), comma-separated,
+ * into bits. 0, or -EINVAL.
+ */
+static int parse_cpulist(const char *s, uint64_t *bits)
+{
+	memset(bits, 0, OPT_AFFINITY_CPUS / 8);
+	for (;;) {
+		uint64_t a, b, used = 1, group = 1;
+		char *end;
+
+		if (parse_u64(s, &a, &end))
+			return -EINVAL;
+		b = a;
+		if (*end == '-' && parse_u64(end + 1, &b, &end))
+			return -EINVAL;
+		if (*end == ':' &&
+		    (parse_u64(end + 1, &used, &end) || *end != '/' ||
+		     parse_u64(end + 1, &group, &end)))
+			return -EINVAL;
+		if (a > b || b >= OPT_AFFINITY_CPUS || !used || !group ||
+		    used > group)
+			return -EINVAL;
+		for (uint64_t c = a; c <= b; c++)
+			if ((c - a) % group < used)
+				bits[c / 64] |= 1ULL << (c % 64);
+		if (!*end)
+			return 0;
+		if (*end != ',')
+			return -EINVAL;
+		s = end + 1;
+	}
 }
 
 static bool name_is_valid(const char *s)
@@ -377,12 +682,108 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		r->nr_cpus = v;
 		break;
 	case OPT_MEM:
-		if (parse_mem(arg, &v) || v < OPT_MEM_MIN_MIB)
+		if (parse_mem(arg, &r->mem_mib, err, size))
+			return -EINVAL;
+		r->mem_given = true;
+		break;
+	case OPT_NETWORK:
+		return parse_network(arg, err, size);
+	case OPT_PSCI:
+		/* lkvm always answers PSCI itself (the SMCCC filter). */
+		break;
+	case OPT_IRQCHIP:
+		if (!strcmp(arg, "gicv3"))
+			break;
+		if (!strcmp(arg, "gicv3-its") || !strcmp(arg, "gicv2m"))
 			return fail(
 				err, size,
-				"--mem: '%s': must be at least %d (MiB), at most 1 TiB",
-				arg, OPT_MEM_MIN_MIB);
-		r->mem_mib = v;
+				"--irqchip: '%s': lkvm has no MSI controller (its virtio-mmio devices use wired interrupts): use gicv3",
+				arg);
+		if (!strcmp(arg, "gicv2"))
+			return fail(
+				err, size,
+				"--irqchip: 'gicv2': lkvm's interrupt controller is KVM's GICv3: use gicv3");
+		return fail(err, size,
+			    "--irqchip: '%s': unknown type (lkvm: gicv3)", arg);
+	case OPT_VIRTIO_TRANSPORT:
+		if (!strcmp(arg, "mmio"))
+			break;
+		if (!strcmp(arg, "pci") || !strcmp(arg, "pci-legacy") ||
+		    !strcmp(arg, "mmio-legacy"))
+			return fail(
+				err, size,
+				"--virtio-transport: '%s': lkvm's virtio devices are virtio-mmio 1.2 (modern): use mmio",
+				arg);
+		return fail(
+			err, size,
+			"--virtio-transport: '%s': unknown type (lkvm: mmio)",
+			arg);
+	case OPT_DEBUG:
+		r->loglevel = LOG_DEBUG;
+		break;
+	case OPT_DEBUG_MMIO:
+		r->debug_mmio = true;
+		break;
+	case OPT_DISABLE_MTE:
+		r->disable_mte = true;
+		break;
+	case OPT_NO_PVTIME:
+		r->no_pvtime = true;
+		break;
+	case OPT_PMU:
+		r->pmu = true;
+		break;
+	case OPT_FIRMWARE:
+		r->firmware = arg;
+		break;
+	case OPT_VCPU_AFFINITY:
+		if (parse_cpulist(arg, r->vcpu_affinity))
+			return fail(
+				err, size,
+				"--vcpu-affinity: '%s': a list of host CPUs such as 0-3,8 (0 to %d)",
+				arg, OPT_AFFINITY_CPUS - 1);
+		r->vcpu_affinity_set = true;
+		break;
+	case OPT_COUNTER_OFFSET:
+		/* kvmtool's: 0 leaves KVM's own offset. */
+		if (control_parse_number(arg, UINT64_MAX, &r->counter_offset))
+			return fail(
+				err, size,
+				"--counter-offset: '%s': a number of counter ticks, decimal or 0x hex",
+				arg);
+		break;
+	case OPT_KASLR_SEED:
+		if (control_parse_number(arg, UINT64_MAX, &v))
+			return fail(
+				err, size,
+				"--kaslr-seed: '%s': a number, decimal or 0x hex",
+				arg);
+		r->kaslr_seed = v;
+		r->kaslr_seed_set = true;
+		break;
+	case OPT_FIRMWARE_ADDRESS:
+		if (control_parse_number(arg, UINT64_MAX, &v))
+			return fail(
+				err, size,
+				"--firmware-address: '%s': an address, decimal or 0x hex",
+				arg);
+		r->firmware_addr = v;
+		break;
+	case OPT_NO_SVE:
+		r->no_sve = true;
+		break;
+	case OPT_NO_PTRAUTH:
+		r->no_ptrauth = true;
+		break;
+	case OPT_SVE_MAX_VL:
+		/* kvmtool's: bits, a power of two; SVE allows 128 to 2048. */
+		if (parse_u64(arg, &v, &end) || *end || v < 128 || v > 2048 ||
+		    (v & (v - 1)))
+			return fail(
+				err, size,
+				"--sve-max-vl: '%s': a vector length in bits: 128, 256, 512, 1024 or 2048",
+				arg);
+		r->sve_max_vl = (unsigned int)v;
 		break;
 	case OPT_NAME:
 		return parse_name(arg, r->name, err, size);
@@ -501,6 +902,24 @@ static int sdei_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 	case OPT_JSON:
 		d->json = true;
 		break;
+	case OPT_DUMP:
+		if (d->req.op == CONTROL_DEBUG_SYSRQ)
+			return fail(err, size,
+				    "debug: --dump or --sysrq, one at a time");
+		d->req.op = CONTROL_DEBUG_DUMP;
+		break;
+	case OPT_SYSRQ:
+		if (d->req.op == CONTROL_DEBUG_DUMP)
+			return fail(err, size,
+				    "debug: --dump or --sysrq, one at a time");
+		if (strlen(arg) != 1 || arg[0] <= 0x20 || arg[0] >= 0x7f)
+			return fail(
+				err, size,
+				"--sysrq: '%s': one SysRq key (a letter or digit)",
+				arg);
+		d->req.op = CONTROL_DEBUG_SYSRQ;
+		d->req.key = arg[0];
+		break;
 	case OPT_CPU:
 		if (control_parse_number(arg, LKVM_MAX_CPUS - 1, &v))
 			return fail(
@@ -565,6 +984,29 @@ static const struct opt_spec *find_short(const struct opt_spec *specs, char c)
 }
 
 /*
+ * An option the command does not take: kvmtool's `run` options that lkvm
+ * does not offer get their reason; anything else is unknown.
+ */
+static void refused_option(const struct opt_spec *specs, const char *cmd,
+			   const char *a, char *err, size_t size)
+{
+	const char *eq = strchr(a, '=');
+	size_t len = eq ? (size_t)(eq - a) : strlen(a);
+
+	for (const struct refused_opt *r = run_refused;
+	     specs == run_specs && r->name; r++) {
+		if ((a[1] == '-' && strlen(r->name) == len - 2 &&
+		     !strncmp(a + 2, r->name, len - 2)) ||
+		    (a[1] != '-' && r->short_name && a[1] == r->short_name)) {
+			fail(err, size, "--%s: %s", r->name, r->why);
+			return;
+		}
+	}
+	fail(err, size, "%s: unknown option '%s' (see lkvm %s --help)", cmd, a,
+	     cmd);
+}
+
+/*
  * Splits argv[*i] into an option and its argument, consuming argv[*i + 1]
  * when the argument is separate. Returns the spec, or NULL with err set.
  */
@@ -591,8 +1033,7 @@ static const struct opt_spec *next_option(const struct opt_spec *specs,
 			inline_arg = a + 2;
 	}
 	if (!s) {
-		fail(err, size, "%s: unknown option '%s' (see lkvm %s --help)",
-		     cmd, a, cmd);
+		refused_option(specs, cmd, a, err, size);
 		return NULL;
 	}
 	if (!s->has_arg) {
@@ -606,6 +1047,9 @@ static const struct opt_spec *next_option(const struct opt_spec *specs,
 	}
 	if (inline_arg) {
 		*arg = inline_arg;
+	} else if (s->optional_arg &&
+		   (*i + 1 == argc || argv[*i + 1][0] == '-')) {
+		*arg = NULL;
 	} else if (*i + 1 < argc) {
 		*arg = argv[++*i];
 	} else {
@@ -619,7 +1063,7 @@ static void run_defaults(struct run_opts *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->nr_cpus = 1;
-	r->mem_mib = OPT_MEM_DEFAULT_MIB;
+	r->mem_mib = OPT_MEM_PER_CPU_MIB * (1 + 3);
 	r->console = CONSOLE_SERIAL;
 	r->loglevel = LOG_WARNING;
 }
@@ -635,6 +1079,8 @@ static const struct opt_spec *command_specs(enum lkvm_cmd cmd)
 	case CMD_PAUSE:
 	case CMD_RESUME:
 		return guest_specs;
+	case CMD_DEBUG:
+		return debug_specs;
 	default:
 		return probe_specs;
 	}
@@ -650,6 +1096,7 @@ static int command_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 	case CMD_STOP:
 	case CMD_PAUSE:
 	case CMD_RESUME:
+	case CMD_DEBUG:
 		return sdei_apply(o, id, arg, err, size);
 	case CMD_LIST:
 		o->sdei.json = true;
@@ -713,10 +1160,30 @@ static int command_check(struct lkvm_opts *o, unsigned int words, char *err,
 						       CONTROL_RESUME;
 		return 0;
 	}
+	if (o->cmd == CMD_DEBUG) {
+		if (guest_check(&o->sdei, "debug", err, size))
+			return -EINVAL;
+		if (o->sdei.req.op != CONTROL_DEBUG_DUMP &&
+		    o->sdei.req.op != CONTROL_DEBUG_SYSRQ)
+			return fail(
+				err, size,
+				"debug: nothing asked (use --dump or --sysrq C)");
+		return 0;
+	}
 	if (o->cmd != CMD_RUN)
 		return 0;
-	if (!o->run.kernel)
-		return fail(err, size, "run: no kernel given (use -k FILE)");
+	/* kvmtool's rule and words. */
+	if (o->run.kernel && o->run.firmware)
+		return fail(
+			err, size,
+			"--firmware: only one of --kernel or --firmware can be specified");
+	if (o->run.firmware_addr && !o->run.firmware)
+		return fail(err, size,
+			    "--firmware-address: only with --firmware");
+	if (!o->run.kernel && !o->run.firmware)
+		return fail(
+			err, size,
+			"run: no kernel given (use -k FILE, or -f FILE for firmware)");
 	if (o->run.no_sdei && o->run.nr_sdei_events)
 		return fail(
 			err, size,
@@ -726,9 +1193,14 @@ static int command_check(struct lkvm_opts *o, unsigned int words, char *err,
 		return fail(
 			err, size,
 			"--user: not with --no-sandbox (the switch is part of the sandbox)");
+	if (o->run.no_sve && o->run.sve_max_vl)
+		return fail(err, size, "--sve-max-vl: not with --no-sve");
 	/* KVM ignores E2H0 without EL2: refuse it rather than boot at EL1. */
 	if (o->run.e2h0 && !o->run.nested)
 		return fail(err, size, "--e2h0: only together with --nested");
+	/* kvmtool's default: 64 MiB for each vCPU and 192 MiB besides. */
+	if (!o->run.mem_given)
+		o->run.mem_mib = OPT_MEM_PER_CPU_MIB * (o->run.nr_cpus + 3);
 	return 0;
 }
 
@@ -749,7 +1221,8 @@ static int parse_command_args(struct lkvm_opts *o, const char *cmd, int argc,
 					return -EINVAL;
 				continue;
 			}
-			if (o->cmd == CMD_RUN && !o->run.kernel) {
+			if (o->cmd == CMD_RUN && !o->run.kernel &&
+			    !o->run.firmware) {
 				o->run.kernel = argv[i];
 				continue;
 			}
@@ -802,8 +1275,9 @@ static int parse_command(int argc, char *const argv[], struct lkvm_opts *o,
 	run_defaults(&o->run);
 	o->cmd = CMD_HELP;
 	o->help_for = CMD_HELP;
+	/* As kvmtool: no command shows the commands. */
 	if (argc < 2)
-		return fail(err, size, "no command given (see lkvm --help)");
+		return 0;
 
 	cmd = argv[1];
 	if (!strcmp(cmd, "run")) {
@@ -815,6 +1289,10 @@ static int parse_command(int argc, char *const argv[], struct lkvm_opts *o,
 		o->sdei.req.cpu = CONTROL_CPU_ROUTED;
 	} else if (!strcmp(cmd, "list")) {
 		o->cmd = CMD_LIST;
+	} else if (!strcmp(cmd, "debug")) {
+		o->cmd = CMD_DEBUG;
+		o->sdei.req.cpu = CONTROL_CPU_ROUTED;
+		o->sdei.req.op = CONTROL_INFO; /* none yet */
 	} else if (!strcmp(cmd, "stop") || !strcmp(cmd, "pause") ||
 		   !strcmp(cmd, "resume")) {
 		o->cmd = !strcmp(cmd, "stop")  ? CMD_STOP :
@@ -831,6 +1309,8 @@ static int parse_command(int argc, char *const argv[], struct lkvm_opts *o,
 			o->help_for = CMD_SDEI;
 		else if (argc > 2 && !strcmp(argv[2], "list"))
 			o->help_for = CMD_LIST;
+		else if (argc > 2 && !strcmp(argv[2], "debug"))
+			o->help_for = CMD_DEBUG;
 		else if (argc > 2 && (!strcmp(argv[2], "stop") ||
 				      !strcmp(argv[2], "pause") ||
 				      !strcmp(argv[2], "resume")))

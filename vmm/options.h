@@ -24,12 +24,16 @@ enum lkvm_cmd {
 	CMD_STOP, /* lkvm stop --name NAME; pause, resume alike */
 	CMD_PAUSE,
 	CMD_RESUME,
+	CMD_DEBUG, /* lkvm debug --name NAME --dump | --sysrq C */
 };
 
 enum console_kind {
 	CONSOLE_SERIAL, /* the 8250 UART, ttyS0 */
 	CONSOLE_VIRTIO, /* virtio-console, hvc0 */
 };
+
+/* --vcpu-affinity: host CPUs 0 to OPT_AFFINITY_CPUS - 1 (CPU_SETSIZE). */
+#define OPT_AFFINITY_CPUS 1024
 
 #define OPT_MAX_DISKS 8
 #define OPT_DISK_PATH_MAX 1024
@@ -40,7 +44,8 @@ struct disk_opt {
 	bool read_only;
 };
 
-#define OPT_MEM_DEFAULT_MIB 256
+/* kvmtool's default RAM: OPT_MEM_PER_CPU_MIB * (vCPUs + 3). */
+#define OPT_MEM_PER_CPU_MIB 64
 #define OPT_MEM_MIN_MIB 8
 #define OPT_MEM_MAX_MIB (1024ULL * 1024) /* 1 TiB */
 #define OPT_NAME_MAX 64
@@ -48,12 +53,15 @@ struct disk_opt {
 
 struct run_opts {
 	const char *kernel;
+	const char *firmware; /* -f FILE: a raw image instead of a kernel */
+	uint64_t firmware_addr; /* --firmware-address; 0: RAM's base */
 	const char *initrd;
 	const char *params;
 	const char *dump_dtb;
 	char name[OPT_NAME_MAX + 1]; /* empty: lkvm picks "guest-<pid>" */
 	unsigned int nr_cpus;
 	uint64_t mem_mib;
+	bool mem_given; /* -m given; else kvmtool's default for nr_cpus */
 	enum console_kind console;
 	bool nodefaults;
 	bool nested; /* vCPUs with EL2 */
@@ -69,6 +77,22 @@ struct run_opts {
 	unsigned int nr_disks;
 	bool disk_sync; /* --disk-io sync: preadv/pwritev, not io_uring */
 	bool rng; /* --rng: a virtio-rng device fed by getrandom */
+	bool debug_mmio; /* --debug-mmio: log every unmapped MMIO access */
+	/* vCPU features, kvmtool's: on where KVM has them, PMU on request. */
+	bool pmu; /* --pmu */
+	bool no_sve; /* --no-sve */
+	unsigned int sve_max_vl; /* --sve-max-vl BITS; 0: the host's */
+	bool no_ptrauth; /* --no-ptrauth */
+	bool no_pvtime; /* --no-pvtime */
+	bool disable_mte; /* --disable-mte */
+	/* --counter-offset N: guest counter = host's - N; 0: KVM's own. */
+	uint64_t counter_offset;
+	/* --kaslr-seed N: /chosen/kaslr-seed; without it a random one. */
+	bool kaslr_seed_set;
+	uint64_t kaslr_seed;
+	/* --vcpu-affinity CPULIST: the host CPUs every vCPU thread may use. */
+	bool vcpu_affinity_set;
+	uint64_t vcpu_affinity[OPT_AFFINITY_CPUS / 64];
 	enum log_level loglevel;
 	bool no_sandbox; /* --no-sandbox: keep capabilities, no seccomp */
 	const char *user; /* --user NAME|UID[:GID]: run as this user */

@@ -26,6 +26,7 @@
 /* kvmtool's default console parameters; --nodefaults drops them. */
 #define DEFAULT_BOOTARGS "console=ttyS0"
 #define DEFAULT_BOOTARGS_VIRTIO "console=hvc0"
+#define DEFAULT_BOOTARGS_ROOT "root=/dev/vda rw"
 
 static int open_input(const char *what, const char *path, uint64_t *size)
 {
@@ -67,19 +68,32 @@ static int plan_kernel(struct vm_plan *plan, const char *path)
 	return 0;
 }
 
+/*
+ * kvmtool's defaults, then -p: the console, and the first disk as the root
+ * file system unless -p names a root (kvmtool adds root=/dev/vda rw also
+ * without a disk; lkvm only with one, so that an initrd-only boot without
+ * /init still fails at once instead of waiting for a missing vda).
+ */
 static char *plan_bootargs(const struct run_opts *opts)
 {
-	const char *defaults = opts->nodefaults ? "" :
-			       opts->console == CONSOLE_VIRTIO ?
-						  DEFAULT_BOOTARGS_VIRTIO :
-						  DEFAULT_BOOTARGS;
+	/* kvmtool gives firmware -p as it is, and no bootargs without it. */
+	if (opts->firmware)
+		return opts->params ? strdup(opts->params) : NULL;
+	const char *console = opts->console == CONSOLE_VIRTIO ?
+				      DEFAULT_BOOTARGS_VIRTIO :
+				      DEFAULT_BOOTARGS;
 	const char *params = opts->params ? opts->params : "";
-	const char *sep = *defaults && *params ? " " : "";
+	bool root = opts->nr_disks && !strstr(params, "root=");
 	char *s;
+	int n;
 
-	if (asprintf(&s, "%s%s%s", defaults, sep, params) < 0)
-		return NULL;
-	return s;
+	if (opts->nodefaults)
+		n = asprintf(&s, "%s", params);
+	else
+		n = asprintf(&s, "%s%s%s%s", console,
+			     root ? " " DEFAULT_BOOTARGS_ROOT : "",
+			     *params ? " " : "", params);
+	return n < 0 ? NULL : s;
 }
 
 /* The size of a disk image: a regular file's, or a block device's. */
@@ -212,6 +226,9 @@ int plan_user(struct vm_plan *plan, const char *user, bool root,
 	return 0;
 }
 
+static int vm_plan_firmware(struct vm_plan *plan, const struct run_opts *opts);
+static int vm_plan_rest(struct vm_plan *plan, const struct run_opts *opts);
+
 int vm_plan(struct vm_plan *plan, const struct run_opts *opts)
 {
 	uint64_t initrd_size = 0;
@@ -225,6 +242,9 @@ int vm_plan(struct vm_plan *plan, const struct run_opts *opts)
 	else
 		snprintf(plan->name, sizeof(plan->name), "guest-%d", getpid());
 
+	if (opts->firmware)
+		return vm_plan_firmware(plan, opts) ? -1 :
+						      vm_plan_rest(plan, opts);
 	if (plan_kernel(plan, opts->kernel))
 		return -1;
 	if (opts->initrd) {
@@ -244,6 +264,47 @@ int vm_plan(struct vm_plan *plan, const struct run_opts *opts)
 		pr_err("out of memory");
 		return -1;
 	}
+	return vm_plan_rest(plan, opts);
+}
+
+/* -f/--firmware: a raw image, kvmtool's placement (boot.h). */
+static int vm_plan_firmware(struct vm_plan *plan, const struct run_opts *opts)
+{
+	uint64_t size;
+	const char *why;
+
+	plan->kernel_fd = open_input("--firmware", opts->firmware, &size);
+	if (plan->kernel_fd < 0)
+		return -1;
+	if (!size) {
+		pr_err("--firmware %s: the file is empty", opts->firmware);
+		return -1;
+	}
+	plan->kernel = (struct kernel_info){
+		.kind = KERNEL_RAW,
+		.file_size = size,
+		.image_size = size,
+	};
+	if (boot_plan_firmware(LKVM_RAM_BASE, plan->ram_size,
+			       opts->firmware_addr, size, &plan->layout,
+			       &why)) {
+		pr_err("--firmware %s: %s", opts->firmware, why);
+		return -1;
+	}
+	if (opts->initrd)
+		pr_warn("--initrd %s: ignored with --firmware, as kvmtool does",
+			opts->initrd);
+	plan->bootargs = plan_bootargs(opts);
+	if (opts->params && !plan->bootargs) {
+		pr_err("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* The files and the user, whatever boots. */
+static int vm_plan_rest(struct vm_plan *plan, const struct run_opts *opts)
+{
 	plan->console_log_fd = -1;
 	if (opts->console_log) {
 		plan->console_log_fd =

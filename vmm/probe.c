@@ -43,12 +43,16 @@ static void probe_report_json(FILE *out, const struct kvm_caps *c)
 		"{\"api_version\": %d, \"vgic_v3\": %s, \"max_vcpus\": %u, "
 		"\"recommended_vcpus\": %u, \"ipa_bits\": %u, \"el2\": %s, "
 		"\"el2_e2h0\": %s, \"smccc_filter\": %s, "
-		"\"system_event_data\": %s, \"nested\": %s, \"e2h0\": %s}\n",
+		"\"system_event_data\": %s, \"nested\": %s, \"e2h0\": %s, "
+		"\"sve\": %s, \"ptrauth\": %s, \"pmu\": %s, "
+		"\"steal_time\": %s, \"mte\": %s}\n",
 		c->api_version, json_bool(c->vgic_v3), c->max_vcpus,
 		c->recommended_vcpus, c->ipa_bits, json_bool(c->el2),
 		json_bool(c->el2_e2h0), json_bool(c->smccc_filter),
 		json_bool(c->system_event_data), json_bool(!nested_missing(c)),
-		json_bool(!e2h0_missing(c)));
+		json_bool(!e2h0_missing(c)), json_bool(c->sve),
+		json_bool(c->ptrauth), json_bool(c->pmu),
+		json_bool(c->steal_time), json_bool(c->mte));
 }
 
 void probe_report(FILE *out, const struct kvm_caps *c, bool json)
@@ -71,4 +75,19 @@ void probe_report(FILE *out, const struct kvm_caps *c, bool json)
 	print_verdict(out, "run --e2h0:", e2h0_missing(c));
 	fprintf(out, "reset type data:   %s (KVM_CAP_SYSTEM_EVENT_DATA)\n",
 		yes_no(c->system_event_data));
+	/* The vCPU features lkvm run gives guests (kvmtool's defaults). */
+	fprintf(out,
+		"SVE:               %s (KVM_CAP_ARM_SVE; on unless --no-sve)\n",
+		yes_no(c->sve));
+	fprintf(out,
+		"pointer auth:      %s (KVM_CAP_ARM_PTRAUTH_*; on unless --no-ptrauth)\n",
+		yes_no(c->ptrauth));
+	fprintf(out, "PMUv3:             %s (KVM_CAP_ARM_PMU_V3; with --pmu)\n",
+		yes_no(c->pmu));
+	fprintf(out,
+		"stolen time:       %s (KVM_CAP_STEAL_TIME; on unless --no-pvtime)\n",
+		yes_no(c->steal_time));
+	fprintf(out,
+		"MTE:               %s (KVM_CAP_ARM_MTE; on unless --disable-mte)\n",
+		yes_no(c->mte));
 }

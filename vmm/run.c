@@ -165,6 +165,13 @@ static int ms_until(double at, double now)
 	return at <= now ? 0 : (int)((at - now) * 1000) + 1;
 }
 
+/* A vCPU's dump line, at error level: the default log shows it. */
+static void log_dump_line(void *ctx, const char *s)
+{
+	(void)ctx;
+	pr_err("%s", s);
+}
+
 /*
  * What the I/O thread waits for besides its descriptors: held input, the
  * --timeout, the grace after a panic's first console line. Stops the VM
@@ -300,5 +307,8 @@ int vm_run(struct vm *vm)
 		vcpu_join(&vm->vcpus[i]);
 	vm_devices_drain(vm);
 	code = atomic_load(&vm->exit_code);
+	/* Where a failed or hung guest was: for the CI log. */
+	if (code < 0 || code == LKVM_EXIT_ERROR || code == LKVM_EXIT_TIMEOUT)
+		vm_dump_vcpus(vm, log_dump_line, NULL);
 	return code < 0 ? LKVM_EXIT_ERROR : code;
 }

@@ -96,6 +96,8 @@ static const int allowed[] = {
 	SCMP_SYS(geteuid),
 	SCMP_SYS(sched_yield),
 	SCMP_SYS(sched_getaffinity),
+	/* --vcpu-affinity: each vCPU thread pins itself when it starts. */
+	SCMP_SYS(sched_setaffinity),
 	SCMP_SYS(clock_gettime),
 	SCMP_SYS(clock_nanosleep),
 	SCMP_SYS(nanosleep),
@@ -235,6 +237,17 @@ static int sandbox_rules(scmp_filter_ctx ctx)
 					       O_ACCMODE | O_CREAT | O_TRUNC,
 					       O_RDONLY));
 #endif
+	/* A vCPU thread names itself ("vcpu N"): PR_SET_NAME only. */
+	if (!err) {
+		struct scmp_arg_cmp name = {
+			.arg = 0,
+			.op = SCMP_CMP_EQ,
+			.datum_a = PR_SET_NAME,
+		};
+
+		err = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW,
+					     SCMP_SYS(prctl), 1, &name);
+	}
 	if (!err)
 		err = allow_ioctl(ctx, SCMP_CMP_MASKED_EQ, 0xff00,
 				  SANDBOX_KVMIO << 8);

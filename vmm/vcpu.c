@@ -6,9 +6,12 @@
  * outside KVM_RUN makes its next KVM_RUN return at once, and none is lost.
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 
 #include "log.h"
 #include "vcpu-kick.h"
@@ -49,7 +52,9 @@ static void vcpu_handle_mmio(struct vcpu *vcpu)
 	/* Unmapped: reads as zero, writes ignored, like an empty bus. */
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	if (atomic_fetch_add(&vm->unhandled_mmio, 1) < UNHANDLED_MMIO_LOG_MAX)
+	/* --debug-mmio (kvmtool's): every access, not just the first few. */
+	if (atomic_fetch_add(&vm->unhandled_mmio, 1) < UNHANDLED_MMIO_LOG_MAX ||
+	    vm->opts->debug_mmio)
 		pr_warn("vCPU %u: %s of %u bytes at unmapped address 0x%llx",
 			vcpu->kvm.id, run->mmio.is_write ? "write" : "read",
 			len, (unsigned long long)run->mmio.phys_addr);
@@ -200,13 +205,39 @@ static int vcpu_thread_init(struct vcpu *vcpu)
 	return 0;
 }
 
+/*
+ * The thread's name ("vcpu N", for ps and /proc) and, with
+ * --vcpu-affinity, its host CPUs. 0, or -1 after logging.
+ */
+static int vcpu_thread_place(struct vcpu *vcpu)
+{
+	const struct run_opts *o = vcpu->vm->opts;
+	char name[16];
+	cpu_set_t set;
+
+	snprintf(name, sizeof(name), "vcpu %u", vcpu->kvm.id);
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+	if (!o->vcpu_affinity_set)
+		return 0;
+	CPU_ZERO(&set);
+	for (unsigned int c = 0; c < OPT_AFFINITY_CPUS && c < CPU_SETSIZE; c++)
+		if (o->vcpu_affinity[c / 64] >> (c % 64) & 1)
+			CPU_SET(c, &set);
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		pr_err("--vcpu-affinity: vCPU %u: %s (none of those CPUs usable?)",
+		       vcpu->kvm.id, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
 	int ret;
 
-	if (vcpu_thread_init(vcpu)) {
+	if (vcpu_thread_place(vcpu) || vcpu_thread_init(vcpu)) {
 		vm_stop(vm, LKVM_EXIT_ERROR);
 		return NULL;
 	}

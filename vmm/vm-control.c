@@ -6,11 +6,14 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "vm.h"
+#include "../arm64/regs-dump.h"
+#include "../devices/virtio-console-dev.h"
 #include "sdei-host.h"
 #include "vm-control.h"
 
@@ -101,6 +104,88 @@ static void control_resume(struct vm *vm, char *reply, size_t size)
 	snprintf(reply, size, "ok running");
 }
 
+void vm_dump_vcpus(struct vm *vm, void (*line)(void *ctx, const char *s),
+		   void *ctx)
+{
+	char buf[256];
+
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu_dump d;
+
+		if (!vm->vcpus[i].kvm.run)
+			continue;
+		kvm_vcpu_read_dump(&vm->vcpus[i].kvm, vm->features.el2, &d);
+		vcpu_dump_format(&d, buf, sizeof(buf));
+		line(ctx, buf);
+	}
+}
+
+struct dump_reply {
+	char *buf;
+	size_t size, len;
+	unsigned int lines, dropped;
+};
+
+static void dump_reply_line(void *ctx, const char *s)
+{
+	struct dump_reply *r = ctx;
+	size_t n = strlen(s);
+
+	if (r->len + n + 64 > r->size) {
+		r->dropped++;
+		return;
+	}
+	r->len += snprintf(r->buf + r->len, r->size - r->len, "\n%s", s);
+	r->lines++;
+}
+
+/*
+ * lkvm debug --dump: "ok N" and a line per vCPU, read while the guest is
+ * paused (a vCPU in KVM_RUN cannot be read), then running again unless
+ * it was paused before.
+ */
+static void control_dump(struct vm *vm, char *reply, size_t size)
+{
+	static char body[CONTROL_REPLY_MAX];
+	struct dump_reply r = { .buf = body, .size = sizeof(body) };
+	bool was_paused = vm_is_paused(vm);
+
+	if (!was_paused && vm_pause(vm)) {
+		vm_resume(vm);
+		snprintf(reply, size,
+			 "error the vCPUs did not stop within %d s: no dump",
+			 VM_PAUSE_TIMEOUT_S);
+		return;
+	}
+	vm_dump_vcpus(vm, dump_reply_line, &r);
+	if (!was_paused)
+		vm_resume(vm);
+	if (r.dropped)
+		dump_reply_line(&r, "(the reply is full: vCPUs left out)");
+	snprintf(reply, size, "ok %u%s", r.lines, body);
+}
+
+/*
+ * lkvm debug --sysrq C: the console Linux reads gets magic SysRq C, as a
+ * break then C on the UART, Ctrl-O then C on virtio-console (hvc).
+ */
+static void control_sysrq(struct vm *vm, char key, char *reply, size_t size)
+{
+	const uint8_t hvc[2] = { 0x0f, (uint8_t)key };
+	bool ok = vm->vcon ? virtio_console_dev_input(vm->vcon, hvc, 2) == 2 :
+			     serial_input_sysrq(&vm->serial, (uint8_t)key);
+
+	if (!ok) {
+		snprintf(
+			reply, size,
+			"error the console takes no input now (nothing read yet)");
+		return;
+	}
+	pr_info("control: SysRq %c on the %s", key,
+		vm->vcon ? "virtio console" : "UART");
+	snprintf(reply, size, "ok sysrq %c", key);
+}
+
 void vm_control_handle(void *ctx, const struct control_req *req, char *reply,
 		       size_t size)
 {
@@ -130,6 +215,12 @@ void vm_control_handle(void *ctx, const struct control_req *req, char *reply,
 		break;
 	case CONTROL_SDEI_STATUS:
 		vm_sdei_status(vm, req, reply, size);
+		break;
+	case CONTROL_DEBUG_DUMP:
+		control_dump(vm, reply, size);
+		break;
+	case CONTROL_DEBUG_SYSRQ:
+		control_sysrq(vm, req->key, reply, size);
 		break;
 	default:
 		snprintf(reply, size, "error unknown request");

@@ -25,4 +25,11 @@ int vm_pause(struct vm *vm);
 void vm_resume(struct vm *vm);
 void vcpu_park(struct vcpu *vcpu);
 
+/*
+ * A dump line (regs-dump.h) for each vCPU, handed to line(); the vCPUs
+ * must be outside KVM_RUN (paused, or their threads joined).
+ */
+void vm_dump_vcpus(struct vm *vm, void (*line)(void *ctx, const char *s),
+		   void *ctx);
+
 #endif

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "vm.h"
 #include "sdei-host.h"
+#include "../arm64/kvm-compat.h"
 #include "../arm64/layout.h"
 #include "../devices/pvpanic.h"
 #include "../devices/virtio-blk-dev.h"
@@ -89,6 +90,7 @@ static int vm_build_fdt(struct vm *vm)
 		.el2 = vm->opts->nested,
 		.gic_maint_intid = LKVM_GIC_MAINT_INTID,
 		.sdei = vm->fw && fw_sdei(vm->fw),
+		.pmu_intid = vm->features.pmu ? LKVM_PMU_INTID : 0,
 		.nr_virtio = vm_nr_virtio(vm),
 	};
 	void *fdt = kvm_gpa_to_host(&vm->kvm, l->fdt_addr, l->fdt_max_size);
@@ -108,6 +110,9 @@ static int vm_build_fdt(struct vm *vm)
 		pr_err("getrandom: %s", strerror(errno));
 		return -1;
 	}
+	/* kvmtool's --kaslr-seed: the same layout run after run. */
+	if (vm->opts->kaslr_seed_set)
+		d.kaslr_seed = vm->opts->kaslr_seed;
 	err = fdt_build(&d, fdt, l->fdt_max_size);
 	if (err) {
 		pr_err("building the device tree: libfdt error %d", err);
@@ -334,6 +339,26 @@ static int vm_add_devices(struct vm *vm)
 	return vm_add_virtio(vm);
 }
 
+/*
+ * KVM takes KVM_CAP_ARM_MTE for any VM, but may still hide MTE from the
+ * vCPUs (its nested virtualization does, for vCPUs with EL2): the vCPU's
+ * ID_AA64PFR1_EL1.MTE says what the guest gets.
+ */
+static void vm_check_mte(struct vm *vm)
+{
+	uint64_t pfr1;
+
+	if (!vm->mte)
+		return;
+	if (kvm_vcpu_get_reg(&vm->vcpus[0].kvm, ARM64_SYS_REG(3, 0, 0, 4, 1),
+			     &pfr1) ||
+	    ((pfr1 >> 8) & 0xf) < 2) {
+		pr_info("MTE: this host's KVM does not give it to these vCPUs%s",
+			vm->features.el2 ? " (vCPUs with EL2)" : "");
+		vm->mte = false;
+	}
+}
+
 static int vm_create_vcpus(struct vm *vm)
 {
 	vm->vcpus = calloc(vm->nr_vcpus, sizeof(*vm->vcpus));
@@ -348,9 +373,64 @@ static int vm_create_vcpus(struct vm *vm)
 		v->vm = vm;
 		if (kvm_vcpu_create(&vm->kvm, i, &v->kvm) ||
 		    kvm_vcpu_init(&vm->kvm, &v->kvm, &vm->features, i > 0) ||
+		    kvm_vcpu_finalize(&v->kvm, &vm->features) ||
 		    kvm_vcpu_get_mpidr(&v->kvm, &vm->mpidr[i]))
 			return -1;
 	}
+	vm_check_mte(vm);
+	return 0;
+}
+
+/*
+ * After the vGIC's init: each vCPU's PMU and its stolen-time record (in
+ * memory of its own outside RAM, slot 1).
+ */
+static int vm_setup_vcpu_devices(struct vm *vm)
+{
+	if (vm->pvtime && kvm_vm_add_memory(&vm->kvm, 1, LKVM_PVTIME_BASE,
+					    LKVM_PVTIME_SIZE(vm->nr_vcpus)))
+		return -1;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct kvm_vcpu *k = &vm->vcpus[i].kvm;
+
+		if (vm->features.pmu && kvm_vcpu_pmu_init(k, LKVM_PMU_INTID))
+			return -1;
+		if (vm->pvtime &&
+		    kvm_vcpu_pvtime_set(k, LKVM_PVTIME_BASE +
+						   i * LKVM_PVTIME_RECORD))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * kvmtool's vCPU: SVE, pointer authentication, stolen time and MTE
+ * wherever KVM has them (unless turned off), the PMU on request. Asked for
+ * explicitly and missing: the user's error.
+ */
+static int vm_choose_features(struct vm *vm, const struct kvm_caps *caps)
+{
+	const struct run_opts *o = vm->opts;
+	struct vcpu_features *f = &vm->features;
+
+	if (o->pmu && !caps->pmu) {
+		pr_err("--pmu: this host's KVM has no PMUv3 for guests (KVM_CAP_ARM_PMU_V3)");
+		return -1;
+	}
+	if (o->sve_max_vl && !caps->sve) {
+		pr_err("--sve-max-vl: this host's KVM has no SVE for guests (KVM_CAP_ARM_SVE)");
+		return -1;
+	}
+	f->sve = caps->sve && !o->no_sve;
+	f->sve_max_vq = o->sve_max_vl / 128;
+	f->ptrauth = caps->ptrauth && !o->no_ptrauth;
+	f->pmu = o->pmu;
+	vm->pvtime = caps->steal_time && !o->no_pvtime;
+	vm->mte = caps->mte && !o->disable_mte;
+	pr_info("vCPU features: SVE %s, pointer authentication %s, PMU %s, stolen time %s, MTE %s",
+		f->sve ? "on" : "off", f->ptrauth ? "on" : "off",
+		f->pmu ? "on" : "off", vm->pvtime ? "on" : "off",
+		vm->mte ? "on" : "off");
 	return 0;
 }
 
@@ -383,7 +463,7 @@ static int vm_check_host(struct vm *vm, int kvm_fd, unsigned int *ipa_bits)
 		pr_err("--e2h0: this host's KVM cannot give guests EL2 without VHE (no KVM_CAP_ARM_EL2_E2H0)");
 		return -1;
 	}
-	return 0;
+	return vm_choose_features(vm, &caps);
 }
 
 /* PSCI's function IDs, SMC32 and SMC64 (DEN0028 6.2, DEN0022D 5.1). */
@@ -408,6 +488,8 @@ static int vm_create_fw(struct vm *vm)
 		.nr_events = vm->opts->nr_sdei_events,
 		.nr_irqs = VM_NR_IRQS,
 		.client_el = vm->features.el2 ? 2 : 1,
+		/* DEN0054B: handlers start with PSTATE.TCO set on FEAT_MTE2. */
+		.mte = vm->mte,
 		/*
 		 * INTERRUPT_BIND takes the SPIs of lkvm's devices, one slot
 		 * each: those lkvm raises itself and so can deliver as
@@ -479,6 +561,8 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 		.el2 = opts->nested,
 		.e2h0 = opts->e2h0,
 	};
+	vm->pvtime = false;
+	vm->mte = false;
 	atomic_init(&vm->stopping, false);
 	atomic_init(&vm->exit_code, -1);
 	atomic_init(&vm->panic_seen, false);
@@ -497,12 +581,15 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 	pr_debug("creating VM: %u vCPUs, %llu MiB", vm->nr_vcpus,
 		 (unsigned long long)opts->mem_mib);
 	if (kvm_vm_create(&vm->kvm, kvm_fd, LKVM_RAM_BASE, vm->plan.ram_size,
-			  ipa_bits) ||
+			  ipa_bits, vm->mte) ||
 	    kvm_gic_create(&vm->kvm, LKVM_GIC_DIST_BASE,
 			   LKVM_GIC_REDIST_BASE(vm->nr_vcpus)) ||
 	    vm_create_vcpus(vm) ||
+	    (opts->counter_offset &&
+	     kvm_vm_set_counter_offset(&vm->kvm, opts->counter_offset)) ||
 	    kvm_gic_finalize(&vm->kvm, VM_NR_IRQS,
-			     opts->nested ? LKVM_GIC_MAINT_INTID : 0))
+			     opts->nested ? LKVM_GIC_MAINT_INTID : 0) ||
+	    vm_setup_vcpu_devices(vm))
 		return -1;
 	/* Devices first: SDEI learns their interrupt lines. */
 	if (vm_add_devices(vm))

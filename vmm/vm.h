@@ -60,6 +60,8 @@ struct vm {
 	unsigned int nr_irq_lines;
 	struct control control; /* the I/O thread's */
 	struct vcpu_features features;
+	bool pvtime; /* stolen-time records at LKVM_PVTIME_BASE */
+	bool mte; /* KVM_CAP_ARM_MTE enabled: the guest has MTE */
 
 	/*
 	 * Firmware in user space: PSCI (and SDEI) calls reach lkvm through

@@ -90,7 +90,10 @@ static void check_guest(const struct cmdline *cl, const struct sdei_opts *s)
 
 static void check_run(const struct cmdline *cl, const struct run_opts *r)
 {
-	CHECK(r->kernel && from_argv(cl, r->kernel));
+	/* A kernel or firmware, never both. */
+	CHECK(!r->kernel != !r->firmware);
+	CHECK(from_argv(cl, r->kernel) && from_argv(cl, r->firmware));
+	CHECK(!r->firmware_addr || r->firmware);
 	CHECK(from_argv(cl, r->initrd));
 	CHECK(from_argv(cl, r->params));
 	CHECK(from_argv(cl, r->dump_dtb));
@@ -103,6 +106,11 @@ static void check_run(const struct cmdline *cl, const struct run_opts *r)
 	CHECK(r->loglevel >= LOG_ERROR && r->loglevel <= LOG_DEBUG);
 	CHECK(r->timeout_s <= TIMEOUT_MAX);
 	CHECK(!r->e2h0 || r->nested);
+	/* kvmtool's default RAM when -m is not given. */
+	CHECK(r->mem_given || r->mem_mib == 64 * (r->nr_cpus + 3ULL));
+	CHECK(!r->sve_max_vl ||
+	      (!r->no_sve && r->sve_max_vl >= 128 && r->sve_max_vl <= 2048 &&
+	       !(r->sve_max_vl & (r->sve_max_vl - 1))));
 	CHECK(r->nr_sdei_events <= SDEI_MAX_PLATFORM_EVENTS);
 	CHECK(!r->no_sdei || !r->nr_sdei_events);
 	for (unsigned int i = 0; i < r->nr_sdei_events; i++) {
@@ -143,6 +151,12 @@ static void check_opts(const struct cmdline *cl, const struct lkvm_opts *o)
 		CHECK(s->req.op == (o->cmd == CMD_STOP	? CONTROL_STOP :
 				    o->cmd == CMD_PAUSE ? CONTROL_PAUSE :
 							  CONTROL_RESUME));
+		break;
+	case CMD_DEBUG:
+		check_guest(cl, s);
+		CHECK(s->req.op == CONTROL_DEBUG_DUMP ||
+		      (s->req.op == CONTROL_DEBUG_SYSRQ && s->req.key > 0x20 &&
+		       s->req.key < 0x7f));
 		break;
 	case CMD_PROBE:
 	case CMD_HELP:

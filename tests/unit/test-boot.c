@@ -114,6 +114,66 @@ START_TEST(test_boot_raw_binary)
 END_TEST
 
 /* The initrd ends at most a page below the DTB, on a page boundary. */
+/*
+ * -f/--firmware (kvmtool's placement): at RAM's base, or the address
+ * given (4-byte aligned, in RAM); the DTB at the next 2 MiB boundary after
+ * it, whole; entered at the image with x0 = the DTB.
+ */
+START_TEST(test_boot_firmware)
+{
+	static const struct {
+		uint64_t addr, size;
+		uint64_t want_addr, want_fdt; /* want_addr 0: refused */
+	} cases[] = {
+		{ 0, 0x1000, RAM_BASE, RAM_BASE + SZ_2M },
+		{ 0, SZ_2M, RAM_BASE, RAM_BASE + SZ_2M },
+		{ 0, SZ_2M + 1, RAM_BASE, RAM_BASE + 2 * SZ_2M },
+		{ RAM_BASE + 0x80000, 0x3000, RAM_BASE + 0x80000,
+		  RAM_BASE + SZ_2M },
+		{ RAM_BASE + 4, 4, RAM_BASE + 4, RAM_BASE + SZ_2M },
+		/* The DTB's 2 MiB right at the end of RAM: fits. */
+		{ 0, SZ_256M - 2 * SZ_2M, RAM_BASE,
+		  RAM_BASE + SZ_256M - 2 * SZ_2M },
+		{ 0, SZ_256M - 2 * SZ_2M + 1, RAM_BASE,
+		  RAM_BASE + SZ_256M - SZ_2M },
+		{ 0, SZ_256M - SZ_2M, RAM_BASE, RAM_BASE + SZ_256M - SZ_2M },
+		{ 0, SZ_256M - SZ_2M + 1, 0, 0 },
+		{ 0, SZ_256M, 0, 0 },
+		{ 0, UINT64_MAX, 0, 0 },
+		{ RAM_BASE - 4, 4, 0, 0 },
+		{ RAM_BASE + 2, 4, 0, 0 },
+		{ RAM_BASE + SZ_256M, 4, 0, 0 },
+		{ RAM_BASE + SZ_256M - 4, 4, 0, 0 },
+		{ UINT64_MAX - 3, 4, 0, 0 },
+	};
+	struct boot_layout l;
+	struct boot_regs r;
+	const char *why;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		int ret = boot_plan_firmware(RAM_BASE, SZ_256M, cases[i].addr,
+					     cases[i].size, &l, &why);
+
+		if (!cases[i].want_addr) {
+			ck_assert_msg(ret == -ENOSPC, "case %u accepted", i);
+			ck_assert_ptr_nonnull(why);
+			continue;
+		}
+		ck_assert_msg(!ret, "case %u: %s", i, why);
+		ck_assert_uint_eq(l.kernel_addr, cases[i].want_addr);
+		ck_assert_uint_eq(l.kernel_end,
+				  cases[i].want_addr + cases[i].size);
+		ck_assert_uint_eq(l.fdt_addr, cases[i].want_fdt);
+		ck_assert_uint_le(l.fdt_addr + l.fdt_max_size,
+				  RAM_BASE + SZ_256M);
+		ck_assert_uint_eq(l.initrd_size, 0);
+		boot_regs_compute(&l, BOOT_EL1, &r);
+		ck_assert_uint_eq(r.pc, cases[i].want_addr);
+		ck_assert_uint_eq(r.x[0], cases[i].want_fdt);
+	}
+}
+END_TEST
+
 START_TEST(test_boot_initrd_below_dtb)
 {
 	struct kernel_info k = image(0, 0x2000000);
@@ -496,6 +556,7 @@ Suite *boot_suite(void)
 	tcase_add_test(tc, test_boot_image_text_offset_0);
 	tcase_add_test(tc, test_boot_image_text_offset_80000);
 	tcase_add_test(tc, test_boot_raw_binary);
+	tcase_add_test(tc, test_boot_firmware);
 	tcase_add_test(tc, test_boot_initrd_below_dtb);
 	tcase_add_test(tc, test_boot_initrd_every_size);
 	tcase_add_test(tc, test_boot_ram_too_small);

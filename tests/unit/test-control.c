@@ -105,6 +105,49 @@ static const char *const bad_lines[] = {
 	"sdei status json json",
 };
 
+/* debug dump, debug sysrq C: one printable character, formatted back. */
+START_TEST(test_control_debug)
+{
+	static const char *const bad[] = {
+		"debug",
+		"debug dump x",
+		"debug sysrq",
+		"debug sysrq ab",
+		"debug sysrq t u",
+		"debug dumps",
+		"debug sysrq \x7f",
+	};
+	struct control_req r, back;
+	char buf[64];
+
+	ck_assert_int_eq(parse("debug dump", &r), 0);
+	ck_assert_int_eq(r.op, CONTROL_DEBUG_DUMP);
+	ck_assert(control_reply_has_body(&r));
+	ck_assert_int_eq(parse(" debug  sysrq t ", &r), 0);
+	ck_assert_int_eq(r.op, CONTROL_DEBUG_SYSRQ);
+	ck_assert_int_eq(r.key, 't');
+	ck_assert(!control_reply_has_body(&r));
+	ck_assert_int_gt(control_format(&r, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "debug sysrq t\n");
+	buf[strlen(buf) - 1] = 0;
+	ck_assert_int_eq(parse(buf, &back), 0);
+	ck_assert_int_eq(back.key, 't');
+	r.op = CONTROL_DEBUG_DUMP;
+	ck_assert_int_gt(control_format(&r, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "debug dump\n");
+	/* No key lkvm could not send back. */
+	r.op = CONTROL_DEBUG_SYSRQ;
+	r.key = ' ';
+	ck_assert_int_eq(control_format(&r, buf, sizeof(buf)), -1);
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		ck_assert_msg(parse(bad[i], &r) == -EINVAL, "'%s' accepted",
+			      bad[i]);
+		ck_assert_msg(err[0] && !strchr(err, '\n'), "%s: %s", bad[i],
+			      err);
+	}
+}
+END_TEST
+
 START_TEST(test_control_bad)
 {
 	struct control_req r;
@@ -409,6 +452,7 @@ Suite *control_suite(void)
 
 	tcase_add_test(tc, test_control_signal);
 	tcase_add_test(tc, test_control_requests);
+	tcase_add_test(tc, test_control_debug);
 	tcase_add_loop_test(tc, test_control_bad, 0, ARRAY_SIZE(bad_lines));
 	tcase_add_test(tc, test_control_too_long);
 	tcase_add_test(tc, test_control_random);

@@ -608,6 +608,25 @@ START_TEST(test_fdt_pvpanic)
 }
 END_TEST
 
+/* bindings/arm/pmu.yaml: with a PMU, one PPI, level-high; none without. */
+START_TEST(test_fdt_pmu)
+{
+	static const uint32_t irq[] = { 1, 7, 4 }; /* GIC_PPI 7, level-high */
+	struct machine m;
+	void *fdt;
+
+	machine_init(&m, 2, 0x10000000);
+	fdt = build(&m.d);
+	ck_assert_int_lt(fdt_path_offset(fdt, "/pmu"), 0);
+	free(fdt);
+	m.d.pmu_intid = 23;
+	fdt = build(&m.d);
+	check_str(fdt, "/pmu", "compatible", "arm,armv8-pmuv3");
+	check_cells(fdt, "/pmu", "interrupts", irq, 3);
+	free(fdt);
+}
+END_TEST
+
 /*
  * bindings/virtio/mmio.yaml: one "virtio,mmio" node per device, in the
  * description's order, each with its reg, a level-high SPI and
@@ -769,6 +788,7 @@ Suite *fdt_suite(void)
 	tcase_add_test(tc, test_fdt_timer);
 	tcase_add_test(tc, test_fdt_serial);
 	tcase_add_test(tc, test_fdt_pvpanic);
+	tcase_add_test(tc, test_fdt_pmu);
 	tcase_add_test(tc, test_fdt_virtio);
 	tcase_add_test(tc, test_fdt_el2);
 	tcase_add_test(tc, test_fdt_sdei);

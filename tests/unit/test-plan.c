@@ -108,7 +108,7 @@ static int plan_args(const char *const *args)
 	char err[256];
 	int argc = 2, ret;
 
-	if (!args[0] || strcmp(args[0], "-k")) {
+	if (!args[0] || (strcmp(args[0], "-k") && strcmp(args[0], "-f"))) {
 		argv[argc++] = "-k";
 		argv[argc++] = path("kernel");
 	}
@@ -169,6 +169,79 @@ START_TEST(test_plan_bootargs)
 			      cases[i].want);
 		ck_assert_int_ge(plan.kernel_fd, 0);
 		ck_assert_uint_eq(plan.kernel.file_size, 4096);
+	}
+}
+END_TEST
+
+/*
+ * With a disk, kvmtool's root=/dev/vda rw comes after the console, unless
+ * -p names a root (any "root=", as kvmtool looks) or --nodefaults.
+ */
+/* -f: the image planned at RAM's base; bootargs are -p alone, or none. */
+START_TEST(test_plan_firmware)
+{
+	char fw[512];
+
+	snprintf(fw, sizeof(fw), "%s", path("kernel"));
+	ck_assert_int_eq(plan_args((const char *const[]){ "-f", fw, NULL }), 0);
+	ck_assert_ptr_null(plan.bootargs);
+	ck_assert_uint_eq(plan.layout.kernel_addr, 0x80000000);
+	ck_assert_uint_eq(plan.layout.fdt_addr, 0x80200000);
+	ck_assert_uint_eq(plan.kernel.file_size, 4096);
+	ck_assert_int_eq(plan_args((const char *const[]){
+				 "-f", fw, "-p", "console=ttyS0", "-d",
+				 path("disk"), "--firmware-address",
+				 "0x80080000", NULL }),
+			 0);
+	ck_assert_str_eq(plan.bootargs, "console=ttyS0");
+	ck_assert_uint_eq(plan.layout.kernel_addr, 0x80080000);
+	ck_assert_int_eq(plan_args((const char *const[]){
+				 "-f", fw, "-i", path("kernel"), NULL }),
+			 0);
+	ck_assert_ptr_nonnull(strstr(out, "--initrd"));
+	ck_assert_uint_eq(plan.layout.initrd_size, 0);
+	ck_refused(
+		plan_args((const char *const[]){ "-f", path("empty-x"), NULL }),
+		"lkvm: --firmware %s: No such file or directory\n",
+		path("empty-x"));
+	ck_assert_int_eq(plan_args((const char *const[]){ "-f", fw,
+							  "--firmware-address",
+							  "0x1000", NULL }),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(out, "--firmware"));
+}
+END_TEST
+
+START_TEST(test_plan_bootargs_root)
+{
+	static const struct {
+		const char *args[6];
+		const char *want;
+	} cases[] = {
+		{ { NULL }, "console=ttyS0 root=/dev/vda rw" },
+		{ { "-p", "quiet", NULL },
+		  "console=ttyS0 root=/dev/vda rw quiet" },
+		{ { "--console", "virtio", NULL },
+		  "console=hvc0 root=/dev/vda rw" },
+		{ { "-p", "root=/dev/vdb ro", NULL },
+		  "console=ttyS0 root=/dev/vdb ro" },
+		{ { "-p", "nfsroot=h:/x", NULL },
+		  "console=ttyS0 nfsroot=h:/x" },
+		{ { "--nodefaults", "-p", "quiet", NULL }, "quiet" },
+	};
+	char disk[512];
+
+	snprintf(disk, sizeof(disk), "%s", path("disk"));
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *args[10] = { "-d", disk };
+		unsigned int n = 2;
+
+		for (unsigned int j = 0; cases[i].args[j]; j++)
+			args[n++] = cases[i].args[j];
+		ck_assert_msg(!plan_args(args), "case %u: %s", i, out);
+		ck_assert_msg(!strcmp(plan.bootargs, cases[i].want),
+			      "case %u: \"%s\", not \"%s\"", i, plan.bootargs,
+			      cases[i].want);
 	}
 }
 END_TEST
@@ -350,6 +423,8 @@ Suite *plan_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_plan_bootargs);
+	tcase_add_test(tc, test_plan_bootargs_root);
+	tcase_add_test(tc, test_plan_firmware);
 	tcase_add_test(tc, test_plan_kernel_missing);
 	tcase_add_test(tc, test_plan_kernel_not_regular);
 	tcase_add_test(tc, test_plan_disk_folder);

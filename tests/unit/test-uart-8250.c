@@ -283,6 +283,37 @@ START_TEST(test_uart_receive)
 }
 END_TEST
 
+/*
+ * A break (magic SysRq's start on Linux's console): a zero character
+ * whose LSR shows BI while it is at the top of the FIFO, and data ready;
+ * the key after it is plain data. No room, no break.
+ */
+START_TEST(test_uart_break)
+{
+	wr(IER, IER_ERBFI);
+	ck_assert_uint_eq(rx("x"), 1);
+	ck_assert(uart8250_receive_break(&u));
+	ck_assert_uint_eq(rx("t"), 1);
+	ck_assert(uart8250_irq_pending(&u));
+	/* 'x' first: no BI yet. */
+	ck_assert_uint_eq(rd(LSR) & (LSR_DR | 0x10), LSR_DR);
+	ck_assert_uint_eq(rd(RBR), 'x');
+	ck_assert_uint_eq(rd(LSR) & (LSR_DR | 0x10), LSR_DR | 0x10);
+	ck_assert_uint_eq(rd(RBR), 0);
+	ck_assert_uint_eq(rd(LSR) & (LSR_DR | 0x10), LSR_DR);
+	ck_assert_uint_eq(rd(RBR), 't');
+	ck_assert_uint_eq(rd(LSR), LSR_THRE | LSR_TEMT);
+	/* A full FIFO takes no break, and a later slot holds no stale BI. */
+	while (uart8250_rx_space(&u))
+		rx("f");
+	ck_assert(!uart8250_receive_break(&u));
+	while (rd(LSR) & LSR_DR) {
+		ck_assert_uint_eq(rd(LSR) & 0x10, 0);
+		ck_assert_uint_eq(rd(RBR), 'f');
+	}
+}
+END_TEST
+
 /* Reading an empty RBR takes nothing away from later data. */
 START_TEST(test_uart_rbr_empty)
 {
@@ -616,6 +647,7 @@ Suite *uart8250_suite(void)
 	tc = tcase_create("receive and loopback");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_uart_receive);
+	tcase_add_test(tc, test_uart_break);
 	tcase_add_test(tc, test_uart_rbr_empty);
 	tcase_add_test(tc, test_uart_rx_fifo);
 	tcase_add_test(tc, test_uart_loopback_data);

@@ -28,6 +28,7 @@ Suite *virtio_blk_suite(void);
 Suite *kick_suite(void);
 Suite *fw_suite(void);
 Suite *dev_host_suite(void);
+Suite *regs_dump_suite(void);
 
 /*
  * ret = expr, with what expr writes to stderr (lkvm's log) caught in the
