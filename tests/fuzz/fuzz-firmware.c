@@ -1,30 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for lkvm's firmware emulation (firmware-emu/: PSCI 1.1
- * and SDEI 1.1), driven the way vmm/vcpu-hypercall.c drives it, in the pure
- * world: an in-memory register file per vCPU implements struct guest_regs;
- * a call is routed by function ID to psci_call() or sdei_call(), x0..x{nr-1}
- * are written back, sdei_dispatch() follows, then PSCI's action (CPU_ON,
- * CPU_OFF, SYSTEM_RESET) is applied to SDEI; sdei_next_kick() is drained
- * after every step. SYSTEM_RESET then starts a new VM (--reboot-restart);
- * SYSTEM_OFF, a guest failure or a register fault stop it. A small model
- * (the dispatch stacks, the lines' levels, the kicks in flight) runs
- * beside it. Seeds: tests/fuzz/make-firmware-seeds.sh writes them.
- * -DFUZZ_FIRMWARE_TRACE prints each step.
+ * libFuzzer harness for lkvm's firmware core (firmware-emu/: fw.c strings
+ * PSCI 1.1, SDEI 1.1 and the device lines together), driven through its
+ * interface only, the way vmm/vcpu-hypercall.c and vmm/sdei-host.c drive
+ * it: a forwarded SMCCC call is fw_call(); a stop of a vCPU after a kick
+ * is fw_stop() (with FW_STOP_ENTRY_PENDING while KVM owes it an MMIO load
+ * or an exception entry, then again without it after eff.enter_first),
+ * eff.boot is carried out and confirmed with fw_booted(); lkvm sdei signal
+ * is fw_trigger(); a device line is fw_irq_set(); after every step
+ * fw_next_kick() and fw_next_line() are drained into the model (the kicks
+ * in flight, as the VMM's fw_kicked, and the GIC's line levels). An
+ * in-memory register file per vCPU implements struct guest_regs. FW_RESET
+ * starts a new VM (fw_destroy(), fw_create(): --reboot-restart);
+ * FW_POWEROFF, FW_GUEST_FAILURE and FW_ERROR stop it. State is read
+ * through fw_sdei()/fw_psci() and the status getters. A small model (the
+ * dispatch stacks, the lines' levels, kicks, CPU_ONs waiting for their
+ * stop) runs beside it. Seeds: tests/fuzz/make-firmware-seeds.sh writes
+ * them. -DFUZZ_FIRMWARE_TRACE prints each step.
  *
  * Input (a byte past the end reads as 0):
  *   byte 0   bits 0-2 vCPUs - 1 (1-8, MPIDRs as KVM makes them); bit 3
- *            client EL2 (else EL1); bit 4 MTE; bit 5 strict power (only
- *            vCPUs PSCI has on make calls); bit 6 PPI 22 bindable too (SPIs
- *            32 and 33 always are); bit 7 register faults allowed
+ *            the vCPUs have EL2 (the SDEI client is at EL2, else EL1);
+ *            bit 4 MTE; bit 5 strict power (only vCPUs PSCI has on make
+ *            calls; a vCPU waiting for its CPU_ON never does); bit 6 PPI
+ *            22 is a device line too (SPIs 32 and 33 always are; lines
+ *            are bindable); bit 7 register faults allowed
  *   byte 1   bits 0-2 platform events (0-4, mod 5), numbered 10 + i +
  *            16 * bits 4-7; bit 3: the last one is SDEI_PLATFORM_EVENT_MAX
  *   byte 2   bits 2i, 2i+1: platform event i shared, critical
  *   byte 3   bits 0-1 shared bind slots; 2-3 private slots; bit 4: the vGIC
- *            has 64 INTIDs (else 1020)
+ *            has 64 INTIDs (else 1020); bits 5-7 all set: no SDEI
  *   then one byte per vCPU: bits 0-2 its context (0-3 client ELxh, 4 client
- *            ELxt, 5 EL0t, 6 AArch32, 7 the other EL), all bits seed its
- *            registers (random but fixed: x0-x30, PC, ELR, SPSR, SCTLR...)
+ *            ELxt, 5 EL0t, 6 AArch32, 7 the other EL: EL2h under an EL1
+ *            client, EL1h under an EL2 one), bits 3-5 HCR_EL2.VM, TGE, E2H
+ *            (EL2 only), all bits seed its registers (random but fixed:
+ *            x0-x30, PC, ELR, SPSR, SCTLR, HCR...)
  *   then up to MAX_OPS operations: an opcode byte, bits 0-3 the kind, bits
  *            4-7 p (bits 4-6 the vCPU, mod the count), then its bytes:
  *     0-6  SMCCC call on vCPU p (p bit 3: SMC conduit): a function byte
@@ -33,16 +43,18 @@
  *          raw ID bytes follow), then x1..x5, one selector byte each (see
  *          arg_value(): low nibble the kind, high nibble a parameter)
  *     7    host trigger: an event byte; with p bit 3 a vCPU byte too
- *     8    interrupt line: an INTID byte; p bit 3 is the level
- *     9    sdei_cpu_on (p bit 3) or sdei_cpu_off: a byte, bit 7 picks an
- *          out-of-range vCPU
- *     10   run vCPU p: a stop of its thread, as after a kick (apply a queued
- *          CPU_ON, dispatch if there is work, drain the kicks)
- *     11   run every vCPU with a kick in flight
+ *     8    device line: an INTID byte (32, 33, 22, 16, 34, 1019; the last
+ *          ones are no device's); p bit 3 is the level
+ *     9    stop vCPU p with an entry pending, if a stop is due: a byte,
+ *          what KVM's entry does (bit 0: an exception, else an MMIO load)
+ *     10   stop vCPU p, if a stop is due (a kick or a retry in flight)
+ *     11   stop every vCPU with a stop due, lowest first
  *     12   vCPU p's context changes (guest code ran): a context byte
+ *          (bits 0-2 as above; bit 3 new x0-x30, 4 SCTLR, 5 ELR/SPSR; bit 6
+ *          a new HCR_EL2 with VM, TGE, E2H from bits 3-5)
  *     13   arm a register fault on vCPU p: after (byte % 32) more accesses
- *     14   p bit 3: sdei_system_reset(); else as 11
- *     15   out-of-range probes of the API, and sdei_create() refusing a
+ *     14   as 11, highest first with p bit 3
+ *     15   out-of-range probes of the API, and fw_create() refusing a
  *          broken configuration: a byte
  *
  * Checked after every operation (abort() on failure): the status getters
@@ -52,17 +64,31 @@
  * one on exactly one); per-PE depth at most 2, and two deep only critical
  * over normal; the stacks equal the model's; sdei_vcpu_has_work() matches
  * the documented delivery rules; no lost wakeup (a PE with work of its own
- * has a kick in flight unless deferred by -EAGAIN; a pending RM_ANY event
- * has a kicked taker); kicks go to existing vCPUs, never to the caller
- * after a call or dispatch, once until it dispatches; a registered bound
- * interrupt whose line is high is pending unless running; ownership of
- * lines. Per call: the result is the spec's return code or documented
- * value that the preceding state implies (NOT_SUPPORTED from a wrong EL),
- * failures change nothing, registers outside the documented set are not
- * read or written (dispatch: x0-x3, PC, PSTATE; COMPLETE: x0-x17, PC,
- * PSTATE, and ELR/SPSR for RESUME), the handler's entry frame and PSTATE,
- * and COMPLETE restoring what dispatch saved. After a register fault: -EIO,
- * and nothing changed if a read failed; the VM then stops.
+ * has a stop due: a kick in flight or the retry fw_stop/fw_call asked for;
+ * a pending RM_ANY event has a taker with a stop due, one not waiting for
+ * its own context if there is one); kicks go to existing vCPUs, never to
+ * the caller after a plain call or a stop, once until it dispatches; a
+ * bound interrupt's event is pending exactly while registered, not running
+ * and its line high; ownership of lines; the GIC's view of each line is
+ * level && !owned by SDEI, changes only handed out; PSCI states, a CPU_ON
+ * waiting with a kick. Per step: the result is the spec's return code or
+ * documented value that the preceding state implies (NOT_SUPPORTED from a
+ * wrong EL; EVENT_SIGNAL dropped at a masked PE or an unregistered event
+ * 0; CPU_ON INVALID_ADDRESS outside RAM or odd), written to x0.. before
+ * any dispatch; failures change nothing; registers outside the documented
+ * set are not read or written (dispatch: x0-x3, PC, PSTATE; COMPLETE:
+ * x0-x17, PC, PSTATE, and ELR/SPSR for RESUME; HCR_EL2 read only with EL2,
+ * written never); the handler's entry frame and PSTATE (PAN from
+ * SCTLR.SPAN at EL1, at EL2 only with HCR_EL2.E2H and TGE); COMPLETE
+ * restoring what dispatch saved; a dispatch exactly when an event is
+ * deliverable, deferred with eff.retry while an EL2 client's guest runs
+ * (TGE = 0, VM = 1) or the vCPU is above the client EL; no dispatch after
+ * CPU_OFF, SYSTEM_OFF or a reset in the same call (CPU_OFF hands a
+ * pending shared event to another PE); eff.enter_first exactly when an
+ * event waits and an entry is pending, touching nothing; a CPU_ON's boot
+ * at the target's next stop with its entry and context, touching nothing;
+ * the outcome. After a register fault: FW_ERROR, and nothing changed if a
+ * read failed; the VM then stops.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -125,12 +151,12 @@
 	} while (0)
 
 /*
- * Two defects this harness found, now fixed (their inputs stay as seeds,
- * corpus/fuzz-firmware/regress-fuzz-firmware-1 and -2): a lost wakeup (a vCPU that
- * stopped for its kick and found no work kept its kick "sent"; the edge
- * now dispatches at every stop after a kick, as run_vcpu does here) and a
- * lost level interrupt (sdei_abandon_handlers() did not re-pend a bound
- * interrupt whose line was still high).
+ * Two defects this harness found, now fixed (their scenarios stay as
+ * seeds, corpus/fuzz-firmware/regress-fuzz-firmware-1 and -2): a lost
+ * wakeup (a vCPU that stopped for its kick and found no work kept its
+ * kick "sent"; fw_stop() now dispatches at every stop) and a lost level
+ * interrupt (sdei_abandon_handlers() did not re-pend a bound interrupt
+ * whose line was still high).
  */
 
 /* -DFUZZ_FIRMWARE_TRACE: one line per step on stderr, for reproducers. */
@@ -840,7 +866,8 @@ static void check_all(struct fvm *vm)
 	 * that is not waiting for its own context, if there is one).
 	 */
 	for (ci = 0; ci < vm->nr_cat; ci++) {
-		bool any = false, kicked = false, any_d = false, kicked_d = false;
+		bool any = false, kicked = false, any_d = false,
+		     kicked_d = false;
 
 		if (!vm->cat[ci].shared || sn->en[ci][0].rm_pe ||
 		    !sn->en[ci][0].pending)
@@ -1086,8 +1113,7 @@ static void check_handler_pstate(const struct fvm *vm, uint64_t p,
 				 P_SSBS | P_DAIF | 0x1f;
 	bool a32 = from & P_M32;
 	/* PAN from SCTLR.SPAN: at EL1, and at EL2 only with E2H and TGE. */
-	bool span = vm->client_el == 1 ||
-		    ((hcr & HCR_E2H) && (hcr & HCR_TGE));
+	bool span = vm->client_el == 1 || ((hcr & HCR_E2H) && (hcr & HCR_TGE));
 
 	CHECK((p & 0x1f) == (vm->client_el == 2 ? 0x9 : 0x5));
 	CHECK((p & P_DAIF) == P_DAIF);
@@ -1121,8 +1147,7 @@ static void mid_snapshot(struct fvm *vm)
 static void apply_dispatch(const struct fvm *vm, struct snap *sn,
 			   unsigned int ci, unsigned int v)
 {
-	struct sdei_entry_status *e =
-		&sn->en[ci][vm->cat[ci].shared ? 0 : v];
+	struct sdei_entry_status *e = &sn->en[ci][vm->cat[ci].shared ? 0 : v];
 	struct sdei_pe_status *pe = &sn->pe[v];
 
 	e->state |= ST_R;
@@ -1174,10 +1199,9 @@ static void check_dispatch(struct fvm *vm, unsigned int v,
 		const struct sdei_entry_status *pre = ent(vm, m, best, v);
 		struct frame *f;
 
-		CHECK(!(rf->reads &
-			~(XREGS(NR_SAVED) | RB(GUEST_REG_PC) |
-			  RB(GUEST_REG_PSTATE) | RB(GUEST_REG_SCTLR) |
-			  hcr_bit)));
+		CHECK(!(rf->reads & ~(XREGS(NR_SAVED) | RB(GUEST_REG_PC) |
+				      RB(GUEST_REG_PSTATE) |
+				      RB(GUEST_REG_SCTLR) | hcr_bit)));
 		CHECK(rf->writes ==
 		      (XREGS(4) | RB(GUEST_REG_PC) | RB(GUEST_REG_PSTATE)));
 		CHECK(rf->r[GUEST_REG_X0] == vm->cat[best].num);
@@ -1486,10 +1510,11 @@ static void check_psci(struct fvm *vm, const struct smccc_call *c,
 		act->kind = PSCI_ACT_SYSTEM_RESET;
 		break;
 	case PSCI_FN_FEATURES:
-		CHECK(r == ((uint32_t)c->arg[0] == SMCCC_VERSION_FID ||
-				    psci_implemented((uint32_t)c->arg[0]) ?
-			    PSCI_RET_SUCCESS :
-			    PSCI_RET_NOT_SUPPORTED));
+		CHECK(r ==
+		      ((uint32_t)c->arg[0] == SMCCC_VERSION_FID ||
+				       psci_implemented((uint32_t)c->arg[0]) ?
+			       PSCI_RET_SUCCESS :
+			       PSCI_RET_NOT_SUPPORTED));
 		break;
 	case PSCI_FN_SYSTEM_RESET2:
 	case PSCI_FN64_SYSTEM_RESET2: {
@@ -1577,7 +1602,8 @@ static void check_sdei_call(struct fvm *vm, const struct smccc_call *c,
 			      RB(GUEST_REG_HCR))));
 	if (!el_ok || fn > 0x12) {
 		CHECK(res->nr == 1 && x0 == SDEI_NOT_SUPPORTED);
-		CHECK(cr->writes == XREGS(1) && cr->reads == RB(GUEST_REG_PSTATE));
+		CHECK(cr->writes == XREGS(1) &&
+		      cr->reads == RB(GUEST_REG_PSTATE));
 		CHECK(snap_eq(vm, pre, post));
 		CHECK((fn > 0x12) == !sdei_fid_name(c->fid));
 		return;
@@ -2075,8 +2101,8 @@ static void kvm_entry(struct fvm *vm, unsigned int v, uint8_t b)
 		rf->r[GUEST_REG_ELR] = rf->r[GUEST_REG_PC];
 		rf->r[GUEST_REG_SPSR] = rf->r[GUEST_REG_PSTATE];
 		rf->r[GUEST_REG_PC] = rf->r[GUEST_REG_VBAR] + 0x200;
-		rf->r[GUEST_REG_PSTATE] =
-			P_DAIF | (vm->client_el == 2 ? 0x9 : 0x5);
+		rf->r[GUEST_REG_PSTATE] = P_DAIF |
+					  (vm->client_el == 2 ? 0x9 : 0x5);
 	} else {
 		/* An MMIO load: one register written, PC on. */
 		rf->r[GUEST_REG_X0 + (b >> 1) % 31] = next_rand(&rng);
@@ -2277,10 +2303,12 @@ static void op_ctx(struct fvm *vm, unsigned int v, uint8_t b)
 		rf->r[GUEST_REG_ELR] = next_rand(&rng);
 		rf->r[GUEST_REG_SPSR] = next_rand(&rng);
 	}
-	/* HCR_EL2 (EL2 only): VM, TGE, E2H as it enters or leaves a guest. */
+	/*
+	 * HCR_EL2 (EL2 only), as it enters or leaves a guest of its own:
+	 * bits 3-5 give VM, TGE, E2H.
+	 */
 	if ((b & 0x40) && rf->el2)
-		rf->r[GUEST_REG_HCR] =
-			hcr_value((unsigned int)next_rand(&rng), &rng);
+		rf->r[GUEST_REG_HCR] = hcr_value(b, &rng);
 }
 
 /* fw_create() refuses a broken configuration, saying why. */
