@@ -1183,8 +1183,9 @@ static void check_dispatch(struct fvm *vm, unsigned int v,
 		vm->deferred[v] = false;
 		return;
 	}
-	TRACE("  dispatch vCPU %u: event %u\n", v, vm->cat[best].num);
 	if (!client_ctx(vm, before[GUEST_REG_PSTATE], hcr)) {
+		TRACE("  dispatch vCPU %u: event %u waits (retry)\n", v,
+		      vm->cat[best].num);
 		/* A guest of its own runs: the event waits, a stop is due. */
 		CHECK(eff->retry);
 		CHECK(!rf->writes &&
@@ -1193,6 +1194,7 @@ static void check_dispatch(struct fvm *vm, unsigned int v,
 		vm->in_flight[v] = true; /* the VMM's retry timer */
 		return;
 	}
+	TRACE("  dispatch vCPU %u: event %u\n", v, vm->cat[best].num);
 	CHECK(!eff->retry);
 	vm->deferred[v] = false;
 	{
@@ -2170,6 +2172,7 @@ again:
 	take_snap(vm, &vm->b);
 	if (entry && vm->s && model_pick(vm, &vm->a, v) >= 0) {
 		/* An event waits: KVM's entry first, touching nothing. */
+		TRACE("  KVM's entry first\n");
 		CHECK(eff.enter_first && !eff.retry);
 		CHECK(!rf->reads && !rf->writes);
 		CHECK(snap_eq(vm, &vm->a, &vm->b));
