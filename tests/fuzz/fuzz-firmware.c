@@ -1,30 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for lkvm's firmware emulation (firmware-emu/: PSCI 1.1
- * and SDEI 1.1), driven the way vmm/vcpu-hypercall.c drives it, in the pure
- * world: an in-memory register file per vCPU implements struct guest_regs;
- * a call is routed by function ID to psci_call() or sdei_call(), x0..x{nr-1}
- * are written back, sdei_dispatch() follows, then PSCI's action (CPU_ON,
- * CPU_OFF, SYSTEM_RESET) is applied to SDEI; sdei_next_kick() is drained
- * after every step. SYSTEM_RESET then starts a new VM (--reboot-restart);
- * SYSTEM_OFF, a guest failure or a register fault stop it. A small model
- * (the dispatch stacks, the lines' levels, the kicks in flight) runs
- * beside it. Seeds: tests/fuzz/make-firmware-seeds.sh writes them.
- * -DFUZZ_FIRMWARE_TRACE prints each step.
+ * libFuzzer harness for lkvm's firmware core (firmware-emu/: fw.c strings
+ * PSCI 1.1, SDEI 1.1 and the device lines together), driven through its
+ * interface only, the way vmm/vcpu-hypercall.c and vmm/sdei-host.c drive
+ * it: a forwarded SMCCC call is fw_call(); a stop of a vCPU after a kick
+ * is fw_stop() (with FW_STOP_ENTRY_PENDING while KVM owes it an MMIO load
+ * or an exception entry, then again without it after eff.enter_first),
+ * eff.boot is carried out and confirmed with fw_booted(); lkvm sdei signal
+ * is fw_trigger(); a device line is fw_irq_set(); after every step
+ * fw_next_kick() and fw_next_line() are drained into the model (the kicks
+ * in flight, as the VMM's fw_kicked, and the GIC's line levels). An
+ * in-memory register file per vCPU implements struct guest_regs. FW_RESET
+ * starts a new VM (fw_destroy(), fw_create(): --reboot-restart);
+ * FW_POWEROFF, FW_GUEST_FAILURE and FW_ERROR stop it. State is read
+ * through fw_sdei()/fw_psci() and the status getters. A small model (the
+ * dispatch stacks, the lines' levels, kicks, CPU_ONs waiting for their
+ * stop) runs beside it. Seeds: tests/fuzz/make-firmware-seeds.sh writes
+ * them. -DFUZZ_FIRMWARE_TRACE prints each step.
  *
  * Input (a byte past the end reads as 0):
  *   byte 0   bits 0-2 vCPUs - 1 (1-8, MPIDRs as KVM makes them); bit 3
- *            client EL2 (else EL1); bit 4 MTE; bit 5 strict power (only
- *            vCPUs PSCI has on make calls); bit 6 PPI 22 bindable too (SPIs
- *            32 and 33 always are); bit 7 register faults allowed
+ *            the vCPUs have EL2 (the SDEI client is at EL2, else EL1);
+ *            bit 4 MTE; bit 5 strict power (only vCPUs PSCI has on make
+ *            calls; a vCPU waiting for its CPU_ON never does); bit 6 PPI
+ *            22 is a device line too (SPIs 32 and 33 always are; lines
+ *            are bindable); bit 7 register faults allowed
  *   byte 1   bits 0-2 platform events (0-4, mod 5), numbered 10 + i +
  *            16 * bits 4-7; bit 3: the last one is SDEI_PLATFORM_EVENT_MAX
  *   byte 2   bits 2i, 2i+1: platform event i shared, critical
  *   byte 3   bits 0-1 shared bind slots; 2-3 private slots; bit 4: the vGIC
- *            has 64 INTIDs (else 1020)
+ *            has 64 INTIDs (else 1020); bits 5-7 all set: no SDEI
  *   then one byte per vCPU: bits 0-2 its context (0-3 client ELxh, 4 client
- *            ELxt, 5 EL0t, 6 AArch32, 7 the other EL), all bits seed its
- *            registers (random but fixed: x0-x30, PC, ELR, SPSR, SCTLR...)
+ *            ELxt, 5 EL0t, 6 AArch32, 7 the other EL: EL2h under an EL1
+ *            client, EL1h under an EL2 one), bits 3-5 HCR_EL2.VM, TGE, E2H
+ *            (EL2 only), all bits seed its registers (random but fixed:
+ *            x0-x30, PC, ELR, SPSR, SCTLR, HCR...)
  *   then up to MAX_OPS operations: an opcode byte, bits 0-3 the kind, bits
  *            4-7 p (bits 4-6 the vCPU, mod the count), then its bytes:
  *     0-6  SMCCC call on vCPU p (p bit 3: SMC conduit): a function byte
@@ -33,16 +43,18 @@
  *          raw ID bytes follow), then x1..x5, one selector byte each (see
  *          arg_value(): low nibble the kind, high nibble a parameter)
  *     7    host trigger: an event byte; with p bit 3 a vCPU byte too
- *     8    interrupt line: an INTID byte; p bit 3 is the level
- *     9    sdei_cpu_on (p bit 3) or sdei_cpu_off: a byte, bit 7 picks an
- *          out-of-range vCPU
- *     10   run vCPU p: a stop of its thread, as after a kick (apply a queued
- *          CPU_ON, dispatch if there is work, drain the kicks)
- *     11   run every vCPU with a kick in flight
+ *     8    device line: an INTID byte (32, 33, 22, 16, 34, 1019; the last
+ *          ones are no device's); p bit 3 is the level
+ *     9    stop vCPU p with an entry pending, if a stop is due: a byte,
+ *          what KVM's entry does (bit 0: an exception, else an MMIO load)
+ *     10   stop vCPU p, if a stop is due (a kick or a retry in flight)
+ *     11   stop every vCPU with a stop due, lowest first
  *     12   vCPU p's context changes (guest code ran): a context byte
+ *          (bits 0-2 as above; bit 3 new x0-x30, 4 SCTLR, 5 ELR/SPSR; bit 6
+ *          a new HCR_EL2 with VM, TGE, E2H from bits 3-5)
  *     13   arm a register fault on vCPU p: after (byte % 32) more accesses
- *     14   p bit 3: sdei_system_reset(); else as 11
- *     15   out-of-range probes of the API, and sdei_create() refusing a
+ *     14   as 11, highest first with p bit 3
+ *     15   out-of-range probes of the API, and fw_create() refusing a
  *          broken configuration: a byte
  *
  * Checked after every operation (abort() on failure): the status getters
@@ -52,17 +64,31 @@
  * one on exactly one); per-PE depth at most 2, and two deep only critical
  * over normal; the stacks equal the model's; sdei_vcpu_has_work() matches
  * the documented delivery rules; no lost wakeup (a PE with work of its own
- * has a kick in flight unless deferred by -EAGAIN; a pending RM_ANY event
- * has a kicked taker); kicks go to existing vCPUs, never to the caller
- * after a call or dispatch, once until it dispatches; a registered bound
- * interrupt whose line is high is pending unless running; ownership of
- * lines. Per call: the result is the spec's return code or documented
- * value that the preceding state implies (NOT_SUPPORTED from a wrong EL),
- * failures change nothing, registers outside the documented set are not
- * read or written (dispatch: x0-x3, PC, PSTATE; COMPLETE: x0-x17, PC,
- * PSTATE, and ELR/SPSR for RESUME), the handler's entry frame and PSTATE,
- * and COMPLETE restoring what dispatch saved. After a register fault: -EIO,
- * and nothing changed if a read failed; the VM then stops.
+ * has a stop due: a kick in flight or the retry fw_stop/fw_call asked for;
+ * a pending RM_ANY event has a taker with a stop due, one not waiting for
+ * its own context if there is one); kicks go to existing vCPUs, never to
+ * the caller after a plain call or a stop, once until it dispatches; a
+ * bound interrupt's event is pending exactly while registered, not running
+ * and its line high; ownership of lines; the GIC's view of each line is
+ * level && !owned by SDEI, changes only handed out; PSCI states, a CPU_ON
+ * waiting with a kick. Per step: the result is the spec's return code or
+ * documented value that the preceding state implies (NOT_SUPPORTED from a
+ * wrong EL; EVENT_SIGNAL dropped at a masked PE or an unregistered event
+ * 0; CPU_ON INVALID_ADDRESS outside RAM or odd), written to x0.. before
+ * any dispatch; failures change nothing; registers outside the documented
+ * set are not read or written (dispatch: x0-x3, PC, PSTATE; COMPLETE:
+ * x0-x17, PC, PSTATE, and ELR/SPSR for RESUME; HCR_EL2 read only with EL2,
+ * written never); the handler's entry frame and PSTATE (PAN from
+ * SCTLR.SPAN at EL1, at EL2 only with HCR_EL2.E2H and TGE); COMPLETE
+ * restoring what dispatch saved; a dispatch exactly when an event is
+ * deliverable, deferred with eff.retry while an EL2 client's guest runs
+ * (TGE = 0, VM = 1) or the vCPU is above the client EL; no dispatch after
+ * CPU_OFF, SYSTEM_OFF or a reset in the same call (CPU_OFF hands a
+ * pending shared event to another PE); eff.enter_first exactly when an
+ * event waits and an entry is pending, touching nothing; a CPU_ON's boot
+ * at the target's next stop with its entry and context, touching nothing;
+ * the outcome. After a register fault: FW_ERROR, and nothing changed if a
+ * read failed; the VM then stops.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -73,8 +99,7 @@
 #include <string.h>
 
 #include "../../arm64/boot.h"
-#include "../../firmware-emu/psci.h"
-#include "../../firmware-emu/sdei.h"
+#include "../../firmware-emu/fw.h"
 #include "../../vmm/exit-codes.h"
 
 #define MAX_VCPUS 8
@@ -107,6 +132,10 @@
 #define P32_DIT (1ULL << 21)
 #define SCTLR_SPAN (1ULL << 23)
 #define SCTLR_DSSBS (1ULL << 44)
+/* HCR_EL2 bits that say whose context an EL2 vCPU runs below EL2. */
+#define HCR_VM (1ULL << 0)
+#define HCR_TGE (1ULL << 27)
+#define HCR_E2H (1ULL << 34)
 
 #define ST_G SDEI_STATUS_REGISTERED
 #define ST_E SDEI_STATUS_ENABLED
@@ -122,12 +151,12 @@
 	} while (0)
 
 /*
- * Two defects this harness found, now fixed (their inputs stay as seeds,
- * corpus/fuzz-firmware/regress-fuzz-firmware-1 and -2): a lost wakeup (a vCPU that
- * stopped for its kick and found no work kept its kick "sent"; the edge
- * now dispatches at every stop after a kick, as run_vcpu does here) and a
- * lost level interrupt (sdei_abandon_handlers() did not re-pend a bound
- * interrupt whose line was still high).
+ * Two defects this harness found, now fixed (their scenarios stay as
+ * seeds, corpus/fuzz-firmware/regress-fuzz-firmware-1 and -2): a lost
+ * wakeup (a vCPU that stopped for its kick and found no work kept its
+ * kick "sent"; fw_stop() now dispatches at every stop) and a lost level
+ * interrupt (sdei_abandon_handlers() did not re-pend a bound interrupt
+ * whose line was still high).
  */
 
 /* -DFUZZ_FIRMWARE_TRACE: one line per step on stderr, for reproducers. */
@@ -177,19 +206,50 @@ static uint64_t next_rand(uint64_t *x)
 
 /* --- The register file: every access is checked and recorded. */
 
+struct fvm;
+
 struct regfile {
 	uint64_t r[GUEST_NR_REGS];
+	bool el2; /* the vCPU has EL2: HCR_EL2 exists */
+	uint64_t hcr_reset; /* HCR_EL2 after KVM_ARM_VCPU_INIT */
 	uint64_t reads, writes; /* registers accessed in this step */
 	int fail_at; /* accesses from this count on fail; -1: none */
-	unsigned int accesses;
+	unsigned int accesses, step_accesses;
 	bool failed, failed_read; /* in this step; the first was a read */
+	/*
+	 * A dispatch starts with a PSTATE read: the first one at or after
+	 * access watch_from of a step (a call's own PSTATE read is its
+	 * access 0; a stop has none). There the regfile keeps what the call
+	 * left (mid_r, call_reads, call_writes, and a snapshot of SDEI in
+	 * owner->m), and reads and writes count the dispatch's only.
+	 */
+	struct fvm *owner;
+	unsigned int watch_from;
+	bool mid_seen, mid_failed;
+	uint64_t mid_r[GUEST_NR_REGS];
+	uint64_t call_reads, call_writes;
 };
+
+static void mid_snapshot(struct fvm *vm);
 
 static int rf_access(struct regfile *rf, enum guest_reg reg, bool write)
 {
 	CHECK((unsigned int)reg < GUEST_NR_REGS);
-	/* MPIDR_EL1 is read-only: no firmware call writes it. */
-	CHECK(!write || reg != GUEST_REG_MPIDR);
+	/* MPIDR_EL1 is read-only, HCR_EL2 the guest's: no call writes them. */
+	CHECK(!write || (reg != GUEST_REG_MPIDR && reg != GUEST_REG_HCR));
+	/* Without EL2 there is no HCR_EL2 to read (ONE_REG would fail). */
+	CHECK(reg != GUEST_REG_HCR || rf->el2);
+	if (!write && reg == GUEST_REG_PSTATE && !rf->mid_seen &&
+	    rf->step_accesses >= rf->watch_from) {
+		rf->mid_seen = true;
+		rf->mid_failed = rf->failed;
+		memcpy(rf->mid_r, rf->r, sizeof(rf->mid_r));
+		rf->call_reads = rf->reads;
+		rf->call_writes = rf->writes;
+		rf->reads = rf->writes = 0;
+		mid_snapshot(rf->owner);
+	}
+	rf->step_accesses++;
 	if (rf->fail_at >= 0 && rf->accesses >= (unsigned int)rf->fail_at) {
 		if (!rf->failed)
 			rf->failed_read = !write;
@@ -254,12 +314,17 @@ static const struct guest_regs_ops poison_ops = {
 	.set = poison_set,
 };
 
-static void rf_begin(struct regfile *rf)
+/* A new step: watch_from as above (1 for a call, 0 for a stop). */
+static void rf_begin(struct regfile *rf, unsigned int watch_from)
 {
 	rf->reads = 0;
 	rf->writes = 0;
 	rf->failed = false;
 	rf->failed_read = false;
+	rf->step_accesses = 0;
+	rf->watch_from = watch_from;
+	rf->mid_seen = false;
+	rf->mid_failed = false;
 }
 
 /* --- The VM. */
@@ -288,31 +353,35 @@ struct frame {
 struct fvm {
 	/* Configuration. */
 	unsigned int n, client_el;
-	bool mte, strict, faults;
+	bool mte, strict, faults, no_sdei;
 	uint64_t mpidr[MAX_VCPUS];
 	uint8_t ctx[MAX_VCPUS];
 	struct sdei_event_desc plat[MAX_PLAT];
 	unsigned int nr_plat;
+	/* The device lines: lkvm's SPIs, all bindable (a PPI too, vCPU 0). */
 	uint32_t bindable[MAX_BINDABLE];
 	unsigned int nr_bindable, nr_shared_slots, nr_private_slots, nr_irqs;
 	/* The catalogue: event 0, the platform's, the bind slots by number. */
 	struct cat_ev cat[MAX_CAT];
 	unsigned int nr_cat;
-	/* lkvm's state. */
+	/* lkvm's firmware core, and its SDEI part (NULL: --no-sdei). */
+	struct fw *fw;
 	struct sdei *s;
-	struct psci psci;
 	struct regfile rf[MAX_VCPUS];
-	/* The edge's and the model's. */
+	/* The VMM's and the model's. */
 	struct frame stack[MAX_VCPUS][SDEI_MAX_NESTING];
 	unsigned int depth[MAX_VCPUS];
 	bool deferred[MAX_VCPUS]; /* last dispatch -EAGAIN, no call since */
-	bool sent[MAX_VCPUS]; /* from sdei_next_kick(), no dispatch since */
-	bool in_flight[MAX_VCPUS]; /* kicked, not stopped since */
-	bool on_pending[MAX_VCPUS];
+	bool sent[MAX_VCPUS]; /* an SDEI kick, no dispatch since */
+	bool in_flight[MAX_VCPUS]; /* the VMM's fw_kicked: a stop is due */
+	bool boot_due[MAX_VCPUS]; /* CPU_ON's kick not yet handed out */
+	bool on_pending[MAX_VCPUS]; /* CPU_ON not yet applied by a stop */
 	uint64_t on_entry[MAX_VCPUS], on_context[MAX_VCPUS];
-	bool level[MAX_BINDABLE][MAX_VCPUS]; /* an SPI's is at [i][0] */
+	bool level[MAX_BINDABLE][MAX_VCPUS]; /* a line's is at [i][0] */
+	bool gic[MAX_BINDABLE]; /* what fw_next_line() gave the GIC */
+	enum psci_cpu_state psci_pre[MAX_VCPUS];
 	bool stopped;
-	struct snap a, b;
+	struct snap a, b, m, d;
 };
 
 static uint64_t kvm_mpidr(unsigned int i)
@@ -361,6 +430,16 @@ static uint64_t make_pstate(const struct fvm *vm, unsigned int kind,
 	}
 }
 
+static uint64_t hcr_value(unsigned int bits, uint64_t *rng)
+{
+	uint64_t h = next_rand(rng) & ~(HCR_VM | HCR_TGE | HCR_E2H);
+
+	h |= bits & 8 ? HCR_VM : 0;
+	h |= bits & 0x10 ? HCR_TGE : 0;
+	h |= bits & 0x20 ? HCR_E2H : 0;
+	return h;
+}
+
 static void regs_init(struct fvm *vm, unsigned int v)
 {
 	struct regfile *rf = &vm->rf[v];
@@ -368,6 +447,8 @@ static void regs_init(struct fvm *vm, unsigned int v)
 
 	memset(rf, 0, sizeof(*rf));
 	rf->fail_at = -1;
+	rf->owner = vm;
+	rf->el2 = vm->client_el == 2;
 	for (unsigned int i = 0; i < 31; i++)
 		rf->r[GUEST_REG_X0 + i] = next_rand(&rng);
 	rf->r[GUEST_REG_PC] =
@@ -379,6 +460,10 @@ static void regs_init(struct fvm *vm, unsigned int v)
 	rf->r[GUEST_REG_VBAR] =
 		0xffff800008000000ULL + (next_rand(&rng) & 0xf800);
 	rf->r[GUEST_REG_MPIDR] = vm->mpidr[v];
+	/* HCR_EL2: context bits 3-5 give VM, TGE, E2H; the rest is noise. */
+	if (rf->el2)
+		rf->r[GUEST_REG_HCR] = hcr_value(vm->ctx[v], &rng);
+	rf->hcr_reset = rf->r[GUEST_REG_HCR];
 }
 
 static struct guest_regs regs_of(struct fvm *vm, unsigned int v)
@@ -510,6 +595,22 @@ static int model_pick(const struct fvm *vm, const struct snap *sn,
 	return best;
 }
 
+/*
+ * The client's own context, where a handler may be entered: not above the
+ * client EL; below an EL2 client, not while a guest of its own runs
+ * (HCR_EL2.TGE = 0 and VM = 1).
+ */
+static bool client_ctx(const struct fvm *vm, uint64_t pstate, uint64_t hcr)
+{
+	unsigned int el = pstate_el(pstate);
+
+	if (el > vm->client_el)
+		return false;
+	if (vm->client_el == 1 || el == 2)
+		return true;
+	return (hcr & HCR_TGE) || !(hcr & HCR_VM);
+}
+
 static bool own_work(const struct fvm *vm, const struct snap *sn,
 		     unsigned int v)
 {
@@ -523,6 +624,10 @@ static bool own_work(const struct fvm *vm, const struct snap *sn,
 
 static void take_snap(struct fvm *vm, struct snap *sn)
 {
+	if (!vm->s) {
+		memset(sn, 0, sizeof(*sn));
+		return;
+	}
 	for (unsigned int ci = 0; ci < vm->nr_cat; ci++) {
 		unsigned int idx = vm->cat[ci].idx;
 
@@ -638,12 +743,13 @@ static void check_entry(const struct fvm *vm, const struct snap *sn,
 	if (c->kind == K_BIND) {
 		if (!sn->ev[ci].bound)
 			CHECK(!e->state && !e->pending);
-		if (e->pending)
-			CHECK(sn->ev[ci].bound && (e->state & ST_G));
-		/* Level-sensitive: a high line re-pends a registered event. */
-		if ((e->state & (ST_G | ST_R)) == ST_G &&
-		    line_high(vm, sn, ci, v))
-			CHECK(e->pending);
+		/*
+		 * Level-sensitive: pending exactly while registered, not
+		 * running and the line high (a line dropped before the
+		 * dispatch takes the event back; COMPLETE looks again).
+		 */
+		CHECK(e->pending == ((e->state & (ST_G | ST_R)) == ST_G &&
+				     line_high(vm, sn, ci, v)));
 	}
 	/* RUNNING iff on a dispatch stack: a shared event on one PE only. */
 	if (c->shared) {
@@ -656,22 +762,54 @@ static void check_entry(const struct fvm *vm, const struct snap *sn,
 	CHECK(!!(e->state & ST_R) == (running == 1));
 }
 
+/* The index of device line intid in vm->bindable, or -1. */
+static int line_index(const struct fvm *vm, uint32_t intid)
+{
+	return bind_index(vm, intid);
+}
+
+/* What the GIC must see of line i: its level, unless SDEI owns it. */
+static bool gic_level(const struct fvm *vm, const struct snap *sn,
+		      unsigned int i)
+{
+	return vm->level[i][0] &&
+	       !(vm->s && model_owned(vm, sn, vm->bindable[i], 0));
+}
+
 static void check_all(struct fvm *vm)
 {
 	struct snap *sn = &vm->a;
+	const struct psci *ps = fw_psci(vm->fw);
 	struct sdei_event_status es;
 	struct sdei_entry_status en;
-	struct sdei_pe_status ps;
+	struct sdei_pe_status pst;
 	unsigned int ci, v, i;
+
+	CHECK(fw_sdei(vm->fw) == vm->s);
+	CHECK(ps->nr_cpus == vm->n);
+	for (v = 0; v < vm->n; v++) {
+		CHECK(ps->state[v] <= PSCI_CPU_ON);
+		/* A CPU_ON waits for the target's own stop, with a kick. */
+		CHECK((ps->state[v] == PSCI_CPU_ON_PENDING) ==
+		      vm->on_pending[v]);
+		CHECK(!vm->on_pending[v] || vm->in_flight[v]);
+		/* An SDEI kick handed out means a stop is due. */
+		CHECK(!vm->sent[v] || vm->in_flight[v]);
+	}
+	take_snap(vm, sn);
+	/* The GIC's view of each line: level && !owned, changes handed out. */
+	for (i = 0; i < vm->nr_bindable; i++)
+		CHECK(vm->gic[i] == gic_level(vm, sn, i));
+	if (!vm->s)
+		return;
 
 	CHECK(sdei_nr_vcpus(vm->s) == vm->n);
 	CHECK(sdei_nr_events(vm->s) == vm->nr_cat);
 	CHECK(sdei_event_status(vm->s, vm->nr_cat, &es) == -EINVAL);
 	CHECK(sdei_entry_status(vm->s, vm->nr_cat, 0, &en) == -EINVAL);
 	CHECK(sdei_entry_status(vm->s, vm->cat[0].idx, vm->n, &en) == -EINVAL);
-	CHECK(sdei_pe_status(vm->s, vm->n, &ps) == -EINVAL);
+	CHECK(sdei_pe_status(vm->s, vm->n, &pst) == -EINVAL);
 	CHECK(!sdei_vcpu_has_work(vm->s, vm->n));
-	take_snap(vm, sn);
 
 	for (ci = 0; ci < vm->nr_cat; ci++) {
 		const struct cat_ev *c = &vm->cat[ci];
@@ -712,26 +850,40 @@ static void check_all(struct fvm *vm)
 			      is_critical(vm, pe->running[1]));
 		CHECK(sdei_vcpu_has_work(vm->s, v) ==
 		      (model_pick(vm, sn, v) >= 0));
-		/* No lost wakeup: work of its own means a kick in flight. */
-		if (!vm->deferred[v] && own_work(vm, sn, v))
+		/*
+		 * No lost wakeup: work of its own means a stop is due (a kick
+		 * in flight, or the retry of an event that waits for the
+		 * client's context).
+		 */
+		if (own_work(vm, sn, v))
 			CHECK(vm->in_flight[v]);
-		CHECK(vm->psci.state[v] <= PSCI_CPU_ON);
+		/* A vCPU that has not booted yet is masked: nothing to take. */
+		if (vm->on_pending[v])
+			CHECK(pe->masked && !pe->depth);
 	}
-	/* A pending RM_ANY event someone can take has a kicked taker. */
+	/*
+	 * A pending RM_ANY event someone can take has a kicked taker (one
+	 * that is not waiting for its own context, if there is one).
+	 */
 	for (ci = 0; ci < vm->nr_cat; ci++) {
-		bool any = false, kicked = false;
+		bool any = false, kicked = false, any_d = false,
+		     kicked_d = false;
 
 		if (!vm->cat[ci].shared || sn->en[ci][0].rm_pe ||
 		    !sn->en[ci][0].pending)
 			continue;
 		for (v = 0; v < vm->n; v++) {
-			if (vm->deferred[v] ||
-			    !deliverable(vm, sn, ci, v, true))
+			if (!deliverable(vm, sn, ci, v, true))
+				continue;
+			any_d = true;
+			kicked_d |= vm->in_flight[v];
+			if (vm->deferred[v])
 				continue;
 			any = true;
 			kicked |= vm->in_flight[v];
 		}
 		CHECK(!any || kicked);
+		CHECK(!any_d || kicked_d);
 	}
 	/* Who owns each line. */
 	for (i = 0; i < vm->nr_bindable; i++)
@@ -742,20 +894,22 @@ static void check_all(struct fvm *vm)
 }
 
 /* The state sdei_create() makes. */
-static void check_fresh(struct fvm *vm)
+static void check_fresh(struct fvm *vm, struct snap *sn)
 {
-	take_snap(vm, &vm->b);
+	if (!vm->s)
+		return;
+	take_snap(vm, sn);
 	for (unsigned int ci = 0; ci < vm->nr_cat; ci++) {
-		CHECK(!vm->b.ev[ci].bound && !vm->b.ev[ci].intid);
+		CHECK(!sn->ev[ci].bound && !sn->ev[ci].intid);
 		for (unsigned int v = 0; v < vm->n; v++) {
-			const struct sdei_entry_status *e = &vm->b.en[ci][v];
+			const struct sdei_entry_status *e = &sn->en[ci][v];
 
 			CHECK(!e->state && !e->pending && !e->entry &&
 			      !e->arg && !e->rm_pe && !e->affinity);
 		}
 	}
 	for (unsigned int v = 0; v < vm->n; v++) {
-		CHECK(vm->b.pe[v].masked && !vm->b.pe[v].depth);
+		CHECK(sn->pe[v].masked && !sn->pe[v].depth);
 		CHECK(!sdei_vcpu_has_work(vm->s, v));
 	}
 }
@@ -765,11 +919,9 @@ static void check_fresh(struct fvm *vm)
 static void build_catalogue(struct fvm *vm)
 {
 	struct sdei_event_status st;
-	unsigned int nr = sdei_nr_events(vm->s), i, j;
+	unsigned int nr, i, j;
 	unsigned int nr_sh = 0, nr_pr = 0;
 
-	CHECK(nr ==
-	      1 + vm->nr_plat + vm->nr_shared_slots + vm->nr_private_slots);
 	vm->nr_cat = 1 + vm->nr_plat;
 	vm->cat[0] = (struct cat_ev){ .num = 0, .kind = K_EVENT0, .idx = ~0u };
 	for (i = 0; i < vm->nr_plat; i++)
@@ -780,6 +932,11 @@ static void build_catalogue(struct fvm *vm)
 			.critical = vm->plat[i].critical,
 			.idx = ~0u,
 		};
+	if (!vm->s) /* numbers for the calls, which all fail */
+		return;
+	nr = sdei_nr_events(vm->s);
+	CHECK(nr ==
+	      1 + vm->nr_plat + vm->nr_shared_slots + vm->nr_private_slots);
 	for (i = 0; i < nr; i++) {
 		CHECK(sdei_event_status(vm->s, i, &st) == 0);
 		if (st.bind_slot) {
@@ -815,38 +972,61 @@ static void build_catalogue(struct fvm *vm)
 		CHECK(vm->cat[i].idx < nr);
 }
 
+/* A new VM (at start, and after SYSTEM_RESET: lkvm --reboot-restart). */
 static void vm_start(struct fvm *vm)
 {
-	struct sdei_config cfg = {
-		.nr_vcpus = vm->n,
-		.mpidr = vm->mpidr,
+	struct sdei_config sc = {
+		/* nr_vcpus, mpidr, bindable: fw_create() fills them in. */
 		.events = vm->plat,
 		.nr_events = vm->nr_plat,
-		.bindable = vm->bindable,
-		.nr_bindable = vm->nr_bindable,
 		.nr_irqs = vm->nr_irqs,
 		.nr_shared_slots = vm->nr_shared_slots,
 		.nr_private_slots = vm->nr_private_slots,
 		.client_el = vm->client_el,
 		.mte = vm->mte,
 	};
+	struct fw_config cfg = {
+		.nr_vcpus = vm->n,
+		.mpidr = vm->mpidr,
+		.ram_base = RAM_BASE,
+		.ram_size = RAM_SIZE,
+		.sdei = vm->no_sdei ? NULL : &sc,
+		.lines = vm->bindable,
+		.nr_lines = vm->nr_bindable,
+	};
+	const struct psci *ps;
 	char err[256] = "";
 
-	if (sdei_create(&vm->s, &cfg, err, sizeof(err))) {
-		fprintf(stderr, "sdei_create: %s\n", err);
+	if (fw_create(&vm->fw, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "fw_create: %s\n", err);
 		abort();
 	}
-	psci_init(&vm->psci, vm->n, vm->mpidr, RAM_BASE, RAM_SIZE);
-	for (unsigned int v = 0; v < vm->n; v++)
+	vm->s = fw_sdei(vm->fw);
+	CHECK(!vm->s == vm->no_sdei);
+	ps = fw_psci(vm->fw);
+	for (unsigned int v = 0; v < vm->n; v++) {
 		regs_init(vm, v);
+		/* vCPU 0 on, the others off, as at power-on. */
+		CHECK(ps->state[v] == (v ? PSCI_CPU_OFF : PSCI_CPU_ON));
+	}
 	memset(vm->depth, 0, sizeof(vm->depth));
 	memset(vm->deferred, 0, sizeof(vm->deferred));
 	memset(vm->sent, 0, sizeof(vm->sent));
 	memset(vm->in_flight, 0, sizeof(vm->in_flight));
+	memset(vm->boot_due, 0, sizeof(vm->boot_due));
 	memset(vm->on_pending, 0, sizeof(vm->on_pending));
 	memset(vm->level, 0, sizeof(vm->level));
+	memset(vm->gic, 0, sizeof(vm->gic));
 	build_catalogue(vm);
-	check_fresh(vm);
+	check_fresh(vm, &vm->b);
+	/* Every line low: nothing to hand out, no vCPU to kick. */
+	CHECK(fw_next_kick(vm->fw) == -1);
+	{
+		uint32_t intid;
+		bool level;
+
+		CHECK(!fw_next_line(vm->fw, &intid, &level));
+	}
 }
 
 static void vm_setup(struct fvm *vm, struct input *in)
@@ -874,38 +1054,66 @@ static void vm_setup(struct fvm *vm, struct input *in)
 	vm->nr_shared_slots = b3 & 3;
 	vm->nr_private_slots = (b3 >> 2) & 3;
 	vm->nr_irqs = b3 & 0x10 ? 64 : 0;
+	vm->no_sdei = (b3 & 0xe0) == 0xe0;
 	for (i = 0; i < vm->n; i++) {
 		vm->mpidr[i] = kvm_mpidr(i);
 		vm->ctx[i] = in_u8(in);
 	}
 }
 
-/* --- Kicks, dispatch, the PSCI hooks. */
+/* --- Kicks and lines (vm_fw_drain()), dispatch. */
 
-/* Drains sdei_next_kick(); self: the vCPU that called or dispatched. */
+/*
+ * Drains fw_next_kick() and fw_next_line(), as vm_fw_drain() does after
+ * every step. self: the vCPU whose own call or stop this was (no SDEI
+ * kick for it), or -1.
+ */
 static void drain(struct fvm *vm, int self)
 {
+	bool seen[MAX_BINDABLE] = { 0 };
 	unsigned int count = 0;
-	int w;
+	uint32_t intid;
+	bool level;
+	int w, li;
 
-	while ((w = sdei_next_kick(vm->s)) >= 0) {
+	while ((w = fw_next_kick(vm->fw)) >= 0) {
 		CHECK(w < (int)vm->n);
-		CHECK(w != self);
-		CHECK(!vm->sent[w]);
-		CHECK(++count <= vm->n);
-		vm->sent[w] = true;
+		CHECK(++count <= 2 * vm->n);
+		if (vm->boot_due[w]) {
+			/* CPU_ON's kick comes first, once. */
+			vm->boot_due[w] = false;
+			TRACE("  kick vCPU %d (CPU_ON)\n", w);
+		} else {
+			CHECK(vm->s);
+			CHECK(w != self);
+			CHECK(!vm->sent[w]);
+			vm->sent[w] = true;
+			TRACE("  kick vCPU %d\n", w);
+		}
 		vm->in_flight[w] = true;
-		TRACE("  kick vCPU %d\n", w);
 	}
 	CHECK(w == -1);
+	for (w = 0; w < (int)vm->n; w++)
+		CHECK(!vm->boot_due[w]);
+	while (fw_next_line(vm->fw, &intid, &level)) {
+		li = line_index(vm, intid);
+		CHECK(li >= 0);
+		/* Only changes, each line once. */
+		CHECK(!seen[li] && level != vm->gic[li]);
+		seen[li] = true;
+		vm->gic[li] = level;
+		TRACE("  GIC line %u: %d\n", intid, level);
+	}
 }
 
 static void check_handler_pstate(const struct fvm *vm, uint64_t p,
-				 uint64_t from, uint64_t sctlr)
+				 uint64_t from, uint64_t sctlr, uint64_t hcr)
 {
 	const uint64_t allowed = P_NZCV | P_TCO | P_DIT | P_PAN | P_ALLINT |
 				 P_SSBS | P_DAIF | 0x1f;
 	bool a32 = from & P_M32;
+	/* PAN from SCTLR.SPAN: at EL1, and at EL2 only with E2H and TGE. */
+	bool span = vm->client_el == 1 || ((hcr & HCR_E2H) && (hcr & HCR_TGE));
 
 	CHECK((p & 0x1f) == (vm->client_el == 2 ? 0x9 : 0x5));
 	CHECK((p & P_DAIF) == P_DAIF);
@@ -913,7 +1121,7 @@ static void check_handler_pstate(const struct fvm *vm, uint64_t p,
 	CHECK(!(p & ~allowed));
 	CHECK((p & P_NZCV) == (from & P_NZCV));
 	CHECK(!!(p & P_DIT) == !!(from & (a32 ? P32_DIT : P_DIT)));
-	if (!(sctlr & SCTLR_SPAN))
+	if (span && !(sctlr & SCTLR_SPAN))
 		CHECK(p & P_PAN);
 	else
 		CHECK((p & P_PAN) == (from & P_PAN));
@@ -922,55 +1130,80 @@ static void check_handler_pstate(const struct fvm *vm, uint64_t p,
 		CHECK(p & P_TCO);
 }
 
-/* After a failed register access: -EIO, and the VM stops (the edge). */
-static void register_failure(struct fvm *vm, int ret)
+/* After a failed register access: FW_ERROR, and the VM stops. */
+static void register_failure(struct fvm *vm, const struct fw_effects *eff)
 {
-	CHECK(ret == -EIO);
+	CHECK(eff->outcome == FW_ERROR);
 	vm->stopped = true;
 }
 
-static bool dispatch_checked(struct fvm *vm, unsigned int v)
+/* Called by the regfile when a dispatch starts: SDEI as the call left it. */
+static void mid_snapshot(struct fvm *vm)
+{
+	take_snap(vm, &vm->m);
+}
+
+/* The snapshot after event ci entered its handler on v, from sn. */
+static void apply_dispatch(const struct fvm *vm, struct snap *sn,
+			   unsigned int ci, unsigned int v)
+{
+	struct sdei_entry_status *e = &sn->en[ci][vm->cat[ci].shared ? 0 : v];
+	struct sdei_pe_status *pe = &sn->pe[v];
+
+	e->state |= ST_R;
+	e->pending = false;
+	if (vm->cat[ci].shared)
+		for (unsigned int w = 1; w < vm->n; w++)
+			sn->en[ci][w] = *e;
+	CHECK(pe->depth < SDEI_MAX_NESTING);
+	pe->running[pe->depth++] = vm->cat[ci].num;
+}
+
+/*
+ * The dispatch of vCPU v's call or stop: from SDEI in *m and registers in
+ * before (what the call, if any, left), it predicts the state after it
+ * into *d and checks the registers the dispatch read and wrote. The
+ * regfile says whether a dispatch started (mid_seen): exactly when an
+ * event is deliverable.
+ */
+static void check_dispatch(struct fvm *vm, unsigned int v,
+			   const struct fw_effects *eff, const struct snap *m,
+			   const uint64_t *before, struct snap *d)
 {
 	struct regfile *rf = &vm->rf[v];
-	struct guest_regs regs = regs_of(vm, v);
-	uint64_t before[GUEST_NR_REGS];
-	int best, ret;
+	uint64_t hcr = vm->client_el == 2 ? before[GUEST_REG_HCR] : 0;
+	const uint64_t hcr_bit = vm->client_el == 2 ? RB(GUEST_REG_HCR) : 0;
+	int best = vm->s ? model_pick(vm, m, v) : -1;
 
-	take_snap(vm, &vm->a);
-	best = model_pick(vm, &vm->a, v);
-	memcpy(before, rf->r, sizeof(before));
-	rf_begin(rf);
-	ret = sdei_dispatch(vm->s, v, &regs);
-	TRACE("  dispatch vCPU %u: %d (event %d)\n", v, ret,
-	      best >= 0 ? (int)vm->cat[best].num : -1);
-	vm->sent[v] = false;
-	if (rf->failed) {
-		if (rf->failed_read) {
-			take_snap(vm, &vm->b);
-			CHECK(snap_eq(vm, &vm->a, &vm->b));
-		}
-		register_failure(vm, ret);
-		return false;
-	}
-	take_snap(vm, &vm->b);
+	*d = *m;
+	CHECK(rf->mid_seen == (best >= 0));
+	vm->sent[v] = false; /* a dispatch ends the vCPU's kick */
 	if (best < 0) {
-		CHECK(ret == 0 && !rf->reads && !rf->writes);
-		CHECK(snap_eq(vm, &vm->a, &vm->b));
+		CHECK(!eff->retry);
 		vm->deferred[v] = false;
-	} else if (pstate_el(before[GUEST_REG_PSTATE]) > vm->client_el) {
-		CHECK(ret == -EAGAIN);
-		CHECK(!rf->writes && !(rf->reads & ~RB(GUEST_REG_PSTATE)));
-		CHECK(snap_eq(vm, &vm->a, &vm->b));
+		return;
+	}
+	if (!client_ctx(vm, before[GUEST_REG_PSTATE], hcr)) {
+		TRACE("  dispatch vCPU %u: event %u waits (retry)\n", v,
+		      vm->cat[best].num);
+		/* A guest of its own runs: the event waits, a stop is due. */
+		CHECK(eff->retry);
+		CHECK(!rf->writes &&
+		      rf->reads == (RB(GUEST_REG_PSTATE) | hcr_bit));
 		vm->deferred[v] = true;
-	} else {
-		const struct sdei_entry_status *pre = ent(vm, &vm->a, best, v);
-		const struct sdei_entry_status *post = ent(vm, &vm->b, best, v);
+		vm->in_flight[v] = true; /* the VMM's retry timer */
+		return;
+	}
+	TRACE("  dispatch vCPU %u: event %u\n", v, vm->cat[best].num);
+	CHECK(!eff->retry);
+	vm->deferred[v] = false;
+	{
+		const struct sdei_entry_status *pre = ent(vm, m, best, v);
 		struct frame *f;
 
-		CHECK(ret == 1);
-		CHECK(!(rf->reads &
-			~(XREGS(NR_SAVED) | RB(GUEST_REG_PC) |
-			  RB(GUEST_REG_PSTATE) | RB(GUEST_REG_SCTLR))));
+		CHECK(!(rf->reads & ~(XREGS(NR_SAVED) | RB(GUEST_REG_PC) |
+				      RB(GUEST_REG_PSTATE) |
+				      RB(GUEST_REG_SCTLR) | hcr_bit)));
 		CHECK(rf->writes ==
 		      (XREGS(4) | RB(GUEST_REG_PC) | RB(GUEST_REG_PSTATE)));
 		CHECK(rf->r[GUEST_REG_X0] == vm->cat[best].num);
@@ -980,110 +1213,55 @@ static bool dispatch_checked(struct fvm *vm, unsigned int v)
 		CHECK(rf->r[GUEST_REG_PC] == pre->entry);
 		check_handler_pstate(vm, rf->r[GUEST_REG_PSTATE],
 				     before[GUEST_REG_PSTATE],
-				     before[GUEST_REG_SCTLR]);
-		CHECK(post->state == (pre->state | ST_R) && !post->pending);
-		CHECK(post->entry == pre->entry && post->arg == pre->arg);
-		CHECK(entries_eq_except(vm, &vm->a, &vm->b, best, v));
-		CHECK(events_eq_except(vm, &vm->a, &vm->b, -1));
-		CHECK(pes_eq_except(vm, &vm->a, &vm->b, (int)v));
-		CHECK(vm->b.pe[v].masked == vm->a.pe[v].masked);
+				     before[GUEST_REG_SCTLR], hcr);
 		CHECK(vm->depth[v] < SDEI_MAX_NESTING);
 		f = &vm->stack[v][vm->depth[v]++];
 		f->num = vm->cat[best].num;
 		memcpy(f->x, &before[GUEST_REG_X0], sizeof(f->x));
 		f->pc = before[GUEST_REG_PC];
 		f->pstate = before[GUEST_REG_PSTATE];
-		vm->deferred[v] = false;
+		apply_dispatch(vm, d, best, v);
 	}
-	drain(vm, (int)v);
-	return true;
 }
 
-/* A stop of vCPU v (vcpu_apply_requests()). */
-static void op_run(struct fvm *vm, unsigned int v)
+/*
+ * CPU_ON (on) or CPU_OFF of vCPU v took SDEI from *a to *b: v masked with
+ * nothing running, its handlers abandoned (RUNNING goes as at COMPLETE,
+ * a bound line still high pends its event again), CPU_ON wiping its
+ * private registrations; nothing else changes.
+ */
+static void check_cpu_hook(struct fvm *vm, const struct snap *a,
+			   const struct snap *b, unsigned int v, bool on)
 {
-	TRACE("run vCPU %u\n", v);
-	vm->in_flight[v] = false;
-	if (vm->on_pending[v]) {
-		struct regfile *rf = &vm->rf[v];
-		struct boot_regs br;
-
-		boot_regs_cpu_on(vm->on_entry[v], vm->on_context[v],
-				 vm->client_el == 2 ? BOOT_EL2 : BOOT_EL1, &br);
-		/* KVM_ARM_VCPU_INIT: a reset vCPU, then the boot registers. */
-		for (unsigned int i = 0; i < 31; i++)
-			rf->r[GUEST_REG_X0 + i] = i < 4 ? br.x[i] : 0;
-		rf->r[GUEST_REG_PC] = br.pc;
-		rf->r[GUEST_REG_PSTATE] = br.pstate;
-		rf->r[GUEST_REG_ELR] = 0;
-		rf->r[GUEST_REG_SPSR] = 0;
-		psci_cpu_on_done(&vm->psci, v);
-		CHECK(vm->psci.state[v] == PSCI_CPU_ON);
-		vm->on_pending[v] = false;
-	}
-	/*
-	 * As vcpu_apply_requests(): a dispatch at every stop, work or none
-	 * (with none it reads no register and ends the kick).
-	 */
-	dispatch_checked(vm, v);
-}
-
-static void cpu_hook(struct fvm *vm, unsigned int v, bool on)
-{
-	TRACE("sdei_cpu_%s(%u)\n", on ? "on" : "off", v);
-	take_snap(vm, &vm->a);
-	if (on)
-		sdei_cpu_on(vm->s, v);
-	else
-		sdei_cpu_off(vm->s, v);
-	take_snap(vm, &vm->b);
-	if (v >= vm->n) {
-		CHECK(snap_eq(vm, &vm->a, &vm->b));
-		drain(vm, -1);
+	if (!vm->s)
 		return;
-	}
-	CHECK(vm->b.pe[v].masked && !vm->b.pe[v].depth);
-	CHECK(pes_eq_except(vm, &vm->a, &vm->b, (int)v));
-	CHECK(events_eq_except(vm, &vm->a, &vm->b, -1));
+	CHECK(b->pe[v].masked && !b->pe[v].depth);
+	CHECK(pes_eq_except(vm, a, b, (int)v));
+	CHECK(events_eq_except(vm, a, b, -1));
 	for (unsigned int ci = 0; ci < vm->nr_cat; ci++) {
 		const struct cat_ev *c = &vm->cat[ci];
 
 		for (unsigned int w = 0; w < vm->n; w++) {
-			struct sdei_entry_status want = vm->a.en[ci][w];
-			const struct sdei_entry_status *got = &vm->b.en[ci][w];
+			struct sdei_entry_status want = a->en[ci][w];
+			const struct sdei_entry_status *got = &b->en[ci][w];
 
-			if (on && !c->shared && w == v)
+			if (on && !c->shared && w == v) {
 				CHECK(!got->state && !got->pending &&
 				      !got->entry && !got->arg);
-			else if (on_stack(vm, v, c->num) &&
-				 (c->shared || w == v)) {
-				/*
-				 * Abandoned: RUNNING goes as at COMPLETE, and a
-				 * bound line still high pends the event again.
-				 */
+				continue;
+			}
+			if (on_stack(vm, v, c->num) && (c->shared || w == v)) {
 				want.state &= ~ST_R;
 				if (c->kind == K_BIND && (want.state & ST_G) &&
-				    line_high(vm, &vm->b, ci, w))
+				    line_high(vm, b, ci, w))
 					want.pending = true;
 			}
-			if (!(on && !c->shared && w == v))
-				CHECK(entry_eq(&want, got));
+			CHECK(entry_eq(&want, got));
 		}
 	}
 	vm->depth[v] = 0;
 	vm->deferred[v] = false;
 	vm->sent[v] = false;
-	drain(vm, -1);
-}
-
-static void system_reset(struct fvm *vm)
-{
-	sdei_system_reset(vm->s);
-	check_fresh(vm);
-	memset(vm->depth, 0, sizeof(vm->depth));
-	memset(vm->deferred, 0, sizeof(vm->deferred));
-	memset(vm->sent, 0, sizeof(vm->sent));
-	drain(vm, -1);
 }
 
 /* --- Calls. */
@@ -1216,6 +1394,12 @@ static uint64_t arg_value(const struct fvm *vm, struct input *in)
 	}
 }
 
+/* What a call did to its vCPU's registers, up to the dispatch. */
+struct callregs {
+	uint64_t reads, writes;
+	const uint64_t *r;
+};
+
 static bool is_sdei_error(uint64_t x)
 {
 	return x == SDEI_NOT_SUPPORTED || x == SDEI_INVALID_PARAMETERS ||
@@ -1223,91 +1407,164 @@ static bool is_sdei_error(uint64_t x)
 	       x == SDEI_OUT_OF_RESOURCE;
 }
 
-static void check_psci(struct fvm *vm, const struct smccc_call *c,
-		       const struct smccc_result *res,
-		       const struct psci_action *act, const struct psci *pre)
+/* The PSCI functions lkvm implements (DEN0022D 5.1), written again. */
+static bool psci_implemented(uint32_t fid)
 {
-	struct smccc_call fc = { .fid = PSCI_FN_FEATURES, .vcpu = c->vcpu };
-	struct smccc_result fr;
-	struct psci_action fa;
-	int64_t r = (int64_t)res->x[0];
-	bool none = act->kind == PSCI_ACT_NONE;
+	static const uint32_t fids[] = {
+		0x84000000, 0x84000001, 0xc4000001, 0x84000002, 0x84000003,
+		0xc4000003, 0x84000004, 0xc4000004, 0x84000006, 0x84000008,
+		0x84000009, 0x8400000a, 0x84000012, 0xc4000012,
+	};
 
+	for (unsigned int i = 0; i < sizeof(fids) / sizeof(fids[0]); i++)
+		if (fids[i] == fid)
+			return true;
+	return false;
+}
+
+/* PSCI argument n: SMC32 calls pass 32 bits. */
+static uint64_t psci_arg(const struct smccc_call *c, unsigned int n)
+{
+	return c->fid & 0x40000000u ? c->arg[n] : (uint32_t)c->arg[n];
+}
+
+/* CPU_ON's result from the state before (DEN0022D 5.1.4). */
+static int64_t psci_cpu_on_result(const struct fvm *vm,
+				  const struct smccc_call *c, int *target)
+{
+	uint64_t mpidr = psci_arg(c, 0), entry = psci_arg(c, 1);
+
+	*target = -1;
+	if (mpidr & ~AFF_MASK)
+		return PSCI_RET_INVALID_PARAMS;
+	for (unsigned int i = 0; i < vm->n; i++)
+		if ((vm->mpidr[i] & AFF_MASK) == mpidr)
+			*target = (int)i;
+	if (*target < 0)
+		return PSCI_RET_INVALID_PARAMS;
+	if (vm->psci_pre[*target] == PSCI_CPU_ON)
+		return PSCI_RET_ALREADY_ON;
+	if (vm->psci_pre[*target] == PSCI_CPU_ON_PENDING)
+		return PSCI_RET_ON_PENDING;
+	/* In RAM, and an AArch64 instruction's: bit 0 clear. */
+	if (entry < RAM_BASE || entry - RAM_BASE >= RAM_SIZE || (entry & 1))
+		return PSCI_RET_INVALID_ADDRESS;
+	return PSCI_RET_SUCCESS;
+}
+
+/*
+ * A PSCI call's result and the action fw_call() took, which this returns
+ * in *act (from the effects and the PSCI state: the model's view).
+ */
+static void check_psci(struct fvm *vm, const struct smccc_call *c,
+		       const struct fw_effects *eff, struct psci_action *act)
+{
+	const struct psci *ps = fw_psci(vm->fw);
+	const struct smccc_result *res = &eff->res;
+	int64_t r = (int64_t)res->x[0];
+	unsigned int v = c->vcpu;
+	int target;
+
+	*act = (struct psci_action){ .kind = PSCI_ACT_NONE };
 	CHECK(res->nr == 1);
-	CHECK(act->kind <= PSCI_ACT_GUEST_FAILURE);
 	switch (c->fid) {
 	case PSCI_FN_VERSION:
-		CHECK(r == 0x10001 && none);
+		CHECK(r == 0x10001);
 		break;
 	case PSCI_FN_CPU_SUSPEND:
 	case PSCI_FN64_CPU_SUSPEND:
-		CHECK((r == PSCI_RET_SUCCESS || r == PSCI_RET_INVALID_PARAMS) &&
-		      none);
+		CHECK(r == ((psci_arg(c, 0) & (1u << 16)) ?
+				    PSCI_RET_INVALID_PARAMS :
+				    PSCI_RET_SUCCESS));
 		break;
 	case PSCI_FN_CPU_OFF:
-		CHECK(r == PSCI_RET_SUCCESS && act->kind == PSCI_ACT_CPU_OFF &&
-		      act->target == c->vcpu);
-		CHECK(vm->psci.state[c->vcpu] == PSCI_CPU_OFF);
+		CHECK(r == PSCI_RET_SUCCESS);
+		CHECK(ps->state[v] == PSCI_CPU_OFF);
+		*act = (struct psci_action){ .kind = PSCI_ACT_CPU_OFF,
+					     .target = v };
 		break;
 	case PSCI_FN_CPU_ON:
 	case PSCI_FN64_CPU_ON:
-		CHECK(r == PSCI_RET_SUCCESS || r == PSCI_RET_INVALID_PARAMS ||
-		      r == PSCI_RET_ALREADY_ON || r == PSCI_RET_ON_PENDING ||
-		      r == PSCI_RET_INVALID_ADDRESS);
-		if (r == PSCI_RET_SUCCESS) {
-			CHECK(act->kind == PSCI_ACT_CPU_ON &&
-			      act->target < vm->n);
-			CHECK(pre->state[act->target] == PSCI_CPU_OFF);
-			CHECK(vm->psci.state[act->target] ==
-			      PSCI_CPU_ON_PENDING);
-			CHECK(act->entry >= RAM_BASE &&
-			      act->entry - RAM_BASE < RAM_SIZE);
-		} else {
-			CHECK(none);
-		}
+		CHECK(r == psci_cpu_on_result(vm, c, &target));
+		if (r != PSCI_RET_SUCCESS)
+			break;
+		CHECK(ps->state[target] == PSCI_CPU_ON_PENDING);
+		*act = (struct psci_action){ .kind = PSCI_ACT_CPU_ON,
+					     .target = (unsigned int)target,
+					     .entry = psci_arg(c, 1),
+					     .context = psci_arg(c, 2) };
 		break;
 	case PSCI_FN_AFFINITY_INFO:
 	case PSCI_FN64_AFFINITY_INFO:
-		CHECK((r == PSCI_AFFINITY_ON || r == PSCI_AFFINITY_OFF ||
-		       r == PSCI_AFFINITY_ON_PENDING ||
-		       r == PSCI_RET_INVALID_PARAMS) &&
-		      none);
+		CHECK(r == PSCI_AFFINITY_ON || r == PSCI_AFFINITY_OFF ||
+		      r == PSCI_AFFINITY_ON_PENDING ||
+		      r == PSCI_RET_INVALID_PARAMS);
 		break;
 	case PSCI_FN_MIGRATE_INFO_TYPE:
-		CHECK(r == 2 && none);
+		CHECK(r == 2);
 		break;
 	case PSCI_FN_SYSTEM_OFF:
-		CHECK(r == 0 && act->kind == PSCI_ACT_SYSTEM_OFF);
+		CHECK(r == 0);
+		act->kind = PSCI_ACT_SYSTEM_OFF;
 		break;
 	case PSCI_FN_SYSTEM_RESET:
-		CHECK(r == 0 && act->kind == PSCI_ACT_SYSTEM_RESET);
+		CHECK(r == 0);
+		act->kind = PSCI_ACT_SYSTEM_RESET;
 		break;
 	case PSCI_FN_FEATURES:
-		CHECK((r == PSCI_RET_SUCCESS || r == PSCI_RET_NOT_SUPPORTED) &&
-		      none);
+		CHECK(r ==
+		      ((uint32_t)c->arg[0] == SMCCC_VERSION_FID ||
+				       psci_implemented((uint32_t)c->arg[0]) ?
+			       PSCI_RET_SUCCESS :
+			       PSCI_RET_NOT_SUPPORTED));
 		break;
 	case PSCI_FN_SYSTEM_RESET2:
-	case PSCI_FN64_SYSTEM_RESET2:
-		CHECK(r == PSCI_RET_SUCCESS || r == PSCI_RET_INVALID_PARAMS);
-		CHECK(r == PSCI_RET_SUCCESS ?
-			      act->kind == PSCI_ACT_SYSTEM_RESET ||
-				      act->kind == PSCI_ACT_GUEST_FAILURE :
-			      none);
-		break;
-	default:
-		CHECK(r == PSCI_RET_NOT_SUPPORTED && none);
+	case PSCI_FN64_SYSTEM_RESET2: {
+		uint32_t type = (uint32_t)c->arg[0];
+
+		if (!type) {
+			CHECK(r == PSCI_RET_SUCCESS);
+			act->kind = PSCI_ACT_SYSTEM_RESET;
+		} else if ((type & LKVM_RESET2_GUEST_FAILURE) ==
+			   LKVM_RESET2_GUEST_FAILURE) {
+			CHECK(r == PSCI_RET_SUCCESS);
+			act->kind = PSCI_ACT_GUEST_FAILURE;
+			act->code = type & ~LKVM_RESET2_GUEST_FAILURE;
+		} else {
+			CHECK(r == PSCI_RET_INVALID_PARAMS);
+		}
 		break;
 	}
-	if (c->fid != PSCI_FN_CPU_ON && c->fid != PSCI_FN64_CPU_ON &&
-	    c->fid != PSCI_FN_CPU_OFF)
-		CHECK(!memcmp(pre->state, vm->psci.state,
-			      vm->n * sizeof(pre->state[0])));
-	/* PSCI_FEATURES agrees with what the call did. */
-	fc.arg[0] = c->fid;
-	psci_call(&vm->psci, &fc, &fr, &fa);
-	CHECK(fa.kind == PSCI_ACT_NONE && fr.nr == 1);
-	CHECK((fr.x[0] == 0) ==
-	      (r != PSCI_RET_NOT_SUPPORTED || c->fid == PSCI_FN_FEATURES));
+	default:
+		CHECK(r == PSCI_RET_NOT_SUPPORTED);
+		break;
+	}
+	if (c->fid != PSCI_FN_FEATURES)
+		CHECK((r == PSCI_RET_NOT_SUPPORTED) ==
+		      !psci_implemented(c->fid));
+	/* Only CPU_ON (its target) and CPU_OFF (the caller) change states. */
+	for (unsigned int w = 0; w < vm->n; w++)
+		if (!(act->kind == PSCI_ACT_CPU_ON && w == act->target) &&
+		    !(act->kind == PSCI_ACT_CPU_OFF && w == v))
+			CHECK(ps->state[w] == vm->psci_pre[w]);
+	/* The effects say the same. */
+	CHECK(eff->park == (act->kind == PSCI_ACT_CPU_OFF));
+	CHECK(!eff->boot && !eff->enter_first);
+	switch (act->kind) {
+	case PSCI_ACT_SYSTEM_OFF:
+		CHECK(eff->outcome == FW_POWEROFF);
+		break;
+	case PSCI_ACT_SYSTEM_RESET:
+		CHECK(eff->outcome == FW_RESET);
+		break;
+	case PSCI_ACT_GUEST_FAILURE:
+		CHECK(eff->outcome == FW_GUEST_FAILURE &&
+		      eff->failure_code == act->code);
+		break;
+	default:
+		CHECK(eff->outcome == FW_RUNS);
+		break;
+	}
 }
 
 /* SHARED_RESET's or PRIVATE_RESET's effect on one entry. */
@@ -1323,35 +1580,41 @@ static void check_reset_entry(const struct sdei_entry_status *pre,
 	}
 }
 
+/*
+ * An SDEI call's part of fw_call(): SDEI from vm->a to *post, the
+ * registers it read and wrote (the result's included) in *cr.
+ */
 static void check_sdei_call(struct fvm *vm, const struct smccc_call *c,
 			    const struct smccc_result *res,
-			    const uint64_t *before)
+			    const uint64_t *before, const struct callregs *cr,
+			    const struct snap *post)
 {
 	const uint64_t *a = c->arg;
 	unsigned int v = c->vcpu, fn = c->fid - SDEI_FID_BASE;
-	struct regfile *rf = &vm->rf[v];
 	uint64_t pstate = before[GUEST_REG_PSTATE], x0 = res->x[0], exp = 0;
-	const struct snap *pre = &vm->a, *post = &vm->b;
+	uint64_t hcr = vm->client_el == 2 ? before[GUEST_REG_HCR] : 0;
+	const struct snap *pre = &vm->a;
 	bool el_ok = !(pstate & P_M32) && pstate_el(pstate) == vm->client_el;
 	bool same = false, checked = false;
 	int ci = cat_find(vm, a[0]);
 	const struct sdei_entry_status *pe_, *po_;
 	unsigned int w, i;
 
-	CHECK(!(rf->reads & ~(RB(GUEST_REG_PSTATE) | RB(GUEST_REG_SCTLR))));
+	CHECK(!(cr->reads & ~(RB(GUEST_REG_PSTATE) | RB(GUEST_REG_SCTLR) |
+			      RB(GUEST_REG_HCR))));
 	if (!el_ok || fn > 0x12) {
 		CHECK(res->nr == 1 && x0 == SDEI_NOT_SUPPORTED);
-		CHECK(!rf->writes && !(rf->reads & ~RB(GUEST_REG_PSTATE)));
+		CHECK(cr->writes == XREGS(1) &&
+		      cr->reads == RB(GUEST_REG_PSTATE));
 		CHECK(snap_eq(vm, pre, post));
 		CHECK((fn > 0x12) == !sdei_fid_name(c->fid));
 		return;
 	}
 	CHECK(sdei_fid_name(c->fid));
-	vm->deferred[v] = false;
 	if (c->fid != SDEI_EVENT_COMPLETE &&
 	    c->fid != SDEI_EVENT_COMPLETE_AND_RESUME) {
-		CHECK(res->nr == 1 && !rf->writes);
-		CHECK(!(rf->reads & ~RB(GUEST_REG_PSTATE)));
+		CHECK(res->nr == 1 && cr->writes == XREGS(1));
+		CHECK(cr->reads == RB(GUEST_REG_PSTATE));
 	}
 	if (ci >= 0) {
 		pe_ = ent(vm, pre, ci, v);
@@ -1415,8 +1678,8 @@ static void check_sdei_call(struct fvm *vm, const struct smccc_call *c,
 
 		if (!vm->depth[v]) {
 			CHECK(res->nr == 1 && x0 == SDEI_DENIED);
-			CHECK(!rf->writes &&
-			      !(rf->reads & ~RB(GUEST_REG_PSTATE)));
+			CHECK(cr->writes == XREGS(1) &&
+			      cr->reads == RB(GUEST_REG_PSTATE));
 			CHECK(snap_eq(vm, pre, post));
 			return;
 		}
@@ -1425,22 +1688,23 @@ static void check_sdei_call(struct fvm *vm, const struct smccc_call *c,
 		CHECK(fci >= 0);
 		CHECK(res->nr == 0);
 		if (!resume)
-			CHECK(!(rf->reads & ~RB(GUEST_REG_PSTATE)));
-		CHECK(rf->writes ==
+			CHECK(cr->reads == RB(GUEST_REG_PSTATE));
+		CHECK(cr->writes ==
 		      (XREGS(NR_SAVED) | RB(GUEST_REG_PC) |
 		       RB(GUEST_REG_PSTATE) |
 		       (resume ? RB(GUEST_REG_ELR) | RB(GUEST_REG_SPSR) : 0)));
 		for (i = 0; i < NR_SAVED; i++)
-			CHECK(rf->r[GUEST_REG_X0 + i] == f->x[i]);
+			CHECK(cr->r[GUEST_REG_X0 + i] == f->x[i]);
 		if (resume) {
-			CHECK(rf->r[GUEST_REG_ELR] == f->pc);
-			CHECK(rf->r[GUEST_REG_SPSR] == f->pstate);
-			CHECK(rf->r[GUEST_REG_PC] == a[0]);
-			check_handler_pstate(vm, rf->r[GUEST_REG_PSTATE],
-					     f->pstate, rf->r[GUEST_REG_SCTLR]);
+			CHECK(cr->r[GUEST_REG_ELR] == f->pc);
+			CHECK(cr->r[GUEST_REG_SPSR] == f->pstate);
+			CHECK(cr->r[GUEST_REG_PC] == a[0]);
+			check_handler_pstate(vm, cr->r[GUEST_REG_PSTATE],
+					     f->pstate, cr->r[GUEST_REG_SCTLR],
+					     hcr);
 		} else {
-			CHECK(rf->r[GUEST_REG_PC] == f->pc);
-			CHECK(rf->r[GUEST_REG_PSTATE] == f->pstate);
+			CHECK(cr->r[GUEST_REG_PC] == f->pc);
+			CHECK(cr->r[GUEST_REG_PSTATE] == f->pstate);
 		}
 		pe_ = ent(vm, pre, fci, v);
 		po_ = ent(vm, post, fci, v);
@@ -1586,11 +1850,19 @@ static void check_sdei_call(struct fvm *vm, const struct smccc_call *c,
 	case SDEI_EVENT_SIGNAL: {
 		int t = vcpu_by_mpidr(vm, a[1]);
 
+		bool keep;
+
 		if (a[0] != 0 || t < 0) {
 			exp = SDEI_INVALID_PARAMETERS;
 			break;
 		}
-		CHECK(post->en[0][t].pending);
+		/*
+		 * A masked target, or one where event 0 is unregistered,
+		 * drops it; registered (disabled or running too), it waits.
+		 */
+		keep = !pre->pe[t].masked && (pre->en[0][t].state & ST_G);
+		CHECK(post->en[0][t].pending ==
+		      (pre->en[0][t].pending || keep));
 		CHECK(entries_eq_except(vm, pre, post, 0, t));
 		CHECK(events_eq_except(vm, pre, post, -1));
 		CHECK(pes_eq_except(vm, pre, post, -1));
@@ -1677,52 +1949,50 @@ static void check_sdei_call(struct fvm *vm, const struct smccc_call *c,
 	}
 }
 
-static void psci_act(struct fvm *vm, unsigned int v,
-		     const struct psci_action *act)
+/* A new VM after SYSTEM_RESET (lkvm --reboot-restart). */
+static void vm_restart(struct fvm *vm)
 {
-	switch (act->kind) {
-	case PSCI_ACT_NONE:
-		break;
-	case PSCI_ACT_CPU_ON:
-		cpu_hook(vm, act->target, true);
-		vm->on_pending[act->target] = true;
-		vm->on_entry[act->target] = act->entry;
-		vm->on_context[act->target] = act->context;
-		vm->in_flight[act->target] = true; /* vcpu_kick(target) */
-		break;
-	case PSCI_ACT_CPU_OFF:
-		cpu_hook(vm, v, false);
-		break;
-	case PSCI_ACT_SYSTEM_RESET:
-		system_reset(vm);
-		/* lkvm --reboot-restart: a new VM. */
-		sdei_destroy(vm->s);
-		vm->s = NULL;
-		vm_start(vm);
-		break;
-	case PSCI_ACT_SYSTEM_OFF:
-	case PSCI_ACT_GUEST_FAILURE:
-		vm->stopped = true;
-		break;
-	}
+	fw_destroy(vm->fw);
+	vm->fw = NULL;
+	vm->s = NULL;
+	vm_start(vm);
 }
 
+/* Sets a fault-free step's expectations of the call part apart. */
+static void call_regs(const struct regfile *rf, struct callregs *cr)
+{
+	if (rf->mid_seen)
+		*cr = (struct callregs){ rf->call_reads, rf->call_writes,
+					 rf->mid_r };
+	else
+		*cr = (struct callregs){ rf->reads, rf->writes, rf->r };
+}
+
+/* A forwarded SMCCC call of vCPU p: KVM_EXIT_HYPERCALL, fw_call(). */
 static void op_call(struct fvm *vm, struct input *in, unsigned int p)
 {
 	unsigned int v = (p & 7) % vm->n, i;
 	struct regfile *rf = &vm->rf[v];
 	struct guest_regs regs = regs_of(vm, v);
 	struct smccc_call c = { .vcpu = v, .smc = p & 8 };
-	struct smccc_result res = { .x = { SMCCC_RET_NOT_SUPPORTED }, .nr = 1 };
 	struct psci_action act = { .kind = PSCI_ACT_NONE };
+	const struct psci *ps = fw_psci(vm->fw);
 	uint64_t before[GUEST_NR_REGS], args[SMCCC_NR_ARGS];
 	uint32_t fid = pick_fid(in_u8(in), in);
-	int err;
+	bool is_psci = psci_owns(fid);
+	bool is_sdei = vm->s && fid >= SDEI_FID_BASE && fid <= SDEI_FID_LAST;
+	struct fw_effects eff;
+	struct callregs cr;
+	const struct snap *m;
 
 	for (i = 0; i < SMCCC_NR_ARGS; i++)
 		args[i] = arg_value(vm, in);
-	/* An OFF vCPU executes nothing. */
-	if (vm->strict && vm->psci.state[v] != PSCI_CPU_ON)
+	/*
+	 * A vCPU waiting for its CPU_ON's stop runs nothing; with strict
+	 * power, neither does an OFF one (parked in KVM_RUN).
+	 */
+	if (ps->state[v] == PSCI_CPU_ON_PENDING ||
+	    (vm->strict && ps->state[v] != PSCI_CPU_ON))
 		return;
 	/* The guest's HVC/SMC: the ID in x0, the arguments in x1..x5. */
 	rf->r[GUEST_REG_X0] = fid;
@@ -1732,63 +2002,194 @@ static void op_call(struct fvm *vm, struct input *in, unsigned int p)
 	for (i = 0; i < SMCCC_NR_ARGS; i++)
 		c.arg[i] = rf->r[GUEST_REG_X0 + 1 + i];
 	memcpy(before, rf->r, sizeof(before));
+	memcpy(vm->psci_pre, ps->state, vm->n * sizeof(ps->state[0]));
+	take_snap(vm, &vm->a);
 
-	if (psci_owns(fid)) {
-		struct psci *pre = malloc(sizeof(*pre));
-
-		CHECK(pre);
-		memcpy(pre, &vm->psci, sizeof(*pre));
-		psci_call(&vm->psci, &c, &res, &act);
-		check_psci(vm, &c, &res, &act, pre);
-		free(pre);
-	} else {
-		bool routed = fid >= SDEI_FID_BASE && fid <= SDEI_FID_LAST;
-		struct smccc_result *r = &res, other;
-
-		/*
-		 * The edge forwards only SDEI's range; any other ID must get
-		 * NOT_SUPPORTED from sdei_call() too, touching nothing.
-		 */
-		if (!routed)
-			r = &other;
-		take_snap(vm, &vm->a);
-		rf_begin(rf);
-		err = sdei_call(vm->s, &c, &regs, r);
-		if (rf->failed) {
-			if (rf->failed_read) {
-				take_snap(vm, &vm->b);
-				CHECK(snap_eq(vm, &vm->a, &vm->b));
-			}
-			register_failure(vm, err);
-			return;
-		}
-		CHECK(err == 0);
-		take_snap(vm, &vm->b);
-		CHECK(r->nr <= 4);
-		if (routed) {
-			check_sdei_call(vm, &c, r, before);
-		} else {
-			CHECK(r->nr == 1 && r->x[0] == SDEI_NOT_SUPPORTED);
-			CHECK(!rf->reads && !rf->writes);
-			CHECK(snap_eq(vm, &vm->a, &vm->b));
-		}
-	}
-	TRACE("call vCPU %u 0x%08x(0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx) = 0x%llx nr %u act %d\n",
+	rf_begin(rf, 1);
+	fw_call(vm->fw, &c, &regs, &eff);
+	TRACE("call vCPU %u 0x%08x(0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx) = 0x%llx nr %u outcome %d%s%s\n",
 	      v, fid, (unsigned long long)c.arg[0],
 	      (unsigned long long)c.arg[1], (unsigned long long)c.arg[2],
 	      (unsigned long long)c.arg[3], (unsigned long long)c.arg[4],
-	      (unsigned long long)res.x[0], res.nr, (int)act.kind);
-	CHECK(res.nr <= 4);
-	for (i = 0; i < res.nr; i++)
-		rf->r[GUEST_REG_X0 + i] = res.x[i];
-	/* The result first, then a dispatch: its saved x0 is the result. */
-	if (!dispatch_checked(vm, v))
+	      (unsigned long long)eff.res.x[0], eff.res.nr, (int)eff.outcome,
+	      eff.park ? " park" : "", eff.retry ? " retry" : "");
+	if (rf->failed) {
+		/* A failed read changes nothing: of the call, or the dispatch. */
+		if (rf->failed_read) {
+			take_snap(vm, &vm->b);
+			CHECK(snap_eq(vm, rf->mid_seen ? &vm->m : &vm->a,
+				      &vm->b));
+		}
+		register_failure(vm, &eff);
 		return;
-	psci_act(vm, v, &act);
+	}
+	take_snap(vm, &vm->b);
+	CHECK(eff.res.nr <= 4);
+	call_regs(rf, &cr);
+	/* The result is in x0.. before any dispatch: its saved x0. */
+	for (i = 0; i < eff.res.nr; i++)
+		CHECK(cr.r[GUEST_REG_X0 + i] == eff.res.x[i]);
+	CHECK(!eff.boot && !eff.enter_first);
+
+	/* The call's part: SDEI as the call left it is *m. */
+	if (is_sdei) {
+		m = rf->mid_seen ? &vm->m : &vm->b;
+		check_sdei_call(vm, &c, &eff.res, before, &cr, m);
+	} else {
+		m = &vm->a;
+		if (rf->mid_seen)
+			CHECK(snap_eq(vm, &vm->a, &vm->m));
+		CHECK(!cr.reads && cr.writes == XREGS(1));
+		if (is_psci) {
+			check_psci(vm, &c, &eff, &act);
+		} else {
+			/* Nobody's ID, or SDEI's without SDEI. */
+			CHECK(eff.res.nr == 1 &&
+			      eff.res.x[0] == SMCCC_RET_NOT_SUPPORTED);
+			CHECK(eff.outcome == FW_RUNS && !eff.park);
+		}
+	}
+	if (is_sdei)
+		CHECK(eff.outcome == FW_RUNS && !eff.park);
+
+	switch (act.kind) {
+	case PSCI_ACT_NONE:
+	case PSCI_ACT_CPU_ON:
+		/* The vCPU goes on: a dispatch if it has something to take. */
+		check_dispatch(vm, v, &eff, m, cr.r, &vm->d);
+		if (act.kind == PSCI_ACT_NONE) {
+			CHECK(snap_eq(vm, &vm->d, &vm->b));
+			break;
+		}
+		/* CPU_ON: the target masked, its privates gone; a boot kick. */
+		check_cpu_hook(vm, &vm->d, &vm->b, act.target, true);
+		vm->on_pending[act.target] = true;
+		vm->boot_due[act.target] = true;
+		vm->on_entry[act.target] = act.entry;
+		vm->on_context[act.target] = act.context;
+		break;
+	case PSCI_ACT_CPU_OFF:
+		/*
+		 * No dispatch on a vCPU that turns itself off: a shared event
+		 * it took would be lost with it; another PE gets it.
+		 */
+		CHECK(!rf->mid_seen && !eff.retry);
+		check_cpu_hook(vm, m, &vm->b, v, false);
+		break;
+	case PSCI_ACT_SYSTEM_RESET:
+		CHECK(!rf->mid_seen && !eff.retry);
+		/* Nothing SDEI holds survives; then a new VM. */
+		check_fresh(vm, &vm->b);
+		vm_restart(vm);
+		return;
+	case PSCI_ACT_SYSTEM_OFF:
+	case PSCI_ACT_GUEST_FAILURE:
+		CHECK(!rf->mid_seen && !eff.retry);
+		CHECK(snap_eq(vm, m, &vm->b));
+		vm->stopped = true;
+		return;
+	}
+	drain(vm, act.kind == PSCI_ACT_NONE ? (int)v : -1);
+}
+
+/* KVM completes what it owes the vCPU (KVM_RUN with immediate_exit). */
+static void kvm_entry(struct fvm *vm, unsigned int v, uint8_t b)
+{
+	struct regfile *rf = &vm->rf[v];
+	uint64_t rng = b * 0x1003ULL + v;
+
+	if (b & 1) {
+		/* An injected exception: to the client EL's vector. */
+		rf->r[GUEST_REG_ELR] = rf->r[GUEST_REG_PC];
+		rf->r[GUEST_REG_SPSR] = rf->r[GUEST_REG_PSTATE];
+		rf->r[GUEST_REG_PC] = rf->r[GUEST_REG_VBAR] + 0x200;
+		rf->r[GUEST_REG_PSTATE] = P_DAIF |
+					  (vm->client_el == 2 ? 0x9 : 0x5);
+	} else {
+		/* An MMIO load: one register written, PC on. */
+		rf->r[GUEST_REG_X0 + (b >> 1) % 31] = next_rand(&rng);
+		rf->r[GUEST_REG_PC] += 4;
+	}
+}
+
+/*
+ * A stop of vCPU v after a kick (vcpu_apply_requests()): only when one is
+ * due. entry: KVM owes it an MMIO load or an exception entry (b: which).
+ */
+static void op_run(struct fvm *vm, unsigned int v, bool entry, uint8_t b)
+{
+	struct regfile *rf = &vm->rf[v];
+	struct guest_regs regs = regs_of(vm, v);
+	uint64_t before[GUEST_NR_REGS];
+	struct fw_effects eff;
+
+	if (!vm->in_flight[v])
+		return;
+	TRACE("run vCPU %u%s\n", v, entry ? " (entry pending)" : "");
+	vm->in_flight[v] = false;
+again:
+	take_snap(vm, &vm->a);
+	memcpy(before, rf->r, sizeof(before));
+	rf_begin(rf, 0);
+	fw_stop(vm->fw, v, entry ? FW_STOP_ENTRY_PENDING : 0, &regs, &eff);
+	if (vm->on_pending[v]) {
+		struct boot_regs br;
+
+		/* CPU_ON: the boot, before anything else; nothing touched. */
+		CHECK(eff.boot && eff.outcome == FW_RUNS);
+		CHECK(!eff.enter_first && !eff.retry && !eff.park);
+		CHECK(eff.boot_entry == vm->on_entry[v] &&
+		      eff.boot_context == vm->on_context[v]);
+		CHECK(!rf->reads && !rf->writes);
+		take_snap(vm, &vm->b);
+		CHECK(snap_eq(vm, &vm->a, &vm->b));
+		boot_regs_cpu_on(eff.boot_entry, eff.boot_context,
+				 vm->client_el == 2 ? BOOT_EL2 : BOOT_EL1, &br);
+		/* KVM_ARM_VCPU_INIT: a reset vCPU, then the boot registers. */
+		for (unsigned int i = 0; i < 31; i++)
+			rf->r[GUEST_REG_X0 + i] = i < 4 ? br.x[i] : 0;
+		rf->r[GUEST_REG_PC] = br.pc;
+		rf->r[GUEST_REG_PSTATE] = br.pstate;
+		rf->r[GUEST_REG_ELR] = 0;
+		rf->r[GUEST_REG_SPSR] = 0;
+		rf->r[GUEST_REG_HCR] = rf->hcr_reset;
+		fw_booted(vm->fw, v);
+		CHECK(fw_psci(vm->fw)->state[v] == PSCI_CPU_ON);
+		vm->on_pending[v] = false;
+		drain(vm, (int)v);
+		return;
+	}
+	CHECK(!eff.boot && !eff.park);
+	if (rf->failed) {
+		if (rf->failed_read) {
+			take_snap(vm, &vm->b);
+			CHECK(snap_eq(vm, &vm->a, &vm->b));
+		}
+		register_failure(vm, &eff);
+		return;
+	}
+	CHECK(eff.outcome == FW_RUNS);
+	take_snap(vm, &vm->b);
+	if (entry && vm->s && model_pick(vm, &vm->a, v) >= 0) {
+		/* An event waits: KVM's entry first, touching nothing. */
+		TRACE("  KVM's entry first\n");
+		CHECK(eff.enter_first && !eff.retry);
+		CHECK(!rf->reads && !rf->writes);
+		CHECK(snap_eq(vm, &vm->a, &vm->b));
+		kvm_entry(vm, v, b);
+		entry = false;
+		goto again;
+	}
+	CHECK(!eff.enter_first);
+	/* Every stop dispatches (with nothing to take it ends the kick). */
+	check_dispatch(vm, v, &eff, &vm->a, before, &vm->d);
+	CHECK(snap_eq(vm, &vm->d, &vm->b));
+	drain(vm, (int)v);
 }
 
 /* --- The host's side. */
 
+/* lkvm sdei signal: fw_trigger(). */
 static void op_trigger(struct fvm *vm, struct input *in, unsigned int p)
 {
 	static const uint32_t odd[16] = {
@@ -1812,13 +2213,15 @@ static void op_trigger(struct fvm *vm, struct input *in, unsigned int p)
 	} else {
 		tv = ci >= 0 && vm->cat[ci].shared ? SDEI_ROUTED : v;
 	}
-	if (ci < 0)
+	if (!vm->s)
+		exp = -ENODEV;
+	else if (ci < 0)
 		exp = -ENOENT;
 	else if (vm->cat[ci].kind == K_BIND ||
 		 (vm->cat[ci].shared ? tv != SDEI_ROUTED : tv >= vm->n))
 		exp = -EINVAL;
 	take_snap(vm, &vm->a);
-	ret = sdei_trigger(vm->s, num, tv);
+	ret = fw_trigger(vm->fw, num, tv);
 	TRACE("trigger %u on %u: %d\n", num, tv, ret);
 	take_snap(vm, &vm->b);
 	CHECK(ret == exp);
@@ -1835,40 +2238,48 @@ static void op_trigger(struct fvm *vm, struct input *in, unsigned int p)
 	drain(vm, -1);
 }
 
+/* A device drives its line: fw_irq_set(); p bit 3 is the level. */
 static void op_irq(struct fvm *vm, struct input *in, unsigned int p)
 {
 	static const uint32_t intids[8] = { 32, 33, 22, 32, 33, 16, 34, 1019 };
 	uint8_t b = in_u8(in);
 	uint32_t intid = intids[b & 7];
-	unsigned int v = (p & 7) % vm->n;
-	bool level = p & 8, ppi = intid < SDEI_INTID_SPI_BASE, owned;
-	int bi = bind_index(vm, intid), ret, ci;
+	bool level = p & 8, owned;
+	int li = line_index(vm, intid), ret, ci;
 
-	if (b & 0x80)
-		v = b & 0x40 ? SDEI_ROUTED : vm->n + ((b >> 3) & 7);
 	take_snap(vm, &vm->a);
-	ret = sdei_irq_set_level(vm->s, intid, v, level);
-	TRACE("irq %u vCPU %u level %d: %d\n", intid, v, level, ret);
+	ret = fw_irq_set(vm->fw, intid, level);
+	TRACE("irq %u level %d: %d\n", intid, level, ret);
 	take_snap(vm, &vm->b);
-	if (ppi && v >= vm->n) {
-		CHECK(ret == -EINVAL);
-		CHECK(!sdei_irq_owned(vm->s, intid, v));
+	if (li < 0) {
+		/* Not one of lkvm's lines: the VMM drives the GIC itself. */
+		CHECK(ret == -ENOENT);
 		CHECK(snap_eq(vm, &vm->a, &vm->b));
+		drain(vm, -1);
 		return;
 	}
-	owned = bi >= 0 && model_owned(vm, &vm->a, intid, v);
-	CHECK(ret == (owned ? 1 : 0));
-	CHECK(sdei_irq_owned(vm->s, intid, v) == owned);
-	if (bi >= 0)
-		vm->level[bi][ppi ? v : 0] = level;
+	CHECK(ret == 0);
+	vm->level[li][0] = level;
+	owned = vm->s && model_owned(vm, &vm->a, intid, 0);
 	if (!owned) {
 		CHECK(snap_eq(vm, &vm->a, &vm->b));
 	} else {
+		const struct sdei_entry_status *pre, *post;
+
 		ci = slot_of(vm, &vm->a, intid);
 		CHECK(ci >= 0);
-		if (level && !(ent(vm, &vm->a, ci, v)->state & ST_R))
-			CHECK(ent(vm, &vm->b, ci, v)->pending);
-		CHECK(entries_eq_except(vm, &vm->a, &vm->b, ci, v));
+		pre = ent(vm, &vm->a, ci, 0);
+		post = ent(vm, &vm->b, ci, 0);
+		/*
+		 * A level interrupt: pending while high, and no longer once it
+		 * drops before the dispatch; a running handler is unaffected.
+		 */
+		if (pre->state & ST_R)
+			CHECK(post->pending == pre->pending);
+		else
+			CHECK(post->pending == level);
+		CHECK(post->state == pre->state && post->entry == pre->entry);
+		CHECK(entries_eq_except(vm, &vm->a, &vm->b, ci, 0));
 		CHECK(events_eq_except(vm, &vm->a, &vm->b, -1));
 		CHECK(pes_eq_except(vm, &vm->a, &vm->b, -1));
 	}
@@ -1877,6 +2288,7 @@ static void op_irq(struct fvm *vm, struct input *in, unsigned int p)
 
 /* --- Other operations. */
 
+/* Guest code ran on vCPU v: a new context (b: what changed). */
 static void op_ctx(struct fvm *vm, unsigned int v, uint8_t b)
 {
 	struct regfile *rf = &vm->rf[v];
@@ -1894,65 +2306,75 @@ static void op_ctx(struct fvm *vm, unsigned int v, uint8_t b)
 		rf->r[GUEST_REG_ELR] = next_rand(&rng);
 		rf->r[GUEST_REG_SPSR] = next_rand(&rng);
 	}
+	/*
+	 * HCR_EL2 (EL2 only), as it enters or leaves a guest of its own:
+	 * bits 3-5 give VM, TGE, E2H.
+	 */
+	if ((b & 0x40) && rf->el2)
+		rf->r[GUEST_REG_HCR] = hcr_value(b, &rng);
 }
 
-/* sdei_create() refuses a broken configuration, saying why. */
+/* fw_create() refuses a broken configuration, saying why. */
 static void probe_config(const struct fvm *vm, uint8_t b)
 {
 	struct sdei_event_desc ev[MAX_PLAT + 1];
 	uint64_t mpidr[MAX_VCPUS];
-	uint32_t bindable[MAX_BINDABLE + 1];
-	struct sdei_config cfg = {
-		.nr_vcpus = vm->n,
-		.mpidr = mpidr,
+	uint32_t lines[FW_MAX_LINES + 1] = { 0 };
+	struct sdei_config sc = {
 		.events = ev,
 		.nr_events = vm->nr_plat,
-		.bindable = bindable,
-		.nr_bindable = vm->nr_bindable,
 		.nr_irqs = vm->nr_irqs,
 		.nr_shared_slots = vm->nr_shared_slots,
 		.nr_private_slots = vm->nr_private_slots,
 		.client_el = vm->client_el,
 	};
-	struct sdei *s = NULL;
+	struct fw_config cfg = {
+		.nr_vcpus = vm->n,
+		.mpidr = mpidr,
+		.ram_base = RAM_BASE,
+		.ram_size = RAM_SIZE,
+		.sdei = &sc,
+		.lines = lines,
+		.nr_lines = vm->nr_bindable,
+	};
+	struct fw *fw = NULL;
 	char err[256] = "";
 
 	memcpy(ev, vm->plat, sizeof(vm->plat));
 	memcpy(mpidr, vm->mpidr, sizeof(mpidr));
-	memcpy(bindable, vm->bindable, sizeof(vm->bindable));
-	CHECK(sdei_config_check(&cfg, err, sizeof(err)) == 0);
-	switch (b % 12) {
+	memcpy(lines, vm->bindable, sizeof(vm->bindable));
+	switch (b % 13) {
 	case 0:
-		cfg.nr_vcpus = b & 0x10 ? 0 : SDEI_MAX_VCPUS + 1;
+		cfg.nr_vcpus = b & 0x10 ? 0 : PSCI_MAX_CPUS + 1;
 		break;
 	case 1:
-		cfg.client_el = b & 0x10 ? 0 : 3;
+		sc.client_el = b & 0x10 ? 0 : 3;
 		break;
 	case 2:
-		cfg.nr_events = SDEI_MAX_PLATFORM_EVENTS + 1;
+		sc.nr_events = SDEI_MAX_PLATFORM_EVENTS + 1;
 		break;
 	case 3: /* event 0 is architected; past the platform range */
-		ev[cfg.nr_events++] = (struct sdei_event_desc){
+		ev[sc.nr_events++] = (struct sdei_event_desc){
 			.num = b & 0x10 ? 0 : SDEI_BIND_EVENT_BASE
 		};
 		break;
 	case 4: /* declared twice */
-		ev[cfg.nr_events] = ev[0];
-		if (!cfg.nr_events)
+		ev[sc.nr_events] = ev[0];
+		if (!sc.nr_events)
 			ev[0] = ev[1] = (struct sdei_event_desc){ .num = 7 };
-		cfg.nr_events = cfg.nr_events ? cfg.nr_events + 1 : 2;
+		sc.nr_events = sc.nr_events ? sc.nr_events + 1 : 2;
 		break;
 	case 5:
 		if (b & 0x10)
-			cfg.nr_shared_slots = SDEI_MAX_BIND_SLOTS + 1;
+			sc.nr_shared_slots = SDEI_MAX_BIND_SLOTS + 1;
 		else
-			cfg.nr_private_slots = SDEI_MAX_BIND_SLOTS + 1;
+			sc.nr_private_slots = SDEI_MAX_BIND_SLOTS + 1;
 		break;
 	case 6:
-		cfg.nr_irqs = SDEI_INTID_LIMIT + 1;
+		sc.nr_irqs = SDEI_INTID_LIMIT + 1;
 		break;
-	case 7: /* an SGI, or an INTID the vGIC does not have */
-		bindable[cfg.nr_bindable++] = b & 0x10 ? 15 : 1020;
+	case 7: /* a line on an SGI, or on an INTID the vGIC does not have */
+		lines[cfg.nr_lines++] = b & 0x10 ? 15 : 1020;
 		break;
 	case 8: /* RES0 bits in an MPIDR */
 		mpidr[(b >> 4) % vm->n] |= 1ULL << 40;
@@ -1964,45 +2386,58 @@ static void probe_config(const struct fvm *vm, uint8_t b)
 			mpidr[1] = mpidr[0] ^ (1ULL << 31);
 		break;
 	case 10:
-		cfg.events = NULL;
-		cfg.nr_events = 1;
+		sc.events = NULL;
+		sc.nr_events = 1;
+		break;
+	case 11:
+		cfg.lines = NULL;
+		cfg.nr_lines = 1;
 		break;
 	default:
-		cfg.bindable = NULL;
-		cfg.nr_bindable = 1;
+		cfg.nr_lines = FW_MAX_LINES + 1;
 		break;
 	}
-	err[0] = 0;
-	CHECK(sdei_config_check(&cfg, err, sizeof(err)) == -EINVAL && err[0]);
+	CHECK(fw_create(&fw, &cfg, err, sizeof(err)) == -EINVAL && err[0]);
+	CHECK(!fw);
 	CHECK(memchr(err, 0, sizeof(err)) && !strchr(err, '\n'));
-	err[0] = 0;
-	CHECK(sdei_create(&s, &cfg, err, sizeof(err)) == -EINVAL && err[0]);
-	CHECK(!s);
 	/* No room for a message: still refused, nothing written. */
-	CHECK(sdei_config_check(&cfg, NULL, 0) == -EINVAL);
+	CHECK(fw_create(&fw, &cfg, NULL, 0) == -EINVAL && !fw);
 }
 
+/* The API with out-of-range arguments changes nothing. */
 static void op_probe(struct fvm *vm, uint8_t b)
 {
+	static const uint32_t no_line[4] = { 34, 1019, 16, 15 };
 	struct guest_regs poison = { .ops = &poison_ops, .ctx = NULL };
-	struct smccc_call c = { .fid = SDEI_FID(b % 19),
-				.vcpu = b & 0x80 ? ~0u : vm->n + (b & 7) };
-	struct smccc_result res;
+	unsigned int bad = b & 0x80 ? ~0u : vm->n + (b & 7);
+	struct smccc_call c = { .fid = b & 0x40 ? SDEI_FID(b % 19) :
+						  PSCI_FN_CPU_OFF,
+				.vcpu = bad };
 	struct sdei_entry_status en;
+	struct fw_effects eff;
 	uint32_t fid = SDEI_FID_BASE - 4 + (b & 0x3f);
 	const char *name;
 
 	take_snap(vm, &vm->a);
-	CHECK(sdei_call(vm->s, &c, &poison, &res) == -EINVAL);
-	CHECK(res.nr == 1 && res.x[0] == SDEI_NOT_SUPPORTED);
-	CHECK(sdei_dispatch(vm->s, c.vcpu, &poison) == -EINVAL);
-	CHECK(!sdei_vcpu_has_work(vm->s, c.vcpu));
-	CHECK(sdei_trigger(vm->s, 0, c.vcpu) == -EINVAL);
-	CHECK(sdei_trigger(vm->s, 0, SDEI_ROUTED) == -EINVAL);
-	CHECK(sdei_irq_set_level(vm->s, 16 + (b & 15), c.vcpu, b & 0x40) ==
-	      -EINVAL);
-	CHECK(!sdei_irq_owned(vm->s, 16 + (b & 15), c.vcpu));
-	CHECK(sdei_entry_status(vm->s, vm->cat[0].idx, c.vcpu, &en) == -EINVAL);
+	memcpy(vm->psci_pre, fw_psci(vm->fw)->state,
+	       vm->n * sizeof(vm->psci_pre[0]));
+	fw_call(vm->fw, &c, &poison, &eff);
+	CHECK(eff.outcome == FW_ERROR && !eff.park && !eff.boot);
+	fw_stop(vm->fw, bad, b & 1 ? FW_STOP_ENTRY_PENDING : 0, &poison, &eff);
+	CHECK(eff.outcome == FW_ERROR && !eff.boot && !eff.enter_first);
+	fw_booted(vm->fw, bad);
+	CHECK(fw_trigger(vm->fw, 0, bad) == (vm->s ? -EINVAL : -ENODEV));
+	CHECK(fw_trigger(vm->fw, 0, SDEI_ROUTED) ==
+	      (vm->s ? -EINVAL : -ENODEV));
+	CHECK(fw_irq_set(vm->fw, no_line[(b >> 4) & 3], b & 8) == -ENOENT);
+	CHECK(!memcmp(vm->psci_pre, fw_psci(vm->fw)->state,
+		      vm->n * sizeof(vm->psci_pre[0])));
+	if (vm->s) {
+		CHECK(!sdei_vcpu_has_work(vm->s, bad));
+		CHECK(!sdei_irq_owned(vm->s, 16 + (b & 15), bad));
+		CHECK(sdei_entry_status(vm->s, vm->cat[0].idx, bad, &en) ==
+		      -EINVAL);
+	}
 	take_snap(vm, &vm->b);
 	CHECK(snap_eq(vm, &vm->a, &vm->b));
 	drain(vm, -1);
@@ -2017,11 +2452,15 @@ static void op_probe(struct fvm *vm, uint8_t b)
 	probe_config(vm, b);
 }
 
-static void run_kicked(struct fvm *vm)
+/* Every vCPU with a stop due, lowest first (down: highest first). */
+static void run_kicked(struct fvm *vm, bool down)
 {
-	for (unsigned int w = 0; w < vm->n && !vm->stopped; w++)
+	for (unsigned int i = 0; i < vm->n && !vm->stopped; i++) {
+		unsigned int w = down ? vm->n - 1 - i : i;
+
 		if (vm->in_flight[w])
-			op_run(vm, w);
+			op_run(vm, w, false, 0);
+	}
 }
 
 static void do_op(struct fvm *vm, struct input *in)
@@ -2038,16 +2477,13 @@ static void do_op(struct fvm *vm, struct input *in)
 		op_irq(vm, in, p);
 		break;
 	case 9:
-		b = in_u8(in);
-		if (b & 0x80)
-			v = b & 1 ? ~0u : vm->n + (b & 0x3f);
-		cpu_hook(vm, v, p & 8);
+		op_run(vm, v, true, in_u8(in));
 		break;
 	case 10:
-		op_run(vm, v);
+		op_run(vm, v, false, 0);
 		break;
 	case 11:
-		run_kicked(vm);
+		run_kicked(vm, false);
 		break;
 	case 12:
 		op_ctx(vm, v, in_u8(in));
@@ -2058,10 +2494,7 @@ static void do_op(struct fvm *vm, struct input *in)
 			vm->rf[v].fail_at = vm->rf[v].accesses + b % 32;
 		break;
 	case 14:
-		if (p & 8)
-			system_reset(vm);
-		else
-			run_kicked(vm);
+		run_kicked(vm, p & 8);
 		break;
 	case 15:
 		op_probe(vm, in_u8(in));
@@ -2088,7 +2521,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		drain(vm, -1);
 		check_all(vm);
 	}
-	sdei_destroy(vm->s);
+	fw_destroy(vm->fw);
 	free(vm);
 	return 0;
 }

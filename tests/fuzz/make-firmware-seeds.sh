@@ -33,13 +33,12 @@ COMPLETE=0x05 RESUME_=0x06 UNREGISTER=0x07 STATUS=0x08 GET_INFO=0x09
 ROUTING_SET=0x0a PE_MASK=0x0b PE_UNMASK=0x0c BIND=0x0d RELEASE=0x0e
 SIGNAL=0x0f FEATURES=0x10 PRIVATE_RESET=0x11 SHARED_RESET=0x12
 trigger() { b $((7 | $1 << 4)) "$2"; }		# vCPU, catalogue index
-irq() { b $((8 | ($1 | $3 << 3) << 4)) "$2"; }	# vCPU, INTID selector, level
-run() { b $((10 | $1 << 4)); }
+irq() { b $((8 | $2 << 7)) "$1"; }		# INTID selector (0: 32), level
+run() { b $((10 | $1 << 4)); }			# a stop, if one is due
+run_entry() { b $((9 | $1 << 4)) "$2"; }	# the same, KVM owes an entry
 run_kicked() { b 0x0b; }
 ctx() { b $((12 | $1 << 4)) "$2"; }
 fault() { b $((13 | $1 << 4)) "$2"; }
-cpu_off() { b $((9 | $1 << 4)) 0; }
-reset() { b 0x8e; }
 probe() { b 0x0f "$1"; }
 
 # Linux's probe on 4 vCPUs (booted with PSCI CPU_ON, strict power).
@@ -164,16 +163,16 @@ call 0 $BIND $I32
 call 0 $REGISTER "$(ev 1)" $EP 0
 call 0 $ENABLE "$(ev 1)"
 call 0 $PE_UNMASK
-irq 0 0 1
+irq 0 1
 run_kicked
 call 0 $COMPLETE
-irq 0 0 0
+irq 0 0
 call 0 $COMPLETE
 call 0 $UNREGISTER "$(ev 1)"
 call 0 $RELEASE "$(ev 1)"
 call 1 $BIND 0x28
 call 1 $REGISTER "$(ev 3)" $EP 0
-irq 1 2 1
+irq 2 1
 call 1 $SHARED_RESET
 save bind-spi
 
@@ -203,6 +202,157 @@ psci 0 9 0
 call 0 $STATUS "$(ev 1)"
 probe 0x05
 save el2-mte-reset
+
+# Client at EL2 (the vCPUs have EL2): an event waits while the client's
+# own guest runs (EL1, HCR_EL2.TGE 0, VM 1), retried at each stop; it is
+# taken in a VHE host's user space (E2H, TGE: PAN from SCTLR_EL2.SPAN),
+# then, under an nVHE client, at EL2 and resumed there (PAN kept).
+b 0x08 0x01 0x00 0x00 0x00
+call 0 $REGISTER "$(ev 1)" $EP 0
+call 0 $ENABLE "$(ev 1)"
+call 0 $PE_UNMASK
+ctx 0 0x4f
+trigger 0 1
+run 0
+run 0
+ctx 0 0x75
+run 0
+call 0 $COMPLETE
+ctx 0 0x4d
+trigger 0 1
+run 0
+ctx 0 0x41
+run 0
+call 0 $RESUME_ $RESUME
+save el2-guest-of-guest
+
+# KVM owes the vCPU an entry (an injected abort, an MMIO load): the stop
+# asks for it first, then the event interrupts the vector or the load.
+b 0x00 0x01 0x00 0x00 0x00
+call 0 $REGISTER "$(ev 1)" $EP 0
+call 0 $ENABLE "$(ev 1)"
+call 0 $PE_UNMASK
+trigger 0 1
+run_entry 0 0x01
+call 0 $COMPLETE
+trigger 0 1
+run_entry 0 0x04
+call 0 $CONTEXT "$(sm 2)"
+call 0 $COMPLETE
+save entry-pending
+
+# EVENT_SIGNAL: dropped at a masked PE and where event 0 is unregistered;
+# kept while it is registered but disabled or running.
+b 0x01 0x00 0x00 0x00 0 0
+call 0 $SIGNAL "$(ev 0)" "$(mp 1)"
+call 1 $PE_UNMASK
+call 0 $SIGNAL "$(ev 0)" "$(mp 1)"
+call 1 $REGISTER "$(ev 0)" $EP 0
+call 0 $SIGNAL "$(ev 0)" "$(mp 1)"
+call 1 $ENABLE "$(ev 0)"
+call 1 $SIGNAL "$(ev 0)" "$(mp 1)"
+call 1 $COMPLETE
+call 1 $COMPLETE
+call 1 $PE_MASK
+call 0 $SIGNAL "$(ev 0)" "$(mp 1)"
+call 1 $PE_UNMASK
+save event-signal-dropped
+
+# A bound level line: high then low before any dispatch takes the event
+# back; a running handler is not affected, COMPLETE looks at the line
+# again; UNREGISTER hands a high line back to the GIC.
+b 0x00 0x00 0x00 0x01 0
+call 0 $BIND $I32
+call 0 $REGISTER "$(ev 1)" $EP 0 0 0
+call 0 $ENABLE "$(ev 1)"
+irq 0 1
+irq 0 0
+call 0 $PE_UNMASK
+irq 0 1
+run 0
+irq 0 0
+irq 0 1
+call 0 $COMPLETE
+irq 0 0
+call 0 $COMPLETE
+irq 0 1
+call 0 $UNREGISTER "$(ev 1)"
+run 0
+call 0 $COMPLETE
+irq 0 0
+save level-line-drop
+
+# PSCI CPU_ON: an odd entry point and one past RAM are INVALID_ADDRESS;
+# a good one boots the target at its own stop.
+b 0x21 0x00 0x00 0x00 0 0
+b 0x00 183 "$(aff 1)" 0x0b 0x01 0x00 0x10 0x80 0 0 0
+psci 0 3 1 "$(aff 1)" 0xdc 0
+psci 0 3 1 "$(aff 1)" $RAM "$(sm 5)"
+psci 0 4 1 "$(aff 1)"
+run 1
+psci 0 4 1 "$(aff 1)"
+save cpu-on-entry
+
+# CPU_OFF with a shared RM_ANY event pending and this vCPU kicked for it:
+# no dispatch there; the event goes to the other PE.
+b 0x21 0x01 0x01 0x00 0 0
+psci 0 3 1 "$(aff 1)" $RAM 0
+run 1
+call 0 $REGISTER "$(ev 1)" $EP 0 0 0
+call 0 $ENABLE "$(ev 1)"
+call 0 $PE_UNMASK
+call 1 $PE_UNMASK
+trigger 0 1
+psci 0 2 0
+run 1
+call 1 $COMPLETE
+save cpu-off-hand-over
+
+# A VM without SDEI (--no-sdei): PSCI only, lines straight to the GIC.
+b 0x01 0x00 0x00 0xe0 0 0
+call 0 $VERSION
+psci 0 0 0
+psci 0 3 1 "$(aff 1)" $RAM 0
+run 1
+irq 0 1
+irq 2 1
+irq 0 0
+trigger 0 1
+probe 0x00
+psci 0 8 0
+save no-sdei
+
+# Defects the harness found (fixed). 1: a vCPU kicked for a shared event
+# that another vCPU took first in its own call stops with nothing to do;
+# later work for it must kick it again.
+b 0x01 0x02 0x01 0x00 0 0
+call 0 $REGISTER "$(ev 1)" $EP 0 0 0
+call 0 $ENABLE "$(ev 1)"
+call 0 $REGISTER "$(ev 2)" $EP 0
+call 0 $ENABLE "$(ev 2)"
+call 0 $PE_UNMASK
+call 1 $PE_UNMASK
+trigger 0 1
+call 1 $STATUS "$(ev 1)"
+run 0
+trigger 0 2
+run 0
+save regress-fuzz-firmware-1
+# 2: CPU_OFF inside a bound level interrupt's handler: the line is still
+# high, so the event is pending again (another PE takes it).
+b 0x21 0x00 0x00 0x01 0 0
+psci 0 3 1 "$(aff 1)" $RAM 0
+run 1
+call 1 $BIND $I32
+call 1 $REGISTER "$(ev 1)" $EP 0 0 0
+call 1 $ENABLE "$(ev 1)"
+call 1 $PE_UNMASK
+irq 0 1
+run 1
+psci 1 2 0
+call 0 $PE_UNMASK
+call 0 $COMPLETE
+save regress-fuzz-firmware-2
 
 # Register faults: the VM stops at the first one. In a dispatch after
 # SIGNAL: access 0 is the call's PSTATE read, 1-21 the dispatch's reads,
