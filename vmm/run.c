@@ -297,6 +297,7 @@ int vm_run(struct vm *vm)
 			break;
 		}
 	}
+	vcpus_release(vm);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 
 	console_enter();

@@ -231,12 +231,36 @@ static int vcpu_thread_place(struct vcpu *vcpu)
 	return 0;
 }
 
+void vcpus_release(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->pause_lock);
+	vm->vcpus_go = true;
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
+}
+
+/*
+ * A kick goes to a thread by its id, which its vcpu_start() writes after
+ * the thread may already run. Had this thread run first, a kick sent
+ * meanwhile (vCPU 0's CPU_ON, a stop) would find no thread yet, and this
+ * one would sleep in KVM_RUN with the request unseen: every thread waits
+ * here until all have been started.
+ */
+static void vcpu_wait_go(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->pause_lock);
+	while (!vm->vcpus_go)
+		pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
+	pthread_mutex_unlock(&vm->pause_lock);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
 	int ret;
 
+	vcpu_wait_go(vm);
 	if (vcpu_thread_place(vcpu) || vcpu_thread_init(vcpu)) {
 		vm_stop(vm, LKVM_EXIT_ERROR);
 		return NULL;

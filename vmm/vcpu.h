@@ -40,6 +40,12 @@ struct vcpu {
 void vcpu_signals_init(void);
 /* Starts the vCPU's thread; 0, or -1 after logging. */
 int vcpu_start(struct vcpu *vcpu);
+
+/*
+ * After every vcpu_start() of a boot (also when one failed): the vCPU
+ * threads wait for this before they run anything.
+ */
+void vcpus_release(struct vm *vm);
 /* Makes the thread leave KVM_RUN, or not enter it (vcpu-kick.h). */
 void vcpu_kick(struct vcpu *vcpu);
 void vcpu_join(struct vcpu *vcpu);

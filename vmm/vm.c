@@ -570,6 +570,7 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 	pthread_cond_init(&vm->pause_cond, NULL);
 	vm->paused = false;
 	vm->parked = 0;
+	vm->vcpus_go = false;
 	vm->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->stop_fd < 0) {
 		pr_err("eventfd: %s", strerror(errno));

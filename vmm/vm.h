@@ -87,6 +87,12 @@ struct vm {
 	pthread_mutex_t pause_lock;
 	pthread_cond_t pause_cond;
 	bool paused; /* under pause_lock */
+	/*
+	 * Under pause_lock: every vCPU thread of this boot exists. Until
+	 * then no vCPU runs (vcpus_release()), so no kick can look for a
+	 * thread that is not there yet.
+	 */
+	bool vcpus_go;
 	unsigned int parked; /* threads waiting, under pause_lock */
 	/* Warnings given: unmapped accesses, undecodable ones (vcpu.c). */
 	atomic_uint unhandled_mmio;
