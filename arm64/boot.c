@@ -23,8 +23,9 @@ static uint64_t align_down(uint64_t v, uint64_t a)
 int boot_plan(uint64_t ram_base, uint64_t ram_size, const struct kernel_info *k,
 	      uint64_t initrd_size, struct boot_layout *out, const char **why)
 {
-	uint64_t offset = k->kind == KERNEL_IMAGE ? k->text_offset :
-						    LKVM_RAW_LOAD_OFFSET;
+	uint64_t offset = k->kind == KERNEL_IMAGE   ? k->text_offset :
+			  k->kind == KERNEL_AARCH32 ? LKVM_A32_LOAD_OFFSET :
+						      LKVM_RAW_LOAD_OFFSET;
 	uint64_t ram_end = ram_base + ram_size;
 	uint64_t low_limit;
 
@@ -119,6 +120,10 @@ void boot_regs_cpu_on(uint64_t entry, uint64_t context, enum boot_el el,
 	r->pstate = PSTATE_DAIF |
 		    (el == BOOT_EL2 ? PSTATE_MODE_EL2H : PSTATE_MODE_EL1H);
 	r->x[0] = context;
+	if (el == BOOT_EL1_AARCH32) {
+		r->pc = entry & ~1ULL;
+		r->pstate = PSTATE_AA32_SVC | (entry & 1 ? PSTATE_AA32_T : 0);
+	}
 }
 
 void boot_regs_compute(const struct boot_layout *l, enum boot_el el,
@@ -126,4 +131,10 @@ void boot_regs_compute(const struct boot_layout *l, enum boot_el el,
 {
 	/* The boot CPU is "turned on" at the kernel with x0 = the DTB. */
 	boot_regs_cpu_on(l->kernel_addr, l->fdt_addr, el, r);
+	/* arm's boot protocol: r0 = 0, r1 = ~0 (a DT machine), r2 = DTB. */
+	if (el == BOOT_EL1_AARCH32) {
+		r->x[0] = 0;
+		r->x[1] = 0xffffffff;
+		r->x[2] = l->fdt_addr;
+	}
 }

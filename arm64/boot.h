@@ -51,6 +51,7 @@ unsigned int boot_ipa_bits(uint64_t ram_end);
 enum boot_el {
 	BOOT_EL1,
 	BOOT_EL2,
+	BOOT_EL1_AARCH32, /* SVC mode, A32 (T32 for a CPU_ON entry's bit 0) */
 };
 
 struct boot_regs {
@@ -63,6 +64,9 @@ struct boot_regs {
 #define PSTATE_MODE_EL1H 0x5ULL
 #define PSTATE_MODE_EL2H 0x9ULL
 #define PSTATE_DAIF (0xfULL << 6)
+/* AArch32: SVC mode with A, I and F masked; T selects T32. */
+#define PSTATE_AA32_SVC 0x1d3ULL
+#define PSTATE_AA32_T 0x20ULL
 
 /* Boot CPU registers: PC at the entry point, x0 = DTB, x1..x3 = 0. */
 void boot_regs_compute(const struct boot_layout *l, enum boot_el el,

@@ -18,6 +18,7 @@
 enum kernel_kind {
 	KERNEL_IMAGE, /* arm64 Image with a valid header */
 	KERNEL_RAW, /* no header: loaded at RAM + 0x80000, as kvmtool does */
+	KERNEL_AARCH32, /* --aarch32: any file, at RAM + 0x8000 (zImage's) */
 };
 
 enum image_page_size {

@@ -74,6 +74,8 @@ int kvm_vcpu_init(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 				    1U << KVM_ARM_VCPU_PTRAUTH_GENERIC;
 	if (f->pmu)
 		init.features[0] |= 1U << KVM_ARM_VCPU_PMU_V3;
+	if (f->aarch32)
+		init.features[0] |= 1U << KVM_ARM_VCPU_EL1_32BIT;
 	if (ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &init)) {
 		pr_err("KVM_ARM_VCPU_INIT %u: %s", vcpu->id, strerror(errno));
 		return -1;

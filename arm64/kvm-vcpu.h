@@ -23,6 +23,7 @@ struct vcpu_features {
 		sve_max_vq; /* largest vector length in quadwords; 0: KVM's */
 	bool ptrauth; /* KVM_ARM_VCPU_PTRAUTH_ADDRESS and _GENERIC */
 	bool pmu; /* KVM_ARM_VCPU_PMU_V3 */
+	bool aarch32; /* KVM_ARM_VCPU_EL1_32BIT */
 };
 
 struct kvm_vcpu {

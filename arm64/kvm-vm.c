@@ -87,6 +87,7 @@ int kvm_caps_read(int kvm_fd, struct kvm_caps *caps, bool vm_queries)
 	caps->pmu = check_cap(kvm_fd, KVM_CAP_ARM_PMU_V3) > 0;
 	caps->steal_time = check_cap(kvm_fd, KVM_CAP_STEAL_TIME) > 0;
 	caps->mte = check_cap(kvm_fd, KVM_CAP_ARM_MTE) > 0;
+	caps->el1_32bit = check_cap(kvm_fd, KVM_CAP_ARM_EL1_32BIT) > 0;
 	if (!vm_queries)
 		return 0;
 
@@ -120,7 +121,8 @@ static void kvm_enable_nisv(struct kvm_vm *vm)
 }
 
 int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
-		  uint64_t ram_size, unsigned int ipa_bits, bool mte)
+		  uint64_t ram_size, unsigned int ipa_bits, bool mte,
+		  int ram_fd)
 {
 	struct kvm_enable_cap mte_cap = { .cap = KVM_CAP_ARM_MTE };
 	struct kvm_userspace_memory_region region;
@@ -149,15 +151,33 @@ int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
 		return -1;
 	}
 
-	vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (ram_fd >= 0) {
+		/* --hugetlbfs: a boot starts from zeroed RAM, a restart too. */
+		if (fallocate(ram_fd,
+			      FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+			      ram_size)) {
+			pr_err("guest RAM (hugetlbfs): %s", strerror(errno));
+			return -1;
+		}
+		vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
+			       MAP_SHARED, ram_fd, 0);
+	} else {
+		vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+			       0);
+	}
 	if (vm->ram == MAP_FAILED) {
-		pr_err("guest RAM (%llu MiB): %s",
-		       (unsigned long long)(ram_size >> 20), strerror(errno));
+		pr_err("guest RAM (%llu MiB%s): %s",
+		       (unsigned long long)(ram_size >> 20),
+		       ram_fd >= 0 ?
+			       ", hugetlbfs: are enough huge pages free?" :
+			       "",
+		       strerror(errno));
 		return -1;
 	}
 	/* Transparent huge pages cut stage-2 faults and TLB misses. */
-	madvise(vm->ram, ram_size, MADV_HUGEPAGE);
+	if (ram_fd < 0)
+		madvise(vm->ram, ram_size, MADV_HUGEPAGE);
 
 	region = (struct kvm_userspace_memory_region){
 		.slot = 0,
@@ -166,7 +186,12 @@ int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
 		.userspace_addr = (uintptr_t)vm->ram,
 	};
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region)) {
-		pr_err("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+		/* KVM takes only memory that can hold MTE tags with MTE on. */
+		if (errno == EINVAL && mte && ram_fd >= 0)
+			pr_err("guest RAM: this host's KVM refuses hugetlbfs memory with MTE: add --disable-mte");
+		else
+			pr_err("KVM_SET_USER_MEMORY_REGION: %s",
+			       strerror(errno));
 		return -1;
 	}
 	return 0;

@@ -26,6 +26,7 @@ struct kvm_caps {
 	bool pmu; /* KVM_CAP_ARM_PMU_V3 */
 	bool steal_time; /* KVM_CAP_STEAL_TIME */
 	bool mte; /* KVM_CAP_ARM_MTE */
+	bool el1_32bit; /* KVM_CAP_ARM_EL1_32BIT */
 };
 
 struct kvm_vm {
@@ -56,12 +57,15 @@ int kvm_open(void);
 int kvm_caps_read(int kvm_fd, struct kvm_caps *caps, bool vm_queries);
 
 /*
+ * ram_fd: guest RAM's file (--hugetlbfs, zeroed here, mapped shared), or
+ * -1 for anonymous memory.
  * Creates the VM with RAM at ram_base, with an IPA space of ipa_bits (0: KVM's
  * default of 40 bits, for hosts without KVM_CAP_ARM_VM_IPA_SIZE) and the vGICv3 device with the given
  * distributor and redistributor addresses. Returns 0 or -1 (logged).
  */
 int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
-		  uint64_t ram_size, unsigned int ipa_bits, bool mte);
+		  uint64_t ram_size, unsigned int ipa_bits, bool mte,
+		  int ram_fd);
 int kvm_gic_create(struct kvm_vm *vm, uint64_t dist_base, uint64_t redist_base);
 
 /*

@@ -71,6 +71,9 @@
 /* PMUv3 overflow interrupt: PPI 7, as QEMU's virt machine and kvmtool. */
 #define LKVM_PMU_INTID 23
 
+/* --aarch32 kernels (zImage and raw) load here, as kvmtool's. */
+#define LKVM_A32_LOAD_OFFSET 0x8000ULL
+
 /* Files without an arm64 Image header load here, as kvmtool does. */
 #define LKVM_RAW_LOAD_OFFSET 0x80000ULL
 

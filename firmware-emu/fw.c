@@ -97,6 +97,7 @@ int fw_create(struct fw **out, const struct fw_config *cfg, char *err,
 	memcpy(fw->mpidr, cfg->mpidr, cfg->nr_vcpus * sizeof(*fw->mpidr));
 	psci_init(&fw->psci, cfg->nr_vcpus, fw->mpidr, cfg->ram_base,
 		  cfg->ram_size);
+	fw->psci.aarch32 = cfg->aarch32;
 	for (unsigned int i = 0; i < cfg->nr_lines; i++)
 		fw->lines[fw->nr_lines++] =
 			(struct fw_line){ .intid = cfg->lines[i] };

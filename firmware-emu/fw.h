@@ -47,6 +47,7 @@ struct fw_config {
 	/* The SPIs lkvm's devices drive; SDEI may bind each of them. */
 	const uint32_t *lines;
 	unsigned int nr_lines;
+	bool aarch32; /* the vCPUs' EL1 is AArch32: CPU_ON takes T32 entries */
 };
 
 /* How the VM goes on after a step. */

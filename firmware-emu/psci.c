@@ -79,12 +79,13 @@ static int64_t psci_cpu_on(struct psci *p, const struct smccc_call *c,
 	if (p->state[target] == PSCI_CPU_ON_PENDING)
 		return PSCI_RET_ON_PENDING;
 	/*
-	 * The entry point is a physical address (the MMU is off there) and
-	 * an AArch64 instruction's: with bit 0 set it names none, so
+	 * The entry point is a physical address (the MMU is off there). An
+	 * AArch64 instruction's with bit 0 set names none, so
 	 * INVALID_ADDRESS, as Trusted Firmware-A's
-	 * psci_validate_entry_point() answers.
+	 * psci_validate_entry_point() answers; for an AArch32 caller bit 0
+	 * selects T32 (DEN0022D 5.1.4).
 	 */
-	if (!in_ram(p, arg(c, 1)) || (arg(c, 1) & 1))
+	if (!in_ram(p, arg(c, 1) & ~1ULL) || ((arg(c, 1) & 1) && !p->aarch32))
 		return PSCI_RET_INVALID_ADDRESS;
 	p->state[target] = PSCI_CPU_ON_PENDING;
 	act->kind = PSCI_ACT_CPU_ON;

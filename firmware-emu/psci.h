@@ -77,6 +77,11 @@ struct psci {
 	unsigned int nr_cpus;
 	const uint64_t *mpidr; /* MPIDR_EL1 of each vCPU, from KVM */
 	uint64_t ram_base, ram_size; /* entry points must lie in RAM */
+	/*
+	 * AArch32 guests (EL1 in AArch32): an entry point's bit 0 selects
+	 * T32 (DEN0022D 5.1.4), not an invalid address.
+	 */
+	bool aarch32;
 	enum psci_cpu_state state[PSCI_MAX_CPUS];
 };
 

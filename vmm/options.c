@@ -60,6 +60,8 @@ enum opt_id {
 	OPT_VCPU_AFFINITY,
 	OPT_KASLR_SEED,
 	OPT_COUNTER_OFFSET,
+	OPT_HUGETLBFS,
+	OPT_AARCH32,
 };
 
 struct opt_spec {
@@ -110,6 +112,8 @@ static const struct opt_spec run_specs[] = {
 	{ "vcpu-affinity", 0, true, OPT_VCPU_AFFINITY, false },
 	{ "kaslr-seed", 0, true, OPT_KASLR_SEED, false },
 	{ "counter-offset", 0, true, OPT_COUNTER_OFFSET, false },
+	{ "hugetlbfs", 0, true, OPT_HUGETLBFS, false },
+	{ "aarch32", 0, false, OPT_AARCH32, false },
 	{ "sve-max-vl", 0, true, OPT_SVE_MAX_VL, false },
 	{ "no-sve", 0, false, OPT_NO_SVE, false },
 	{ "no-ptrauth", 0, false, OPT_NO_PTRAUTH, false },
@@ -146,8 +150,6 @@ static const struct refused_opt run_refused[] = {
 	  "lkvm's console is on its standard input and output; --console-log FILE keeps a copy" },
 	{ "sandbox", 0,
 	  "kvmtool's script mode needs its 9p root file system, which lkvm does not offer; lkvm's own sandbox (seccomp, no capabilities) is always on" },
-	{ "hugetlbfs", 0,
-	  "lkvm does not back guest RAM with hugetlbfs yet: guest RAM is anonymous memory" },
 	{ "virtio-legacy", 0,
 	  "lkvm's virtio devices are virtio-mmio 1.2 (modern) only: use --virtio-transport mmio" },
 	{ "force-pci", 0,
@@ -162,7 +164,6 @@ static const struct refused_opt run_refused[] = {
 	  "arm64 has no I/O ports: lkvm logs accesses to unmapped MMIO (--debug-mmio)" },
 	{ "debug-iodelay", 0,
 	  "lkvm adds no artificial delay to disk requests" },
-	{ "aarch32", 0, "lkvm does not run AArch32 guests yet" },
 	{ "override-bad-firmware-cntfrq", 0,
 	  "KVM gives the guest the host's counter frequency, which lkvm does not override" },
 	{ "protected", 0, "lkvm does not create protected VMs yet" },
@@ -273,6 +274,11 @@ static const char usage_run[] =
 	"      --virtio-transport mmio\n"
 	"                        accepted: the only one lkvm offers\n"
 	"      --pmu             a PMUv3 on every vCPU (perf in the guest)\n"
+	"      --aarch32         the guest's EL1 is AArch32: a 32-bit kernel (zImage\n"
+	"                        or raw) at RAM + 0x8000, entered in SVC mode with\n"
+	"                        r0 = 0, r1 = ~0, r2 = the device tree\n"
+	"      --hugetlbfs DIR   guest RAM in huge pages: a file on the hugetlbfs\n"
+	"                        mounted at DIR\n"
 	"      --kaslr-seed N    the device tree's kaslr-seed (default: random)\n"
 	"      --counter-offset N\n"
 	"                        the guest's counters read the host's minus N\n"
@@ -744,6 +750,14 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 				arg, OPT_AFFINITY_CPUS - 1);
 		r->vcpu_affinity_set = true;
 		break;
+	case OPT_AARCH32:
+		r->aarch32 = true;
+		break;
+	case OPT_HUGETLBFS:
+		if (!*arg)
+			return fail(err, size, "--hugetlbfs: no folder named");
+		r->hugetlbfs = arg;
+		break;
 	case OPT_COUNTER_OFFSET:
 		/* kvmtool's: 0 leaves KVM's own offset. */
 		if (control_parse_number(arg, UINT64_MAX, &r->counter_offset))
@@ -1193,6 +1207,21 @@ static int command_check(struct lkvm_opts *o, unsigned int words, char *err,
 		return fail(
 			err, size,
 			"--user: not with --no-sandbox (the switch is part of the sandbox)");
+	/* KVM's AArch32 EL1: no EL2 above it, no SVE; RAM below 4 GiB. */
+	if (o->run.aarch32 && o->run.nested)
+		return fail(
+			err, size,
+			"--aarch32: not with --nested (KVM's vCPUs with EL2 are AArch64)");
+	if (o->run.aarch32 && o->run.sve_max_vl)
+		return fail(
+			err, size,
+			"--aarch32: not with --sve-max-vl (SVE is AArch64's)");
+	if (o->run.aarch32 && o->run.mem_given &&
+	    o->run.mem_mib > (4096 - (LKVM_RAM_BASE >> 20)))
+		return fail(
+			err, size,
+			"--aarch32: guest RAM must end below 4 GiB: -m %llu at most",
+			(unsigned long long)(4096 - (LKVM_RAM_BASE >> 20)));
 	if (o->run.no_sve && o->run.sve_max_vl)
 		return fail(err, size, "--sve-max-vl: not with --no-sve");
 	/* KVM ignores E2H0 without EL2: refuse it rather than boot at EL1. */

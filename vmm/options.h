@@ -85,6 +85,8 @@ struct run_opts {
 	bool no_ptrauth; /* --no-ptrauth */
 	bool no_pvtime; /* --no-pvtime */
 	bool disable_mte; /* --disable-mte */
+	const char *hugetlbfs; /* --hugetlbfs DIR: guest RAM in a file there */
+	bool aarch32; /* --aarch32: the vCPUs' EL1 is AArch32 */
 	/* --counter-offset N: guest counter = host's - N; 0: KVM's own. */
 	uint64_t counter_offset;
 	/* --kaslr-seed N: /chosen/kaslr-seed; without it a random one. */

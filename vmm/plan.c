@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <linux/fs.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -46,7 +47,7 @@ static int open_input(const char *what, const char *path, uint64_t *size)
 	return fd;
 }
 
-static int plan_kernel(struct vm_plan *plan, const char *path)
+static int plan_kernel(struct vm_plan *plan, const char *path, bool aarch32)
 {
 	uint8_t head[IMAGE_HEADER_SIZE];
 	uint64_t size;
@@ -56,6 +57,17 @@ static int plan_kernel(struct vm_plan *plan, const char *path)
 	plan->kernel_fd = open_input("--kernel", path, &size);
 	if (plan->kernel_fd < 0)
 		return -1;
+	/* --aarch32: a zImage or raw binary, kvmtool's way: no header. */
+	if (aarch32) {
+		if (!size) {
+			pr_err("--kernel %s: the file is empty", path);
+			return -1;
+		}
+		plan->kernel = (struct kernel_info){ .kind = KERNEL_AARCH32,
+						     .file_size = size,
+						     .image_size = size };
+		return 0;
+	}
 	n = pread(plan->kernel_fd, head, sizeof(head), 0);
 	if (n < 0) {
 		pr_err("--kernel %s: %s", path, strerror(errno));
@@ -245,7 +257,7 @@ int vm_plan(struct vm_plan *plan, const struct run_opts *opts)
 	if (opts->firmware)
 		return vm_plan_firmware(plan, opts) ? -1 :
 						      vm_plan_rest(plan, opts);
-	if (plan_kernel(plan, opts->kernel))
+	if (plan_kernel(plan, opts->kernel, opts->aarch32))
 		return -1;
 	if (opts->initrd) {
 		plan->initrd_fd =
@@ -302,9 +314,59 @@ static int vm_plan_firmware(struct vm_plan *plan, const struct run_opts *opts)
 	return 0;
 }
 
+#define HUGETLBFS_MAGIC 0x958458f6 /* linux/magic.h */
+
+/*
+ * --hugetlbfs DIR, kvmtool's: guest RAM is a file there, made and unlinked
+ * at once (so nothing is left behind), as big as RAM, which must be a
+ * multiple of the file system's huge page size.
+ */
+static int plan_hugetlbfs(struct vm_plan *plan, const char *dir)
+{
+	char path[4096];
+	struct statfs fs;
+
+	if (statfs(dir, &fs)) {
+		pr_err("--hugetlbfs %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if ((unsigned long)fs.f_type != HUGETLBFS_MAGIC) {
+		pr_err("--hugetlbfs %s: not a hugetlbfs mount (mount -t hugetlbfs none DIR)",
+		       dir);
+		return -1;
+	}
+	if (!fs.f_bsize || plan->ram_size % (uint64_t)fs.f_bsize) {
+		pr_err("--hugetlbfs %s: guest RAM (%llu MiB) is not a multiple of its %ld KiB pages",
+		       dir, (unsigned long long)(plan->ram_size >> 20),
+		       (long)fs.f_bsize >> 10);
+		return -1;
+	}
+	if (snprintf(path, sizeof(path), "%s/lkvm-ram-XXXXXX", dir) >=
+	    (int)sizeof(path)) {
+		pr_err("--hugetlbfs: the path is too long");
+		return -1;
+	}
+	plan->ram_fd = mkostemp(path, O_CLOEXEC);
+	if (plan->ram_fd < 0) {
+		pr_err("--hugetlbfs %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	unlink(path);
+	if (ftruncate(plan->ram_fd, plan->ram_size)) {
+		pr_err("--hugetlbfs %s: %llu MiB: %s", dir,
+		       (unsigned long long)(plan->ram_size >> 20),
+		       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* The files and the user, whatever boots. */
 static int vm_plan_rest(struct vm_plan *plan, const struct run_opts *opts)
 {
+	plan->ram_fd = -1;
+	if (opts->hugetlbfs && plan_hugetlbfs(plan, opts->hugetlbfs))
+		return -1;
 	plan->console_log_fd = -1;
 	if (opts->console_log) {
 		plan->console_log_fd =

@@ -45,14 +45,15 @@ static void probe_report_json(FILE *out, const struct kvm_caps *c)
 		"\"el2_e2h0\": %s, \"smccc_filter\": %s, "
 		"\"system_event_data\": %s, \"nested\": %s, \"e2h0\": %s, "
 		"\"sve\": %s, \"ptrauth\": %s, \"pmu\": %s, "
-		"\"steal_time\": %s, \"mte\": %s}\n",
+		"\"steal_time\": %s, \"mte\": %s, \"aarch32\": %s}\n",
 		c->api_version, json_bool(c->vgic_v3), c->max_vcpus,
 		c->recommended_vcpus, c->ipa_bits, json_bool(c->el2),
 		json_bool(c->el2_e2h0), json_bool(c->smccc_filter),
 		json_bool(c->system_event_data), json_bool(!nested_missing(c)),
 		json_bool(!e2h0_missing(c)), json_bool(c->sve),
 		json_bool(c->ptrauth), json_bool(c->pmu),
-		json_bool(c->steal_time), json_bool(c->mte));
+		json_bool(c->steal_time), json_bool(c->mte),
+		json_bool(c->el1_32bit));
 }
 
 void probe_report(FILE *out, const struct kvm_caps *c, bool json)
@@ -90,4 +91,7 @@ void probe_report(FILE *out, const struct kvm_caps *c, bool json)
 	fprintf(out,
 		"MTE:               %s (KVM_CAP_ARM_MTE; on unless --disable-mte)\n",
 		yes_no(c->mte));
+	fprintf(out,
+		"AArch32 EL1:       %s (KVM_CAP_ARM_EL1_32BIT; --aarch32)\n",
+		yes_no(c->el1_32bit));
 }

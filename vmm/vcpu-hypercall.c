@@ -174,7 +174,10 @@ static int vcpu_boot(struct vcpu *vcpu, const struct fw_effects *eff)
 	struct boot_regs regs;
 
 	boot_regs_cpu_on(eff->boot_entry, eff->boot_context,
-			 vm->features.el2 ? BOOT_EL2 : BOOT_EL1, &regs);
+			 vm->features.el2     ? BOOT_EL2 :
+			 vm->features.aarch32 ? BOOT_EL1_AARCH32 :
+						BOOT_EL1,
+			 &regs);
 	/* KVM_ARM_VCPU_INIT again resets the vCPU and makes it runnable. */
 	if (kvm_vcpu_init(&vm->kvm, &vcpu->kvm, &vm->features, false) ||
 	    kvm_vcpu_set_boot_regs(&vcpu->kvm, &regs))

@@ -417,16 +417,22 @@ static int vm_choose_features(struct vm *vm, const struct kvm_caps *caps)
 		pr_err("--pmu: this host's KVM has no PMUv3 for guests (KVM_CAP_ARM_PMU_V3)");
 		return -1;
 	}
+	if (o->aarch32 && !caps->el1_32bit) {
+		pr_err("--aarch32: this host's CPUs or KVM cannot run AArch32 at EL1 (KVM_CAP_ARM_EL1_32BIT)");
+		return -1;
+	}
 	if (o->sve_max_vl && !caps->sve) {
 		pr_err("--sve-max-vl: this host's KVM has no SVE for guests (KVM_CAP_ARM_SVE)");
 		return -1;
 	}
-	f->sve = caps->sve && !o->no_sve;
+	/* KVM refuses SVE, pointer authentication and MTE for AArch32. */
+	f->aarch32 = o->aarch32;
+	f->sve = caps->sve && !o->no_sve && !o->aarch32;
 	f->sve_max_vq = o->sve_max_vl / 128;
-	f->ptrauth = caps->ptrauth && !o->no_ptrauth;
+	f->ptrauth = caps->ptrauth && !o->no_ptrauth && !o->aarch32;
 	f->pmu = o->pmu;
 	vm->pvtime = caps->steal_time && !o->no_pvtime;
-	vm->mte = caps->mte && !o->disable_mte;
+	vm->mte = caps->mte && !o->disable_mte && !o->aarch32;
 	pr_info("vCPU features: SVE %s, pointer authentication %s, PMU %s, stolen time %s, MTE %s",
 		f->sve ? "on" : "off", f->ptrauth ? "on" : "off",
 		f->pmu ? "on" : "off", vm->pvtime ? "on" : "off",
@@ -506,6 +512,7 @@ static int vm_create_fw(struct vm *vm)
 		.sdei = vm->opts->no_sdei ? NULL : &sc,
 		.lines = lines,
 		.nr_lines = vm->nr_irq_lines,
+		.aarch32 = vm->features.aarch32,
 	};
 	char err[256];
 
@@ -582,7 +589,7 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 	pr_debug("creating VM: %u vCPUs, %llu MiB", vm->nr_vcpus,
 		 (unsigned long long)opts->mem_mib);
 	if (kvm_vm_create(&vm->kvm, kvm_fd, LKVM_RAM_BASE, vm->plan.ram_size,
-			  ipa_bits, vm->mte) ||
+			  ipa_bits, vm->mte, vm->plan.ram_fd) ||
 	    kvm_gic_create(&vm->kvm, LKVM_GIC_DIST_BASE,
 			   LKVM_GIC_REDIST_BASE(vm->nr_vcpus)) ||
 	    vm_create_vcpus(vm) ||
@@ -618,7 +625,11 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 		(unsigned long long)l->initrd_size,
 		(unsigned long long)l->fdt_addr);
 
-	boot_regs_compute(l, opts->nested ? BOOT_EL2 : BOOT_EL1, &regs);
+	boot_regs_compute(l,
+			  opts->nested	? BOOT_EL2 :
+			  opts->aarch32 ? BOOT_EL1_AARCH32 :
+					  BOOT_EL1,
+			  &regs);
 	if (kvm_vcpu_set_boot_regs(&vm->vcpus[0].kvm, &regs))
 		return -1;
 	if (log_enabled(LOG_INFO) &&

@@ -113,6 +113,37 @@ START_TEST(test_boot_raw_binary)
 }
 END_TEST
 
+/*
+ * --aarch32 (kvmtool's): the file at RAM + 0x8000, entered in SVC mode
+ * with A, I, F masked, r0 = 0, r1 = ~0, r2 = the DTB; a CPU_ON entry's
+ * bit 0 selects T32.
+ */
+START_TEST(test_boot_aarch32)
+{
+	struct kernel_info k = raw(0x1234);
+	struct boot_layout l;
+	struct boot_regs r;
+	const char *why = NULL;
+
+	k.kind = KERNEL_AARCH32;
+	ck_assert_int_eq(boot_plan(RAM_BASE, 64 * SZ_1M, &k, 0, &l, &why), 0);
+	ck_assert_uint_eq(l.kernel_addr, 0x80008000);
+	ck_assert_uint_eq(l.kernel_end, 0x80009234);
+	boot_regs_compute(&l, BOOT_EL1_AARCH32, &r);
+	ck_assert_uint_eq(r.pc, 0x80008000);
+	ck_assert_uint_eq(r.pstate, 0x1d3);
+	ck_assert_uint_eq(r.x[0], 0);
+	ck_assert_uint_eq(r.x[1], 0xffffffff);
+	ck_assert_uint_eq(r.x[2], l.fdt_addr);
+	boot_regs_cpu_on(0x80100001, 0x55, BOOT_EL1_AARCH32, &r);
+	ck_assert_uint_eq(r.pc, 0x80100000);
+	ck_assert_uint_eq(r.pstate, 0x1d3 | 0x20);
+	ck_assert_uint_eq(r.x[0], 0x55);
+	boot_regs_cpu_on(0x80100000, 0x55, BOOT_EL1_AARCH32, &r);
+	ck_assert_uint_eq(r.pstate, 0x1d3);
+}
+END_TEST
+
 /* The initrd ends at most a page below the DTB, on a page boundary. */
 /*
  * -f/--firmware (kvmtool's placement): at RAM's base, or the address
@@ -556,6 +587,7 @@ Suite *boot_suite(void)
 	tcase_add_test(tc, test_boot_image_text_offset_0);
 	tcase_add_test(tc, test_boot_image_text_offset_80000);
 	tcase_add_test(tc, test_boot_raw_binary);
+	tcase_add_test(tc, test_boot_aarch32);
 	tcase_add_test(tc, test_boot_firmware);
 	tcase_add_test(tc, test_boot_initrd_below_dtb);
 	tcase_add_test(tc, test_boot_initrd_every_size);

@@ -987,7 +987,7 @@ static const char *const kvmtool_refused[] = {
 	"--dev=/dev/kvm",
 	"--tty=0",
 	"--sandbox=x.sh",
-	"--hugetlbfs=/mnt",
+
 	"--virtio-legacy",
 	"--force-pci",
 
@@ -998,7 +998,6 @@ static const char *const kvmtool_refused[] = {
 	"--debug-single-step",
 	"--debug-ioport",
 	"--debug-iodelay=5",
-	"--aarch32",
 
 	"--override-bad-firmware-cntfrq=1",
 
@@ -1091,6 +1090,16 @@ START_TEST(test_options_vcpu_features)
 			  "--sve-max-vl", NULL);
 	RUN_OK(&o, "-k", "I", "--no-sve");
 	ck_assert(o.run.no_sve);
+	/* --aarch32: no EL2, no SVE, RAM below 4 GiB. */
+	RUN_OK(&o, "-k", "I", "--aarch32", "-m", "2048");
+	ck_assert(o.run.aarch32);
+	check_err(PARSE(&o, "run", "-k", "I", "--aarch32", "--nested"),
+		  "--aarch32", NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "--aarch32", "--sve-max-vl",
+			"128"),
+		  "--aarch32", NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "--aarch32", "-m", "2049"),
+		  "--aarch32", NULL);
 	check_err(PARSE(&o, "run", "-k", "I", "--no-sve", "--sve-max-vl",
 			"256"),
 		  "--sve-max-vl", NULL);
@@ -1183,6 +1192,11 @@ START_TEST(test_options_vcpu_affinity)
 	ck_assert(!o.run.vcpu_affinity_set);
 	ck_assert(!o.run.kaslr_seed_set);
 	ck_assert_uint_eq(o.run.counter_offset, 0);
+	ck_assert_ptr_null(o.run.hugetlbfs);
+	RUN_OK(&o, "-k", "I", "--hugetlbfs", "/dev/hugepages");
+	ck_assert_str_eq(o.run.hugetlbfs, "/dev/hugepages");
+	check_err(PARSE(&o, "run", "-k", "I", "--hugetlbfs="), "--hugetlbfs",
+		  NULL);
 	RUN_OK(&o, "-k", "I", "--counter-offset", "0x10000000000");
 	ck_assert_uint_eq(o.run.counter_offset, 1ULL << 40);
 	check_err(PARSE(&o, "run", "-k", "I", "--counter-offset", "1e9"),

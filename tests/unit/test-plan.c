@@ -212,6 +212,23 @@ START_TEST(test_plan_firmware)
 }
 END_TEST
 
+/* --hugetlbfs: a folder on hugetlbfs, or one line saying what it is not. */
+START_TEST(test_plan_hugetlbfs)
+{
+	const char *d = path("folder");
+
+	ck_refused(
+		PLAN("--hugetlbfs", d),
+		"lkvm: --hugetlbfs %s: not a hugetlbfs mount (mount -t hugetlbfs none DIR)\n",
+		d);
+	d = path("no-such-folder");
+	ck_refused(PLAN("--hugetlbfs", d),
+		   "lkvm: --hugetlbfs %s: No such file or directory\n", d);
+	ck_assert_int_eq(PLAN("-m", "64"), 0);
+	ck_assert_int_eq(plan.ram_fd, -1);
+}
+END_TEST
+
 START_TEST(test_plan_bootargs_root)
 {
 	static const struct {
@@ -424,6 +441,7 @@ Suite *plan_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_plan_bootargs);
 	tcase_add_test(tc, test_plan_bootargs_root);
+	tcase_add_test(tc, test_plan_hugetlbfs);
 	tcase_add_test(tc, test_plan_firmware);
 	tcase_add_test(tc, test_plan_kernel_missing);
 	tcase_add_test(tc, test_plan_kernel_not_regular);

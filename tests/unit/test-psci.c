@@ -140,6 +140,16 @@ START_TEST(test_psci_cpu_on_bad_target_and_entry)
 	ck_assert_int_eq(act.kind, PSCI_ACT_NONE);
 	/* Nothing changed state. */
 	ck_assert_uint_eq(call(0, FN_AFFINITY_INFO64, 0x2, 0, 0, NULL), 1);
+	/* An AArch32 guest's odd entry is T32 code (DEN0022D 5.1.4). */
+	p.aarch32 = true;
+	ck_assert_uint_eq(call(0, FN_CPU_ON32, 0x2, RAM_BASE + 0x1001, 0, &act),
+			  RET_SUCCESS);
+	ck_assert_int_eq(act.kind, PSCI_ACT_CPU_ON);
+	ck_assert_uint_eq(act.entry, RAM_BASE + 0x1001);
+	ck_assert_uint_eq(call(0, FN_CPU_ON32, 0x3, RAM_BASE + RAM_SIZE + 1, 0,
+			       &act),
+			  RET_INVALID_ADDRESS);
+	p.aarch32 = false;
 }
 END_TEST
 

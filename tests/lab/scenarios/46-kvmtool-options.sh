@@ -221,6 +221,39 @@ for aff in 1 none; do
 	fi
 done
 
+# --hugetlbfs DIR: guest RAM (256 MiB) in 2 MiB pages of a hugetlbfs
+# mount: while the guest runs, 128 huge pages are in use or reserved; a
+# folder that is not hugetlbfs gets one line.
+n=$((n + 1))
+mkdir -p "$W/huge"
+if ! mount -t hugetlbfs none "$W/huge" || ! echo 200 >/proc/sys/vm/nr_hugepages; then
+	bad hugetlbfs "L1 could not mount hugetlbfs or reserve huge pages"
+else
+	hp() { awk -v k="HugePages_$1:" '$1 == k { print $2 }' /proc/meminfo; }
+	g=huge-$$
+	start_lkvm hugetlbfs run -k "$LAB/guests/ticker.img" -m 256 --name "$g" --hugetlbfs "$W/huge"
+	if ! wait_out hugetlbfs 'TICKER: READY' 60; then
+		bad hugetlbfs "the guest did not start: $(cat "$W/hugetlbfs.err")"
+	else
+		held=$(($(hp Total) - $(hp Free) + $(hp Rsvd)))
+		"$LKVM" stop --name "$g" >/dev/null 2>&1
+		wait_lkvm
+		if [ "$held" -lt 128 ]; then
+			bad hugetlbfs "only $held huge pages held for 256 MiB of guest RAM"
+		else
+			echo "lab: $name: case hugetlbfs ok: $held huge pages held"
+		fi
+	fi
+	[ -z "$(ls -A "$W/huge")" ] || bad hugetlbfs "files left in the mount: $(ls "$W/huge")"
+	umount "$W/huge"
+	echo 0 >/proc/sys/vm/nr_hugepages
+fi
+n=$((n + 1))
+run_lkvm hugetlbfs-not run -k "$smoke" --hugetlbfs "$W"
+[ "$rc" = 1 ] && [ "$(lines "$W/hugetlbfs-not.err")" = 1 ] &&
+	grep -q "^lkvm: --hugetlbfs $W: not a hugetlbfs mount" "$W/hugetlbfs-not.err" ||
+	bad hugetlbfs-not "exit $rc: $(cat "$W/hugetlbfs-not.err")"
+
 # --- refused -------------------------------------------------------------
 refused network-user --network -n mode=user
 refused network-tap --network --network mode=tap,tapif=tap0
@@ -235,7 +268,6 @@ for o in balloon vnc gtk sdl virtio-legacy force-pci no-dhcp \
 	refused "$o" "--$o" "--$o"
 done
 for o in "9p=/tmp,t" "vsock=3" "dev=/dev/kvm" "tty=0" "sandbox=x.sh" \
-	"hugetlbfs=/dev/hugepages" \
 	"flash=x" "vfio-pci=0000:00:01.0" "debug-iodelay=5" \
 	"override-bad-firmware-cntfrq=1"; do
 	refused "${o%%=*}" "--${o%%=*}" "--$o"
