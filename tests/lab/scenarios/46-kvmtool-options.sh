@@ -264,7 +264,7 @@ refused transport-pci --virtio-transport --virtio-transport pci
 refused mem-address --mem -m 512M@0x80000000
 refused mem-512k --mem -m 512K
 for o in balloon vnc gtk sdl virtio-legacy force-pci no-dhcp \
-	debug-single-step debug-ioport aarch32 protected; do
+	debug-single-step debug-ioport protected; do
 	refused "$o" "--$o" "--$o"
 done
 for o in "9p=/tmp,t" "vsock=3" "dev=/dev/kvm" "tty=0" "sandbox=x.sh" \
