@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -254,10 +255,24 @@ static void vcpu_wait_go(struct vm *vm)
 	pthread_mutex_unlock(&vm->pause_lock);
 }
 
+/*
+ * LKVM_VCPU_SELFTEST=fail, for the lab (as LKVM_SANDBOX_SELFTEST): vCPU
+ * 0's first KVM_RUN that comes back is taken as failed, so that what a
+ * real KVM failure leads to (the run ends with status 1, each vCPU's
+ * registers on stderr) can be checked; no guest can make KVM_RUN fail.
+ */
+static bool vcpu_selftest_fail(const struct vcpu *vcpu)
+{
+	const char *s = getenv("LKVM_VCPU_SELFTEST");
+
+	return vcpu->kvm.id == 0 && s && !strcmp(s, "fail");
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
+	bool selftest_fail = vcpu_selftest_fail(vcpu);
 	int ret;
 
 	vcpu_wait_go(vm);
@@ -274,6 +289,12 @@ static void *vcpu_thread(void *arg)
 		ret = ioctl(vcpu->kvm.fd, KVM_RUN, 0);
 		/* Any KVM_RUN, even one that returns EINTR, makes the entry. */
 		vcpu->entry_pending = false;
+		if (selftest_fail && ret >= 0) {
+			pr_err("vCPU %u: KVM_RUN failed (LKVM_VCPU_SELFTEST)",
+			       vcpu->kvm.id);
+			vm_stop(vm, LKVM_EXIT_ERROR);
+			break;
+		}
 		if (ret < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				/* Taken now; what it asked for is seen above. */

@@ -5,7 +5,9 @@
 # Where is my guest? A raw binary that spins at its first instruction
 # (b .) is stopped by --timeout 1: lkvm exits 5 and its stderr shows vCPU
 # 0 at that instruction, RAM + 0x80000, in EL1h (EL2h with --nested); the
-# same loop running shows there in lkvm debug --dump, twice in a row.
+# same loop running shows there in lkvm debug --dump, twice in a row. A
+# vCPU that fails (a self-test: no guest can make KVM_RUN fail) ends the
+# run with status 1 and the same dump.
 # Then a Linux guest that waits (2 vCPUs; the UART at EL1 and EL2,
 # virtio-console at EL1): lkvm debug --dump prints one line per vCPU with
 # a kernel PC and its EL, and the guest goes on running; lkvm debug
@@ -58,6 +60,25 @@ for mode in el1 el2; do
 	[ "$rc" = 6 ] || fail "$mode: the spinning guest: exit $rc after lkvm stop, not 6"
 done
 
+# A vCPU that fails (KVM_RUN taken as failed at vCPU 0's first exit,
+# LKVM_VCPU_SELFTEST=fail: no guest can make KVM fail): exit 1, and the
+# dump shows vCPU 0 in the smoke guest's code, in RAM, at EL1h / EL2h.
+for mode in el1 el2; do
+	flags=
+	el=EL1
+	if [ "$mode" = el2 ]; then
+		flags=--nested
+		el=EL2
+	fi
+	# shellcheck disable=SC2086
+	LKVM_VCPU_SELFTEST=fail run_lkvm "failed-$mode" run -k "$LAB/guests/smoke.img" $flags
+	[ "$rc" = 1 ] || fail "$mode: a failed vCPU: exit $rc, not 1"
+	grep -q 'KVM_RUN failed (LKVM_VCPU_SELFTEST)' "$W/failed-$mode.err" ||
+		fail "$mode: the self-test did not fail the vCPU: $(head -n 3 "$W/failed-$mode.err")"
+	grep -qE "^lkvm: vCPU 0: pc 0x80[0-9a-f]{6} pstate 0x[0-9a-f]+ \(${el}h, " "$W/failed-$mode.err" ||
+		fail "$mode: no dump of vCPU 0 in RAM at ${el}h after the failure: $(grep 'vCPU 0' "$W/failed-$mode.err")"
+done
+
 summary=
 # MODE: el1 (UART), el2 (--nested, UART), el1-hvc (virtio-console: hvc0
 # comes with the virtio modules, lkvm.virtio).
@@ -103,4 +124,4 @@ for mode in el1 el2 el1-hvc; do
 	[ "$rc" = 6 ] || fail "$mode: lkvm exited $rc after lkvm stop, not 6"
 	summary="$summary $mode: 2 vCPUs at ${el}h, SysRq through the $con console;"
 done
-pass "--timeout dump at the spinning PC (EL1h, EL2h);$summary"
+pass "--timeout dump at the spinning PC (EL1h, EL2h), a failed vCPU's dump too;$summary"
