@@ -420,3 +420,12 @@ guest_run() {
 	sed "s/^/lab: $name: $mode: guest: /" "$W/run.out" | head -n 20
 	[ "${_rc:-1}" = 0 ]
 }
+
+# le32 WORD: the 32-bit hex WORD (no 0x) as four bytes, little-endian: the
+# scenarios write small guest programs an instruction word at a time.
+le32() { # WORD (hex, no 0x): four bytes, little-endian
+	for _s in 0 8 16 24; do
+		# shellcheck disable=SC2059
+		printf "\\$(printf %o $(((0x$1 >> _s) & 255)))"
+	done
+}

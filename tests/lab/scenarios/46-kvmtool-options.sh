@@ -158,12 +158,6 @@ fi
 # --debug-mmio: a raw binary reads the unmapped address 0x1000 twelve
 # times, then powers off (PSCI SYSTEM_OFF): lkvm logs each read with it,
 # the first 10 without.
-le32() { # WORD (hex, no 0x): four bytes, little-endian
-	for _s in 0 8 16 24; do
-		# shellcheck disable=SC2059
-		printf "\\$(printf %o $(((0x$1 >> _s) & 255)))"
-	done
-}
 {
 	le32 d2820000 # mov x0, #0x1000
 	for _i in 1 2 3 4 5 6 7 8 9 10 11 12; do

@@ -13,12 +13,6 @@
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 
-le32() { # WORD (hex, no 0x): four bytes, little-endian
-	for _s in 0 8 16 24; do
-		# shellcheck disable=SC2059
-		printf "\\$(printf %o $(((0x$1 >> _s) & 255)))"
-	done
-}
 # say COND TEXT: MOV r5, #c and STRB<COND> r5, [r4] for each character.
 say() {
 	_st=$1

@@ -16,12 +16,6 @@
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 
-le32() { # WORD (hex, no 0x): four bytes, little-endian
-	for _s in 0 8 16 24; do
-		# shellcheck disable=SC2059
-		printf "\\$(printf %o $(((0x$1 >> _s) & 255)))"
-	done
-}
 le32 14000000 >"$W/spin.bin" # b .
 [ "$(wc -c <"$W/spin.bin")" = 4 ] || fail "could not make spin.bin"
 
