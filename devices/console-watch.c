@@ -7,6 +7,13 @@
 static const char panic_begin[] = "Kernel panic - not syncing: ";
 /* kernel/panic.c: "---[ end Kernel panic - not syncing: %s ]---\n". */
 static const char panic_end[] = "---[ end Kernel panic - not syncing";
+/*
+ * arch/arm64/kernel/machine_kexec.c, machine_crash_shutdown():
+ * pr_info("Starting crashdump kernel...\n"). Printed after the panic line
+ * (panic() -> __crash_kexec()), or alone when an oops goes to the crash
+ * kernel directly (die() -> crash_kexec(), before any panic line).
+ */
+static const char crash_start[] = "Starting crashdump kernel...";
 
 void console_watch_init(struct console_watch *w)
 {
@@ -31,6 +38,11 @@ static enum console_event judge_line(struct console_watch *w)
 	const char *p;
 
 	w->line[w->len] = 0;
+	/* The crash kernel's own panic is a new one. */
+	if (strstr(w->line, crash_start)) {
+		w->in_panic = false;
+		return CONSOLE_CRASH_KERNEL;
+	}
 	/* An end seen without its beginning (cut output) still is a panic. */
 	if (strstr(w->line, panic_end)) {
 		if (!w->in_panic) {

@@ -6,6 +6,12 @@
  * ends with "---[ end Kernel panic - not syncing: <why> ]---": the caller
  * stops the guest at the end, or a little after the beginning if the end
  * never comes, so the whole report reaches the console first.
+ *
+ * A kernel with a crash (kdump) kernel loaded does not end its report: it
+ * starts the crash kernel instead, and arm64's machine_crash_shutdown()
+ * says so first ("Starting crashdump kernel..."). From that line on the
+ * panic is the crash kernel's to handle, and the watcher looks for a panic
+ * of the crash kernel itself.
  */
 #ifndef LKVM_CONSOLE_WATCH_H
 #define LKVM_CONSOLE_WATCH_H
@@ -20,6 +26,7 @@ enum console_event {
 	CONSOLE_NONE,
 	CONSOLE_PANIC_BEGIN, /* the panic line: its reason is in why */
 	CONSOLE_PANIC_END, /* the end of the panic report */
+	CONSOLE_CRASH_KERNEL, /* a crash kernel takes over after a panic */
 };
 
 struct console_watch {

@@ -16,6 +16,12 @@ enum lkvm_exit {
 	LKVM_EXIT_PANIC = 4, /* guest panicked (pvpanic, or its console) */
 	LKVM_EXIT_TIMEOUT = 5, /* --timeout expired */
 	LKVM_EXIT_STOPPED = 6, /* stopped from outside: lkvm stop, Ctrl-A x */
+	/*
+	 * The guest panicked, its crash (kdump) kernel took over, and that
+	 * kernel then powered off or reset: the dump's run, told apart from a
+	 * clean poweroff (0) and from a panic nothing handled (4).
+	 */
+	LKVM_EXIT_CRASH_KERNEL = 7,
 };
 
 /*
@@ -37,6 +43,20 @@ static inline bool lkvm_exit_is_user_stop(int code)
 {
 	return code == LKVM_EXIT_STOPPED || code == LKVM_EXIT_TIMEOUT ||
 	       code > 128;
+}
+
+/*
+ * The run's exit status from how its guest ended (code) and whether a
+ * crash kernel had taken over a panic first: that kernel powering off or
+ * resetting ends a crash's run (7), whatever else it ends with keeps its
+ * meaning (its own panic 4, --timeout 5, a stop 6, ...).
+ */
+static inline int lkvm_exit_after_crash(int code, bool crash_kernel)
+{
+	if (crash_kernel &&
+	    (code == LKVM_EXIT_POWEROFF || code == LKVM_EXIT_RESET))
+		return LKVM_EXIT_CRASH_KERNEL;
+	return code;
 }
 
 #endif

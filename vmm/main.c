@@ -180,6 +180,14 @@ static int cmd_run(const struct run_opts *opts)
 			boot + 1);
 		vm_destroy(&vm);
 	}
+	if (lkvm_exit_after_crash(code, atomic_load(&vm.crash_kernel)) !=
+	    code) {
+		pr_warn("guest %s: its crash kernel ran, then %s: exit status %d",
+			vm.plan.name,
+			code == LKVM_EXIT_POWEROFF ? "powered off" : "reset",
+			LKVM_EXIT_CRASH_KERNEL);
+		code = LKVM_EXIT_CRASH_KERNEL;
+	}
 	control_close(&vm.control);
 	if (log_enabled(LOG_INFO))
 		report_memory(&vm);

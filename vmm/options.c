@@ -307,7 +307,8 @@ static const char usage_run[] =
 	"\n"
 	"exit status: 0 guest powered off, 1 lkvm error, 2 guest reset,\n"
 	"             3 guest reported failure, 4 guest panic, 5 timeout,\n"
-	"             6 stopped (lkvm stop, Ctrl-A x), 128+N signal N\n"
+	"             6 stopped (lkvm stop, Ctrl-A x), 7 guest panicked and its\n"
+	"             crash kernel ran, 128+N signal N\n"
 	"\n"
 	"On a terminal the console is raw: keys go to the guest, Ctrl-A x quits.\n";
 

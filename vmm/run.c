@@ -22,9 +22,13 @@
 
 /*
  * After the first line of a panic on the console, how long the report may
- * take to end ("---[ end Kernel panic") before lkvm stops the guest anyway.
+ * take to end ("---[ end Kernel panic"), or a crash kernel to be started,
+ * before lkvm stops the guest anyway. Between the panic line and
+ * "Starting crashdump kernel..." the kernel prints its stack and waits up
+ * to a second for the other CPUs to stop (crash_smp_send_stop()), each
+ * console byte an exit: under nested emulation that takes seconds.
  */
-#define IO_PANIC_GRACE_S 2.0
+#define IO_PANIC_GRACE_S 10.0
 
 /* The write end of a pipe the signal handler uses to wake the I/O loop. */
 static int signal_pipe[2] = { -1, -1 };
@@ -183,7 +187,9 @@ static int io_deadlines(struct vm *vm, const struct input_buf *in,
 	double now = log_monotonic_seconds();
 	int timeout = in->len ? 10 : -1;
 
-	if (atomic_load(&vm->panic_seen) && !*panic_at)
+	if (!atomic_load(&vm->panic_seen))
+		*panic_at = 0; /* none, or a crash kernel took over */
+	else if (!*panic_at)
 		*panic_at = now + IO_PANIC_GRACE_S;
 	if (vm->plan.timeout_at && now >= vm->plan.timeout_at) {
 		pr_err("--timeout %u: the guest ran for %u s: stopping it",

@@ -138,14 +138,35 @@ static void vm_serial_irq(void *ctx, bool level)
 }
 
 /*
+ * The guest's crash kernel takes over after a panic (its console said so, or
+ * pvpanic reported CRASH_LOADED): lkvm's panic detection stands down, so
+ * the crash kernel runs, and watches for a panic of the crash kernel
+ * itself. How the crash kernel ends gives the run's exit code
+ * (vm_exit_code()).
+ */
+static void vm_crash_kernel_starts(struct vm *vm, const char *how)
+{
+	if (!atomic_exchange(&vm->crash_kernel, true))
+		pr_warn("guest panicked and starts its crash kernel (%s): "
+			"letting it run",
+			how);
+	atomic_store(&vm->panic_seen, false);
+	vm_wake_io(vm);
+}
+
+/*
  * A Linux guest without a pvpanic driver panics on its console: stop once
  * the report has ended, or (the I/O thread's grace period) soon after its
- * first line.
+ * first line, unless a crash kernel takes over first.
  */
 static void vm_console_panic(void *ctx, enum console_event ev, const char *why)
 {
 	struct vm *vm = ctx;
 
+	if (ev == CONSOLE_CRASH_KERNEL) {
+		vm_crash_kernel_starts(vm, "its console");
+		return;
+	}
 	if (!atomic_exchange(&vm->panic_seen, true))
 		pr_err("guest panic, seen on its console: Kernel panic - not syncing: %s",
 		       why);
@@ -155,7 +176,11 @@ static void vm_console_panic(void *ctx, enum console_event ev, const char *why)
 		vm_wake_io(vm);
 }
 
-/* The pvpanic register: the guest's own panic notifier writes it. */
+/*
+ * The pvpanic register: the guest's own panic notifier writes it. Linux
+ * reports CRASH_LOADED instead of PANICKED when a crash kernel is loaded
+ * (drivers/misc/pvpanic/pvpanic.c), which it then starts.
+ */
 static void vm_pvpanic_mmio(void *opaque, uint64_t off, uint8_t *data,
 			    unsigned int len, bool is_write)
 {
@@ -166,7 +191,7 @@ static void vm_pvpanic_mmio(void *opaque, uint64_t off, uint8_t *data,
 		pr_err("guest panic, reported by its pvpanic device");
 		vm_stop(vm, LKVM_EXIT_PANIC);
 	} else if (ev & PVPANIC_CRASH_LOADED) {
-		pr_warn("guest panicked and starts its crash kernel (pvpanic)");
+		vm_crash_kernel_starts(vm, "pvpanic");
 	}
 }
 
@@ -573,6 +598,7 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 	atomic_init(&vm->stopping, false);
 	atomic_init(&vm->exit_code, -1);
 	atomic_init(&vm->panic_seen, false);
+	atomic_init(&vm->crash_kernel, false);
 	pthread_mutex_init(&vm->pause_lock, NULL);
 	pthread_cond_init(&vm->pause_cond, NULL);
 	vm->paused = false;

@@ -82,6 +82,12 @@ struct vm {
 	int stop_fd; /* eventfd: wakes the I/O thread (stop, panic) */
 	/* The console showed a panic's first line: its report is coming. */
 	atomic_bool panic_seen;
+	/*
+	 * The guest panicked and its crash (kdump) kernel took over: the
+	 * panic is the crash kernel's to handle, and the run's end says so
+	 * (vm_exit_code()).
+	 */
+	atomic_bool crash_kernel;
 
 	/* lkvm pause: the vCPU threads wait on pause_cond. */
 	pthread_mutex_t pause_lock;

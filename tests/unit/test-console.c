@@ -9,6 +9,7 @@
 #include "../../devices/console-watch.h"
 #include "../../devices/pvpanic.h"
 #include "../../vmm/console-escape.h"
+#include "../../vmm/exit-codes.h"
 
 /* Feeds a string; returns the last event other than NONE. */
 static enum console_event feed(struct console_watch *w, const char *s)
@@ -47,6 +48,68 @@ START_TEST(test_watch_linux_panic)
 	ck_assert_int_eq(feed(&w, "[    2.003000] ---[ end Kernel panic - not "
 				  "syncing: sysrq triggered crash ]---\r\n"),
 			 CONSOLE_PANIC_END);
+}
+END_TEST
+
+/*
+ * A kernel with a crash kernel loaded: the panic line, then arm64's
+ * "Starting crashdump kernel..." instead of the report's end; the crash
+ * kernel's own panic is a new one. An oops that goes to the crash kernel
+ * without a panic line says only the second.
+ */
+START_TEST(test_watch_crash_kernel)
+{
+	struct console_watch w;
+
+	console_watch_init(&w);
+	ck_assert_int_eq(feed(&w, "[   40.1] Kernel panic - not syncing: "
+				  "sysrq triggered crash\r\n"),
+			 CONSOLE_PANIC_BEGIN);
+	ck_assert_int_eq(feed(&w, "[   40.2] SMP: stopping secondary CPUs\r\n"),
+			 CONSOLE_NONE);
+	ck_assert_int_eq(feed(&w, "[   40.7] Starting crashdump kernel...\r\n"),
+			 CONSOLE_CRASH_KERNEL);
+	ck_assert_int_eq(feed(&w, "[   40.7] Bye!\r\n"), CONSOLE_NONE);
+	/* The crash kernel boots: its lines are no panic. */
+	ck_assert_int_eq(
+		feed(&w,
+		     "[    0.000000] Booting Linux on physical CPU 0x1\r\n"),
+		CONSOLE_NONE);
+	ck_assert_int_eq(feed(&w, "[    3.0] Kernel panic - not syncing: "
+				  "VFS: Unable to mount root fs\r\n"),
+			 CONSOLE_PANIC_BEGIN);
+	ck_assert_str_eq(w.why, "VFS: Unable to mount root fs");
+	ck_assert_int_eq(feed(&w,
+			      "[    3.1] ---[ end Kernel panic - not "
+			      "syncing: VFS: Unable to mount root fs ]---\n"),
+			 CONSOLE_PANIC_END);
+
+	console_watch_init(&w);
+	ck_assert_int_eq(feed(&w, "Internal error: Oops: 0000000096000045\n"
+				  "Starting crashdump kernel...\n"),
+			 CONSOLE_CRASH_KERNEL);
+	ck_assert(!w.in_panic);
+}
+END_TEST
+
+/*
+ * The run's exit status after a crash kernel took over: its poweroff or
+ * reset is 7, everything else keeps its code; without a crash kernel
+ * nothing changes.
+ */
+START_TEST(test_exit_after_crash)
+{
+	static const struct {
+		int code, crashed, want;
+	} t[] = {
+		{ 0, 1, 7 }, { 2, 1, 7 }, { 4, 1, 4 }, { 3, 1, 3 },
+		{ 5, 1, 5 }, { 6, 1, 6 }, { 1, 1, 1 }, { 130, 1, 130 },
+		{ 0, 0, 0 }, { 2, 0, 2 }, { 4, 0, 4 }, { 7, 0, 7 },
+	};
+
+	for (unsigned int i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ck_assert_int_eq(lkvm_exit_after_crash(t[i].code, t[i].crashed),
+				 t[i].want);
 }
 END_TEST
 
@@ -168,6 +231,8 @@ Suite *console_suite(void)
 	TCase *tc = tcase_create("panic");
 
 	tcase_add_test(tc, test_watch_linux_panic);
+	tcase_add_test(tc, test_watch_crash_kernel);
+	tcase_add_test(tc, test_exit_after_crash);
 	tcase_add_test(tc, test_watch_not_a_panic);
 	tcase_add_test(tc, test_watch_long_lines);
 	tcase_add_test(tc, test_pvpanic);
