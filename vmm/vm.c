@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "mem-selftest.h"
 #include "vm.h"
 #include "sdei-host.h"
 #include "../arm64/kvm-compat.h"
@@ -336,6 +337,14 @@ static int vm_add_devices(struct vm *vm)
 	    mmio_bus_add(&vm->mmio, &pvpanic)) {
 		pr_err("internal: MMIO map");
 		return -1;
+	}
+	/* Lab only: the memory self-test register (mem-selftest.h). */
+	if (mem_selftest_enabled()) {
+		struct mmio_region selftest;
+
+		if (mem_selftest_region(&vm->kvm, &selftest) ||
+		    mmio_bus_add(&vm->mmio, &selftest))
+			return -1;
 	}
 	return vm_add_virtio(vm);
 }
