@@ -62,5 +62,13 @@ struct kvm_arm_counter_offset {
 #ifndef KVM_DEV_ARM_VGIC_GRP_MAINT_IRQ
 #define KVM_DEV_ARM_VGIC_GRP_MAINT_IRQ 9
 #endif
+/*
+ * pKVM's protected VMs: the KVM_CREATE_VM type bit (Linux 7.x uapi; 7.3's
+ * include/uapi/linux/kvm.h has it), accepted by a host booted with
+ * kvm-arm.mode=protected.
+ */
+#ifndef KVM_VM_TYPE_ARM_PROTECTED
+#define KVM_VM_TYPE_ARM_PROTECTED (1UL << 31)
+#endif
 
 #endif

@@ -88,6 +88,7 @@ int kvm_caps_read(int kvm_fd, struct kvm_caps *caps, bool vm_queries)
 	caps->steal_time = check_cap(kvm_fd, KVM_CAP_STEAL_TIME) > 0;
 	caps->mte = check_cap(kvm_fd, KVM_CAP_ARM_MTE) > 0;
 	caps->el1_32bit = check_cap(kvm_fd, KVM_CAP_ARM_EL1_32BIT) > 0;
+	caps->counter_offset = check_cap(kvm_fd, KVM_CAP_COUNTER_OFFSET) > 0;
 	if (!vm_queries)
 		return 0;
 
@@ -97,6 +98,52 @@ int kvm_caps_read(int kvm_fd, struct kvm_caps *caps, bool vm_queries)
 		return -1;
 	}
 	caps_read_from_vm(vm_fd, caps);
+	close(vm_fd);
+	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, KVM_VM_TYPE_ARM_PROTECTED);
+	caps->protected_vm = vm_fd >= 0;
+	caps->protected_errno = vm_fd >= 0 ? 0 : errno;
+	if (vm_fd >= 0)
+		close(vm_fd);
+	return 0;
+}
+
+/* A feature stays only where the VM's own answer keeps it too. */
+static void caps_narrow(int vm_fd, struct kvm_caps *caps)
+{
+	struct kvm_caps vm_caps = *caps;
+	unsigned int max_vcpus;
+
+	caps_read_from_vm(vm_fd, &vm_caps);
+	caps->vgic_v3 = vm_caps.vgic_v3;
+	caps->smccc_filter = vm_caps.smccc_filter;
+	caps->el2 &= vm_caps.el2;
+	caps->el2_e2h0 &= vm_caps.el2_e2h0;
+	max_vcpus = vm_caps.max_vcpus;
+	if (max_vcpus < caps->max_vcpus)
+		caps->max_vcpus = max_vcpus;
+	caps->sve &= check_cap(vm_fd, KVM_CAP_ARM_SVE) > 0;
+	caps->ptrauth &= check_cap(vm_fd, KVM_CAP_ARM_PTRAUTH_ADDRESS) > 0 &&
+			 check_cap(vm_fd, KVM_CAP_ARM_PTRAUTH_GENERIC) > 0;
+	caps->pmu &= check_cap(vm_fd, KVM_CAP_ARM_PMU_V3) > 0;
+	caps->steal_time &= check_cap(vm_fd, KVM_CAP_STEAL_TIME) > 0;
+	caps->mte &= check_cap(vm_fd, KVM_CAP_ARM_MTE) > 0;
+	caps->el1_32bit &= check_cap(vm_fd, KVM_CAP_ARM_EL1_32BIT) > 0;
+	caps->counter_offset &= check_cap(vm_fd, KVM_CAP_COUNTER_OFFSET) > 0;
+}
+
+int kvm_caps_read_protected(int kvm_fd, unsigned int ipa_bits,
+			    struct kvm_caps *caps)
+{
+	unsigned long type = KVM_VM_TYPE_ARM_PROTECTED;
+	int vm_fd;
+
+	if (ipa_bits)
+		type |= KVM_VM_TYPE_ARM_IPA_SIZE(ipa_bits);
+	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, type);
+	if (vm_fd < 0)
+		return -1;
+	caps_narrow(vm_fd, caps);
+	caps->protected_vm = true;
 	close(vm_fd);
 	return 0;
 }
@@ -122,11 +169,14 @@ static void kvm_enable_nisv(struct kvm_vm *vm)
 
 int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
 		  uint64_t ram_size, unsigned int ipa_bits, bool mte,
-		  int ram_fd)
+		  int ram_fd, bool protected_vm)
 {
 	struct kvm_enable_cap mte_cap = { .cap = KVM_CAP_ARM_MTE };
 	struct kvm_userspace_memory_region region;
 	unsigned long type = ipa_bits ? KVM_VM_TYPE_ARM_IPA_SIZE(ipa_bits) : 0;
+
+	if (protected_vm)
+		type |= KVM_VM_TYPE_ARM_PROTECTED;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->kvm_fd = kvm_fd;

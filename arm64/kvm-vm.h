@@ -27,6 +27,13 @@ struct kvm_caps {
 	bool steal_time; /* KVM_CAP_STEAL_TIME */
 	bool mte; /* KVM_CAP_ARM_MTE */
 	bool el1_32bit; /* KVM_CAP_ARM_EL1_32BIT */
+	bool counter_offset; /* KVM_CAP_COUNTER_OFFSET */
+	/*
+	 * KVM_CREATE_VM takes KVM_VM_TYPE_ARM_PROTECTED (pKVM); else the
+	 * errno it gave. Asked only with vm_queries (lkvm probe).
+	 */
+	bool protected_vm;
+	int protected_errno;
 };
 
 struct kvm_vm {
@@ -57,15 +64,28 @@ int kvm_open(void);
 int kvm_caps_read(int kvm_fd, struct kvm_caps *caps, bool vm_queries);
 
 /*
+ * What a protected VM gets: pKVM gives protected VMs a fixed subset of the
+ * host's features and says so through KVM_CHECK_EXTENSION on the VM
+ * (Documentation/virt/kvm/arm/pkvm.rst). Creates a throw-away VM of type
+ * KVM_VM_TYPE_ARM_PROTECTED (IPA size ipa_bits, 0: KVM's default) and
+ * narrows caps, filled by kvm_caps_read, to its answers. Returns 0, or -1
+ * with KVM_CREATE_VM's errno and nothing logged: the caller knows what a
+ * refusal means.
+ */
+int kvm_caps_read_protected(int kvm_fd, unsigned int ipa_bits,
+			    struct kvm_caps *caps);
+
+/*
  * ram_fd: guest RAM's file (--hugetlbfs, zeroed here, mapped shared), or
- * -1 for anonymous memory.
+ * -1 for anonymous memory. protected_vm: a pKVM protected VM, whose
+ * memory the host loses access to once the guest has touched it.
  * Creates the VM with RAM at ram_base, with an IPA space of ipa_bits (0: KVM's
  * default of 40 bits, for hosts without KVM_CAP_ARM_VM_IPA_SIZE) and the vGICv3 device with the given
  * distributor and redistributor addresses. Returns 0 or -1 (logged).
  */
 int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
 		  uint64_t ram_size, unsigned int ipa_bits, bool mte,
-		  int ram_fd);
+		  int ram_fd, bool protected_vm);
 int kvm_gic_create(struct kvm_vm *vm, uint64_t dist_base, uint64_t redist_base);
 
 /*

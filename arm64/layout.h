@@ -11,6 +11,11 @@
  *               | pvpanic (qemu,pvpanic-mmio)  |
  *   0x0100_2000 +------------------------------+
  *               | (unmapped)                   |
+ *   0x0100_3000 +------------------------------+ LKVM_SELFTEST_BASE
+ *               | lab self-test register, only |
+ *               | with LKVM_MEM_SELFTEST=read  |
+ *   0x0100_3018 +------------------------------+
+ *               | (unmapped)                   |
  *   0x0101_0000 +------------------------------+ LKVM_VIRTIO_BASE
  *               | virtio-mmio devices, 512     |
  *               | bytes each: disks in -d      |
@@ -46,6 +51,12 @@
 /* bindings/misc/qemu,pvpanic-mmio: one event register, 2 bytes of space. */
 #define LKVM_PVPANIC_BASE 0x01001000ULL
 #define LKVM_PVPANIC_SIZE 0x2ULL
+/*
+ * The memory self-test register (vmm/mem-selftest.h), for the lab only: no
+ * device tree node, absent unless LKVM_MEM_SELFTEST=read.
+ */
+#define LKVM_SELFTEST_BASE 0x01003000ULL
+#define LKVM_SELFTEST_SIZE 0x18ULL
 /* 1.8432 MHz: the classic 8250 input clock, as kvmtool's device tree says. */
 #define LKVM_UART_CLOCK 1843200
 

@@ -151,6 +151,11 @@ static int cmd_run(const struct run_opts *opts)
 		return LKVM_EXIT_ERROR;
 	kvm_fd = kvm_open();
 	report_memory_prepare();
+	if (kvm_fd >= 0 && opts->protected_vm &&
+	    vm_protected_memlock(vm.plan.ram_size)) {
+		control_close(&vm.control);
+		return LKVM_EXIT_ERROR;
+	}
 	if (kvm_fd >= 0 && !opts->no_sandbox &&
 	    sandbox_enter(vm.plan.switch_user, vm.plan.uid, vm.plan.gid)) {
 		control_close(&vm.control);

@@ -62,6 +62,7 @@ enum opt_id {
 	OPT_COUNTER_OFFSET,
 	OPT_HUGETLBFS,
 	OPT_AARCH32,
+	OPT_PROTECTED,
 };
 
 struct opt_spec {
@@ -114,6 +115,7 @@ static const struct opt_spec run_specs[] = {
 	{ "counter-offset", 0, true, OPT_COUNTER_OFFSET, false },
 	{ "hugetlbfs", 0, true, OPT_HUGETLBFS, false },
 	{ "aarch32", 0, false, OPT_AARCH32, false },
+	{ "protected", 0, false, OPT_PROTECTED, false },
 	{ "sve-max-vl", 0, true, OPT_SVE_MAX_VL, false },
 	{ "no-sve", 0, false, OPT_NO_SVE, false },
 	{ "no-ptrauth", 0, false, OPT_NO_PTRAUTH, false },
@@ -166,7 +168,6 @@ static const struct refused_opt run_refused[] = {
 	  "lkvm adds no artificial delay to disk requests" },
 	{ "override-bad-firmware-cntfrq", 0,
 	  "KVM gives the guest the host's counter frequency, which lkvm does not override" },
-	{ "protected", 0, "lkvm does not create protected VMs yet" },
 	{ NULL, 0, NULL },
 };
 
@@ -279,6 +280,9 @@ static const char usage_run[] =
 	"                        r0 = 0, r1 = ~0, r2 = the device tree\n"
 	"      --hugetlbfs DIR   guest RAM in huge pages: a file on the hugetlbfs\n"
 	"                        mounted at DIR\n"
+	"      --protected       a pKVM protected VM (host booted with\n"
+	"                        kvm-arm.mode=protected): the host cannot read\n"
+	"                        the memory the guest uses; no virtio devices\n"
 	"      --kaslr-seed N    the device tree's kaslr-seed (default: random)\n"
 	"      --counter-offset N\n"
 	"                        the guest's counters read the host's minus N\n"
@@ -754,6 +758,9 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 	case OPT_AARCH32:
 		r->aarch32 = true;
 		break;
+	case OPT_PROTECTED:
+		r->protected_vm = true;
+		break;
 	case OPT_HUGETLBFS:
 		if (!*arg)
 			return fail(err, size, "--hugetlbfs: no folder named");
@@ -1138,6 +1145,35 @@ static int guest_check(const struct sdei_opts *d, const char *cmd, char *err,
 	return 0;
 }
 
+/*
+ * --protected: pKVM takes a protected guest's pages away from the host as
+ * the guest touches them (Documentation/virt/kvm/arm/pkvm.rst), so
+ *   - its RAM cannot be file-backed (only anonymous memory is donated):
+ *     not --hugetlbfs;
+ *   - lkvm's virtio devices, which read and write the guest's rings and
+ *     buffers in guest RAM directly, would fault on any page the guest
+ *     has not shared back, and a guest must never be able to end lkvm:
+ *     no -d, --rng or --console virtio.
+ */
+static int check_protected(const struct run_opts *r, char *err, size_t size)
+{
+	const char *dev = r->nr_disks		       ? "-d/--disk" :
+			  r->rng		       ? "--rng" :
+			  r->console == CONSOLE_VIRTIO ? "--console virtio" :
+							 NULL;
+
+	if (r->hugetlbfs)
+		return fail(
+			err, size,
+			"--protected: not with --hugetlbfs (a protected guest's RAM must be anonymous memory: KVM cannot give file-backed pages to it)");
+	if (dev)
+		return fail(
+			err, size,
+			"--protected: not with %s (lkvm's virtio devices read guest memory that a protected guest has not shared with the host)",
+			dev);
+	return 0;
+}
+
 /* What a command needs once all its arguments are in. */
 static int command_check(struct lkvm_opts *o, unsigned int words, char *err,
 			 size_t size)
@@ -1225,6 +1261,8 @@ static int command_check(struct lkvm_opts *o, unsigned int words, char *err,
 			(unsigned long long)(4096 - (LKVM_RAM_BASE >> 20)));
 	if (o->run.no_sve && o->run.sve_max_vl)
 		return fail(err, size, "--sve-max-vl: not with --no-sve");
+	if (o->run.protected_vm && check_protected(&o->run, err, size))
+		return -EINVAL;
 	/* KVM ignores E2H0 without EL2: refuse it rather than boot at EL1. */
 	if (o->run.e2h0 && !o->run.nested)
 		return fail(err, size, "--e2h0: only together with --nested");

@@ -87,6 +87,7 @@ struct run_opts {
 	bool disable_mte; /* --disable-mte */
 	const char *hugetlbfs; /* --hugetlbfs DIR: guest RAM in a file there */
 	bool aarch32; /* --aarch32: the vCPUs' EL1 is AArch32 */
+	bool protected_vm; /* --protected: a pKVM protected VM */
 	/* --counter-offset N: guest counter = host's - N; 0: KVM's own. */
 	uint64_t counter_offset;
 	/* --kaslr-seed N: /chosen/kaslr-seed; without it a random one. */

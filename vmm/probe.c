@@ -30,6 +30,20 @@ static const char *e2h0_missing(const struct kvm_caps *c)
 	return NULL;
 }
 
+/*
+ * What `lkvm run --protected` lacks, or NULL when it works: KVM_CREATE_VM
+ * refuses the protected type outside pKVM (EINVAL), and pKVM runs guests
+ * only on its vGICv3.
+ */
+static const char *protected_missing(const struct kvm_caps *c)
+{
+	if (!c->protected_vm)
+		return "KVM_CREATE_VM refuses KVM_VM_TYPE_ARM_PROTECTED: it needs pKVM, a host booted with kvm-arm.mode=protected";
+	if (!c->vgic_v3)
+		return "no vGICv3";
+	return NULL;
+}
+
 /* "yes", or "no: <what is missing>". */
 static void print_verdict(FILE *out, const char *what, const char *missing)
 {
@@ -45,7 +59,8 @@ static void probe_report_json(FILE *out, const struct kvm_caps *c)
 		"\"el2_e2h0\": %s, \"smccc_filter\": %s, "
 		"\"system_event_data\": %s, \"nested\": %s, \"e2h0\": %s, "
 		"\"sve\": %s, \"ptrauth\": %s, \"pmu\": %s, "
-		"\"steal_time\": %s, \"mte\": %s, \"aarch32\": %s}\n",
+		"\"steal_time\": %s, \"mte\": %s, \"aarch32\": %s, "
+		"\"protected\": %s}\n",
 		c->api_version, json_bool(c->vgic_v3), c->max_vcpus,
 		c->recommended_vcpus, c->ipa_bits, json_bool(c->el2),
 		json_bool(c->el2_e2h0), json_bool(c->smccc_filter),
@@ -53,7 +68,7 @@ static void probe_report_json(FILE *out, const struct kvm_caps *c)
 		json_bool(!e2h0_missing(c)), json_bool(c->sve),
 		json_bool(c->ptrauth), json_bool(c->pmu),
 		json_bool(c->steal_time), json_bool(c->mte),
-		json_bool(c->el1_32bit));
+		json_bool(c->el1_32bit), json_bool(!protected_missing(c)));
 }
 
 void probe_report(FILE *out, const struct kvm_caps *c, bool json)
@@ -74,6 +89,7 @@ void probe_report(FILE *out, const struct kvm_caps *c, bool json)
 	fprintf(out, "SMCCC filter:      %s\n", yes_no(c->smccc_filter));
 	print_verdict(out, "run --nested:", nested_missing(c));
 	print_verdict(out, "run --e2h0:", e2h0_missing(c));
+	print_verdict(out, "run --protected:", protected_missing(c));
 	fprintf(out, "reset type data:   %s (KVM_CAP_SYSTEM_EVENT_DATA)\n",
 		yes_no(c->system_event_data));
 	/* The vCPU features lkvm run gives guests (kvmtool's defaults). */

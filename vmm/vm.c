@@ -14,10 +14,12 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "mem-selftest.h"
 #include "vm.h"
 #include "sdei-host.h"
 #include "../arm64/kvm-compat.h"
@@ -361,6 +363,14 @@ static int vm_add_devices(struct vm *vm)
 		pr_err("internal: MMIO map");
 		return -1;
 	}
+	/* Lab only: the memory self-test register (mem-selftest.h). */
+	if (mem_selftest_enabled()) {
+		struct mmio_region selftest;
+
+		if (mem_selftest_region(&vm->kvm, &selftest) ||
+		    mmio_bus_add(&vm->mmio, &selftest))
+			return -1;
+	}
 	return vm_add_virtio(vm);
 }
 
@@ -437,17 +447,22 @@ static int vm_choose_features(struct vm *vm, const struct kvm_caps *caps)
 {
 	const struct run_opts *o = vm->opts;
 	struct vcpu_features *f = &vm->features;
+	/* pKVM gives protected guests a fixed subset (vm_check_protected). */
+	const char *who = o->protected_vm ? "protected guests" : "guests";
 
 	if (o->pmu && !caps->pmu) {
-		pr_err("--pmu: this host's KVM has no PMUv3 for guests (KVM_CAP_ARM_PMU_V3)");
+		pr_err("--pmu: this host's KVM has no PMUv3 for %s (KVM_CAP_ARM_PMU_V3)",
+		       who);
 		return -1;
 	}
 	if (o->aarch32 && !caps->el1_32bit) {
-		pr_err("--aarch32: this host's CPUs or KVM cannot run AArch32 at EL1 (KVM_CAP_ARM_EL1_32BIT)");
+		pr_err("--aarch32: this host's CPUs or KVM cannot run AArch32 at EL1 for %s (KVM_CAP_ARM_EL1_32BIT)",
+		       who);
 		return -1;
 	}
 	if (o->sve_max_vl && !caps->sve) {
-		pr_err("--sve-max-vl: this host's KVM has no SVE for guests (KVM_CAP_ARM_SVE)");
+		pr_err("--sve-max-vl: this host's KVM has no SVE for %s (KVM_CAP_ARM_SVE)",
+		       who);
 		return -1;
 	}
 	/* KVM refuses SVE, pointer authentication and MTE for AArch32. */
@@ -462,6 +477,39 @@ static int vm_choose_features(struct vm *vm, const struct kvm_caps *caps)
 		f->sve ? "on" : "off", f->ptrauth ? "on" : "off",
 		f->pmu ? "on" : "off", vm->pvtime ? "on" : "off",
 		vm->mte ? "on" : "off");
+	return 0;
+}
+
+/*
+ * --protected: the host's KVM must create protected VMs (pKVM, a host
+ * booted with kvm-arm.mode=protected). What such a VM gets (its own
+ * KVM_CHECK_EXTENSION answers) narrows caps: pKVM gives protected VMs a
+ * fixed subset of the host's vCPU features, and may keep the SMCCC filter
+ * from them (PSCI is then KVM's own, without SDEI).
+ */
+static int vm_check_protected(struct vm *vm, int kvm_fd, unsigned int ipa_bits,
+			      struct kvm_caps *caps)
+{
+	const struct run_opts *o = vm->opts;
+
+	if (kvm_caps_read_protected(kvm_fd, ipa_bits, caps)) {
+		pr_err("--protected: this host's KVM does not create protected VMs (KVM_CREATE_VM with KVM_VM_TYPE_ARM_PROTECTED: %s): it needs pKVM, a host booted with kvm-arm.mode=protected",
+		       strerror(errno));
+		return -1;
+	}
+	if (!caps->vgic_v3) {
+		pr_err("--protected: this host's KVM has no vGICv3 for protected VMs");
+		return -1;
+	}
+	if (o->counter_offset && !caps->counter_offset) {
+		pr_err("--counter-offset: this host's KVM does not offer it to protected guests (KVM_CAP_COUNTER_OFFSET)");
+		return -1;
+	}
+	vm->protected_no_filter = !caps->smccc_filter;
+	if (o->nr_sdei_events && vm->protected_no_filter) {
+		pr_err("--sdei-event: this host's KVM has no SMCCC filter for protected VMs: lkvm cannot answer their SDEI calls");
+		return -1;
+	}
 	return 0;
 }
 
@@ -486,6 +534,9 @@ static int vm_check_host(struct vm *vm, int kvm_fd, unsigned int *ipa_bits)
 	/* Without KVM_CAP_ARM_VM_IPA_SIZE, only the default type is accepted. */
 	if (!caps.ipa_configurable)
 		*ipa_bits = 0;
+	if (vm->opts->protected_vm &&
+	    vm_check_protected(vm, kvm_fd, *ipa_bits, &caps))
+		return -1;
 	if (vm->opts->nested && !caps.el2) {
 		pr_err("--nested: this host's KVM cannot give guests EL2 (it needs Linux 6.16 or later booted with kvm-arm.mode=nested, on a CPU with FEAT_NV2)");
 		return -1;
@@ -557,6 +608,10 @@ static int vm_create_fw(struct vm *vm)
 static int vm_setup_firmware(struct vm *vm)
 {
 	pthread_mutex_init(&vm->fw_lock, NULL);
+	if (vm->protected_no_filter) {
+		pr_info("protected VM: KVM has no SMCCC filter for it: PSCI is KVM's own, no SDEI");
+		return 0;
+	}
 	for (unsigned int i = 0;
 	     i < sizeof(user_firmware_ranges) / sizeof(*user_firmware_ranges);
 	     i++) {
@@ -595,6 +650,7 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 	};
 	vm->pvtime = false;
 	vm->mte = false;
+	vm->protected_no_filter = false;
 	atomic_init(&vm->stopping, false);
 	atomic_init(&vm->exit_code, -1);
 	atomic_init(&vm->panic_seen, false);
@@ -615,7 +671,8 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 	pr_debug("creating VM: %u vCPUs, %llu MiB", vm->nr_vcpus,
 		 (unsigned long long)opts->mem_mib);
 	if (kvm_vm_create(&vm->kvm, kvm_fd, LKVM_RAM_BASE, vm->plan.ram_size,
-			  ipa_bits, vm->mte, vm->plan.ram_fd) ||
+			  ipa_bits, vm->mte, vm->plan.ram_fd,
+			  opts->protected_vm) ||
 	    kvm_gic_create(&vm->kvm, LKVM_GIC_DIST_BASE,
 			   LKVM_GIC_REDIST_BASE(vm->nr_vcpus)) ||
 	    vm_create_vcpus(vm) ||
@@ -662,6 +719,38 @@ int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd)
 	    !kvm_vcpu_counter_offset(&vm->vcpus[0].kvm, &offset))
 		pr_info("guest counter = host CNTVCT - %lld",
 			(long long)offset);
+	return 0;
+}
+
+/*
+ * Beyond guest RAM, the pages KVM donates to the hypervisor for the VM (its
+ * stage-2 tables, the hypervisor's copies of the VM and its vCPUs) are
+ * counted too: a margin for them.
+ */
+#define PROTECTED_MEMLOCK_MARGIN (16ULL << 20)
+
+int vm_protected_memlock(uint64_t ram_size)
+{
+	uint64_t need = ram_size + PROTECTED_MEMLOCK_MARGIN;
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_MEMLOCK, &r)) {
+		pr_err("--protected: RLIMIT_MEMLOCK: %s", strerror(errno));
+		return -1;
+	}
+	if (r.rlim_cur == RLIM_INFINITY || r.rlim_cur >= need)
+		return 0;
+	r.rlim_cur = need;
+	if (r.rlim_max != RLIM_INFINITY && r.rlim_max < need)
+		r.rlim_max = need;
+	if (setrlimit(RLIMIT_MEMLOCK, &r)) {
+		pr_err("--protected: the guest's %llu MiB of RAM are pinned and counted against RLIMIT_MEMLOCK, which lkvm cannot raise to %llu KiB (%s): raise it (ulimit -l) or start lkvm as root",
+		       (unsigned long long)(ram_size >> 20),
+		       (unsigned long long)(need >> 10), strerror(errno));
+		return -1;
+	}
+	pr_info("protected VM: RLIMIT_MEMLOCK raised to %llu KiB (guest RAM is pinned)",
+		(unsigned long long)(need >> 10));
 	return 0;
 }
 

@@ -62,6 +62,8 @@ struct vm {
 	struct vcpu_features features;
 	bool pvtime; /* stolen-time records at LKVM_PVTIME_BASE */
 	bool mte; /* KVM_CAP_ARM_MTE enabled: the guest has MTE */
+	/* --protected and KVM has no SMCCC filter for such a VM. */
+	bool protected_no_filter;
 
 	/*
 	 * Firmware in user space: PSCI (and SDEI) calls reach lkvm through
@@ -131,6 +133,14 @@ void vm_devices_drain(struct vm *vm);
 
 /* Creates the VM from a plan; -1 after logging on failure. */
 int vm_create(struct vm *vm, const struct run_opts *opts, int kvm_fd);
+
+/*
+ * --protected, before the sandbox drops CAP_IPC_LOCK and CAP_SYS_RESOURCE:
+ * KVM pins a protected guest's pages as the guest touches them and counts
+ * them against RLIMIT_MEMLOCK, so the limit must cover guest RAM. Raises
+ * it where it is lower; 0, or -1 after one line saying what to do.
+ */
+int vm_protected_memlock(uint64_t ram_size);
 
 /*
  * Undoes vm_create (after vm_run returned): vCPUs, the VM, guest RAM,

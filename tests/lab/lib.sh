@@ -309,12 +309,12 @@ report() {
 	echo "${_c:-0}"
 }
 
-# command TEXT: types a command for the guest's wait-cmd and waits until it
-# asks for the next one.
+# command TEXT [SECONDS]: types a command for the guest's wait-cmd and waits
+# until it asks for the next one (for SECONDS, default 60, at most).
 command() {
 	echo "$1" >&3
 	ready=$((ready + 1))
-	wait_out "$tag" LKVM-GUEST-READY 60 "$ready" || fail "$mode: '$1' did not finish"
+	wait_out "$tag" LKVM-GUEST-READY "${2:-60}" "$ready" || fail "$mode: '$1' did not finish"
 }
 
 # event_json FILE EVENT: the object {"event":EVENT,...} in FILE, the output
@@ -409,11 +409,12 @@ signals() {
 }
 
 
-# guest_run CMD: runs the shell command CMD in the guest (wait-cmd's
-# "run"); its output lines go to $W/run.out; returns its exit status.
+# guest_run CMD [SECONDS]: runs the shell command CMD in the guest
+# (wait-cmd's "run"; command's SECONDS); its output lines go to
+# $W/run.out; returns its exit status.
 guest_run() {
 	_from=$(($(lines "$W/$tag.out") + 1))
-	command "run $1"
+	command "run $1" "${2:-60}"
 	tail -n +"$_from" "$W/$tag.out" | tr -d '\r' >"$W/run.all"
 	sed -n 's/^LKVM-GUEST-OUT //p' "$W/run.all" >"$W/run.out"
 	_rc=$(sed -n 's/^LKVM-GUEST-RC \([0-9]*\).*/\1/p' "$W/run.all" | tail -n 1)

@@ -1000,8 +1000,6 @@ static const char *const kvmtool_refused[] = {
 	"--debug-iodelay=5",
 
 	"--override-bad-firmware-cntfrq=1",
-
-	"--protected",
 };
 
 START_TEST(test_options_kvmtool_refused)
@@ -1090,6 +1088,32 @@ START_TEST(test_options_vcpu_features)
 			  "--sve-max-vl", NULL);
 	RUN_OK(&o, "-k", "I", "--no-sve");
 	ck_assert(o.run.no_sve);
+	/*
+	 * --protected: a pKVM protected VM. Its RAM is anonymous memory (KVM
+	 * cannot donate file-backed pages), and no virtio device, which
+	 * would read guest memory the guest has not shared.
+	 */
+	RUN_OK(&o, "-k", "I", "--protected");
+	ck_assert(o.run.protected_vm);
+	RUN_OK(&o, "-k", "I", "--protected", "--console", "serial", "-c", "2",
+	       "-m", "512", "-i", "R");
+	check_err(PARSE(&o, "run", "-k", "I", "--protected", "--hugetlbfs",
+			"/dev/hugepages"),
+		  "--protected", NULL);
+	ck_assert_msg(strstr(err, "--hugetlbfs"), "%s", err);
+	check_err(PARSE(&o, "run", "-k", "I", "--protected", "-d", "disk.img"),
+		  "--protected", NULL);
+	ck_assert_msg(strstr(err, "--disk"), "%s", err);
+	check_err(PARSE(&o, "run", "-k", "I", "--rng", "--protected"),
+		  "--protected", NULL);
+	ck_assert_msg(strstr(err, "--rng"), "%s", err);
+	check_err(PARSE(&o, "run", "-k", "I", "--protected", "--console",
+			"virtio"),
+		  "--protected", NULL);
+	ck_assert_msg(strstr(err, "--console virtio"), "%s", err);
+	RUN_OK(&o, "-k", "I");
+	ck_assert(!o.run.protected_vm);
+
 	/* --aarch32: no EL2, no SVE, RAM below 4 GiB. */
 	RUN_OK(&o, "-k", "I", "--aarch32", "-m", "2048");
 	ck_assert(o.run.aarch32);

@@ -36,6 +36,7 @@ static const struct kvm_caps caps_nested = {
 	.el2_e2h0 = false,
 	.smccc_filter = true,
 	.system_event_data = false,
+	.protected_vm = false,
 };
 
 static const struct kvm_caps caps_inverse = {
@@ -48,6 +49,7 @@ static const struct kvm_caps caps_inverse = {
 	.el2_e2h0 = true,
 	.smccc_filter = false,
 	.system_event_data = true,
+	.protected_vm = true,
 };
 
 /* --- A strict JSON parser (RFC 8259), keeping the top object's members. */
@@ -328,6 +330,7 @@ START_TEST(test_probe_text)
 	check_yes_no(out, "E2H0", NULL, false);
 	check_yes_no(out, "SMCCC", NULL, true);
 	check_yes_no(out, "SYSTEM_EVENT_DATA", NULL, false);
+	check_yes_no(out, "--protected", NULL, false);
 	free(out);
 }
 END_TEST
@@ -343,6 +346,8 @@ START_TEST(test_probe_text_inverse)
 	check_yes_no(out, "E2H0", NULL, true);
 	check_yes_no(out, "SMCCC", NULL, false);
 	check_yes_no(out, "SYSTEM_EVENT_DATA", NULL, true);
+	/* pKVM accepts the type, but a protected VM needs the vGICv3. */
+	check_yes_no(out, "--protected", NULL, false);
 	free(out);
 }
 END_TEST
@@ -365,6 +370,7 @@ START_TEST(test_probe_json)
 	ck_assert_str_eq(json_get(&j, "system_event_data"), "false");
 	ck_assert_str_eq(json_get(&j, "nested"), "true");
 	ck_assert_str_eq(json_get(&j, "e2h0"), "false");
+	ck_assert_str_eq(json_get(&j, "protected"), "false");
 	/* One line, for line-oriented tools. */
 	ck_assert_ptr_eq(strchr(out, '\n'), out + strlen(out) - 1);
 	free(out);
@@ -398,19 +404,23 @@ END_TEST
 START_TEST(test_probe_verdicts)
 {
 	struct kvm_caps c = caps_nested;
-	bool nested, e2h0;
+	bool nested, e2h0, prot;
 	struct json j;
 	char *out;
 
 	c.vgic_v3 = _i & 1;
 	c.el2 = _i & 2;
 	c.el2_e2h0 = _i & 4;
+	c.protected_vm = _i & 8;
 	nested = c.vgic_v3 && c.el2;
 	e2h0 = nested && c.el2_e2h0;
+	/* pKVM's protected VMs: the VM type accepted, and its vGICv3. */
+	prot = c.protected_vm && c.vgic_v3;
 
 	out = capture(&c, false);
 	check_yes_no(out, "--nested", NULL, nested);
 	check_yes_no(out, "--e2h0", NULL, e2h0);
+	check_yes_no(out, "--protected", NULL, prot);
 	/* A "no" says what is missing. */
 	if (!nested)
 		ck_assert_uint_gt(strlen(text_line(out, "--nested", NULL)),
@@ -422,6 +432,7 @@ START_TEST(test_probe_verdicts)
 	ck_assert_str_eq(json_get(&j, "nested"), nested ? "true" : "false");
 	ck_assert_str_eq(json_get(&j, "e2h0"), e2h0 ? "true" : "false");
 	ck_assert_str_eq(json_get(&j, "el2"), c.el2 ? "true" : "false");
+	ck_assert_str_eq(json_get(&j, "protected"), prot ? "true" : "false");
 	free(out);
 }
 END_TEST
@@ -482,7 +493,7 @@ Suite *probe_suite(void)
 	tcase_add_test(tc, test_probe_json);
 	tcase_add_test(tc, test_probe_json_inverse);
 	tcase_add_test(tc, test_probe_json_extremes);
-	tcase_add_loop_test(tc, test_probe_verdicts, 0, 8);
+	tcase_add_loop_test(tc, test_probe_verdicts, 0, 16);
 	tcase_add_test(tc, test_probe_json_parser);
 	suite_add_tcase(s, tc);
 	return s;
