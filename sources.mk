@@ -21,10 +21,11 @@ EDGE_SRCS := arm64/kvm-vm.c arm64/kvm-vcpu.c devices/serial.c vmm/vcpu.c \
 	vmm/vcpu-hypercall.c vmm/sdei-host.c vmm/control.c vmm/vm-control.c \
 	vmm/plan.c vmm/vm.c vmm/sandbox.c devices/virtio-dev.c \
 	devices/virtio-blk-dev.c devices/virtio-rng-dev.c \
-	devices/virtio-console-dev.c vmm/vcpu-kick.c vmm/run.c vmm/main.c
+	devices/virtio-console-dev.c vmm/vcpu-kick.c vmm/run.c vmm/main.c \
+	devices/p9-fs.c
 # Edge sources the unit tests build natively as well: they need no KVM,
 # only files, eventfds, locks and signals, which a test can give them (a
 # virtio device gets a dev_host of the test's own; vcpu-kick.c's kicks go
 # between the test's threads).
 UNIT_EDGE_SRCS := vmm/plan.c devices/virtio-dev.c devices/virtio-rng-dev.c \
-	vmm/vcpu-kick.c
+	vmm/vcpu-kick.c devices/p9-fs.c
