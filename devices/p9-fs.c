@@ -30,6 +30,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "p9-fs.h"
@@ -53,6 +54,20 @@ struct p9_fid {
 	int dirfd;
 	int open_fd;
 	p9_name name;
+	struct p9_xattr *xattr; /* an xattr fid's value, else NULL */
+};
+
+/*
+ * An xattr fid: Txattrwalk's newfid holds the value (or the list of
+ * names) the guest then reads; a fid after Txattrcreate holds the value
+ * the guest writes, set on the file at Tclunk.
+ */
+struct p9_xattr {
+	bool write;
+	int flags; /* XATTR_CREATE, XATTR_REPLACE */
+	p9_name name;
+	size_t len, copied;
+	uint8_t value[];
 };
 
 /* A fid's place while a walk builds it. */
@@ -155,6 +170,7 @@ static void fid_set(struct p9_fid *f, struct p9_path *p)
 	f->fd = p->fd;
 	f->dirfd = p->dirfd;
 	f->open_fd = -1;
+	f->xattr = NULL;
 	memcpy(f->name, p->name, sizeof(f->name));
 	p->fd = -1;
 	p->dirfd = -1;
@@ -165,6 +181,8 @@ static void fid_clunk(struct p9_fid *f)
 	close_fd(&f->fd);
 	close_fd(&f->dirfd);
 	close_fd(&f->open_fd);
+	free(f->xattr);
+	f->xattr = NULL;
 	f->used = false;
 }
 
@@ -570,6 +588,37 @@ static int do_lcreate(struct p9_req *r)
 			       iounit(r->s));
 }
 
+/* Tread of an xattr fid: the value (or names) Txattrwalk fetched. */
+static int xattr_read(struct p9_req *r, const struct p9_xattr *x,
+		      uint32_t count)
+{
+	uint64_t off = r->m->u.read.offset;
+
+	if (x->write)
+		return -EBADF;
+	if (off > x->len)
+		off = x->len;
+	if (count > x->len - off)
+		count = (uint32_t)(x->len - off);
+	memcpy(r->out + P9_IOHDR_LEN, x->value + off, count);
+	return p9_encode_rdata(r->out, r->cap, P9_RREAD, r->m->tag, count);
+}
+
+/* Twrite of a fid after Txattrcreate: a piece of the value. */
+static int xattr_write(struct p9_req *r, struct p9_xattr *x)
+{
+	uint64_t off = r->m->u.write.offset;
+	uint32_t count = r->m->u.write.count;
+
+	if (!x->write)
+		return -EBADF;
+	if (off > x->len || count > x->len - off)
+		return -ENOSPC; /* past the size Txattrcreate announced */
+	memcpy(x->value + off, r->m->u.write.data, count);
+	x->copied += count;
+	return p9_encode_rwrite(r->out, r->cap, r->m->tag, count);
+}
+
 static int do_read(struct p9_req *r)
 {
 	struct p9_fid *f = fid_get(r->s, r->m->u.read.fid);
@@ -577,12 +626,14 @@ static int do_read(struct p9_req *r)
 	struct iovec iov;
 	ssize_t n;
 
+	if (count > r->cap - P9_IOHDR_LEN)
+		count = (uint32_t)(r->cap - P9_IOHDR_LEN);
+	if (f && f->xattr)
+		return xattr_read(r, f->xattr, count);
 	if (!f || f->open_fd < 0)
 		return -EBADF;
 	if (r->m->u.read.offset > INT64_MAX)
 		return -EINVAL;
-	if (count > r->cap - P9_IOHDR_LEN)
-		count = (uint32_t)(r->cap - P9_IOHDR_LEN);
 	iov.iov_base = r->out + P9_IOHDR_LEN;
 	iov.iov_len = count;
 	n = preadv(f->open_fd, &iov, 1, (off_t)r->m->u.read.offset);
@@ -598,6 +649,8 @@ static int do_write(struct p9_req *r)
 	struct iovec iov;
 	ssize_t n;
 
+	if (f && f->xattr)
+		return xattr_write(r, f->xattr);
 	if (!f || f->open_fd < 0)
 		return -EBADF;
 	if (r->m->u.write.offset > INT64_MAX)
@@ -610,14 +663,21 @@ static int do_write(struct p9_req *r)
 	return p9_encode_rwrite(r->out, r->cap, r->m->tag, (uint32_t)n);
 }
 
+static int xattr_commit(struct p9_server *s, struct p9_fid *f);
+
 static int do_clunk(struct p9_req *r)
 {
 	struct p9_fid *f = fid_get(r->s, r->m->u.fid.fid);
+	int ret = 0;
 
 	if (!f)
 		return -EBADF;
+	if (f->xattr && f->xattr->write)
+		ret = xattr_commit(r->s, f);
+	/* The fid is gone even when setting the xattr failed (clunk(5)). */
 	fid_clunk(f);
-	return p9_encode_empty(r->out, r->cap, P9_RCLUNK, r->m->tag);
+	return ret ? ret :
+		     p9_encode_empty(r->out, r->cap, P9_RCLUNK, r->m->tag);
 }
 
 static int do_remove(struct p9_req *r)
@@ -1090,6 +1150,148 @@ static int do_getlock(struct p9_req *r)
 	return p9_encode_rgetlock(r->out, r->cap, m->tag, &out);
 }
 
+/*
+ * Only the user namespace: trusted.* and security.* (file capabilities,
+ * SELinux labels) set by a guest on the host's files would grant rights
+ * on the host when lkvm runs privileged; system.* (ACLs) is left out too.
+ */
+static bool xattr_name_allowed(const char *name)
+{
+	return !strncmp(name, "user.", 5) && name[5];
+}
+
+/* The file's xattrs are read and written through a reopened descriptor. */
+static int xattr_open(struct p9_server *s, struct p9_fid *f)
+{
+	int fd = fid_reopen(s, f, O_RDONLY);
+
+	return fd == -ELOOP || fd == -EOPNOTSUPP ? -EOPNOTSUPP : fd;
+}
+
+/* The user.* names of a listxattr answer, kept in place. */
+static size_t keep_user_names(char *list, size_t len)
+{
+	size_t in = 0, out = 0;
+
+	while (in < len) {
+		size_t n = strnlen(list + in, len - in) + 1;
+
+		if (xattr_name_allowed(list + in)) {
+			memmove(list + out, list + in, n);
+			out += n;
+		}
+		in += n;
+	}
+	return out;
+}
+
+static struct p9_xattr *xattr_new(size_t len)
+{
+	return calloc(1, sizeof(struct p9_xattr) + (len ? len : 1));
+}
+
+/* Reads the value of name (the list of names when name is "") of fd. */
+static int xattr_fetch(int fd, const char *name, struct p9_xattr **out)
+{
+	struct p9_xattr *x = xattr_new(P9_XATTR_SIZE_MAX);
+	ssize_t n;
+
+	if (!x)
+		return -ENOMEM;
+	if (*name)
+		n = fgetxattr(fd, name, x->value, P9_XATTR_SIZE_MAX);
+	else
+		n = flistxattr(fd, (char *)x->value, P9_XATTR_SIZE_MAX);
+	if (n < 0) {
+		int err = errno == ERANGE ? -E2BIG : -errno;
+
+		free(x);
+		return err;
+	}
+	x->len = *name ? (size_t)n : keep_user_names((char *)x->value, n);
+	*out = x;
+	return 0;
+}
+
+/* Txattrwalk: newfid holds the value (or names) for Tread. */
+static int do_xattrwalk(struct p9_req *r)
+{
+	const struct p9_tmsg *m = r->m;
+	struct p9_fid *f = fid_get(r->s, m->u.xattrwalk.fid), *nf;
+	struct p9_xattr *x = NULL;
+	struct p9_path p;
+	int fd, ret;
+
+	if (!f || m->u.xattrwalk.newfid == m->u.xattrwalk.fid)
+		return -EBADF;
+	nf = fid_new(r->s, m->u.xattrwalk.newfid);
+	if (!nf)
+		return -EBADF;
+	if (*m->u.xattrwalk.name && !xattr_name_allowed(m->u.xattrwalk.name))
+		return -EOPNOTSUPP;
+	fd = xattr_open(r->s, f);
+	if (fd < 0)
+		return fd;
+	ret = xattr_fetch(fd, m->u.xattrwalk.name, &x);
+	close(fd);
+	if (ret)
+		return ret;
+	ret = dup_path(f, &p);
+	if (ret) {
+		free(x);
+		return ret;
+	}
+	fid_set(nf, &p);
+	nf->xattr = x;
+	return p9_encode_rxattrwalk(r->out, r->cap, m->tag, x->len);
+}
+
+/* Txattrcreate: the fid becomes the value to write, set at Tclunk. */
+static int do_xattrcreate(struct p9_req *r)
+{
+	const struct p9_tmsg *m = r->m;
+	struct p9_fid *f = fid_get(r->s, m->u.xattrcreate.fid);
+	struct p9_xattr *x;
+
+	if (!f || f->xattr || f->open_fd >= 0)
+		return -EBADF;
+	if (!xattr_name_allowed(m->u.xattrcreate.name))
+		return -EOPNOTSUPP;
+	if (m->u.xattrcreate.flags & ~(uint32_t)(XATTR_CREATE | XATTR_REPLACE))
+		return -EINVAL;
+	x = xattr_new(m->u.xattrcreate.size);
+	if (!x)
+		return -ENOMEM;
+	x->write = true;
+	x->flags = (int)m->u.xattrcreate.flags;
+	x->len = m->u.xattrcreate.size;
+	strcpy(x->name, m->u.xattrcreate.name);
+	f->xattr = x;
+	return p9_encode_empty(r->out, r->cap, P9_RXATTRCREATE, m->tag);
+}
+
+/*
+ * At Tclunk: the value written is set; an empty one removes the xattr
+ * (how Linux's removexattr reaches the server). A value not written
+ * whole is refused.
+ */
+static int xattr_commit(struct p9_server *s, struct p9_fid *f)
+{
+	struct p9_xattr *x = f->xattr;
+	int fd, ret = 0;
+
+	if (x->copied != x->len)
+		return -EINVAL;
+	fd = xattr_open(s, f);
+	if (fd < 0)
+		return fd;
+	if (x->len ? fsetxattr(fd, x->name, x->value, x->len, x->flags) :
+		     fremovexattr(fd, x->name))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 static int dispatch(struct p9_req *r)
 {
 	switch (r->m->type) {
@@ -1145,7 +1347,9 @@ static int dispatch(struct p9_req *r)
 		/* Requests are served one at a time: nothing is pending. */
 		return p9_encode_empty(r->out, r->cap, P9_RFLUSH, r->m->tag);
 	case P9_TXATTRWALK:
+		return do_xattrwalk(r);
 	case P9_TXATTRCREATE:
+		return do_xattrcreate(r);
 	default:
 		return -EOPNOTSUPP;
 	}

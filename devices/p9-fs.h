@@ -12,6 +12,10 @@
  * symlink is ever followed by lkvm: the guest resolves its symlinks
  * itself (9P2000.L walks return the link, Treadlink reads it).
  *
+ * Xattrs: the user.* namespace only (Txattrwalk and Txattrcreate make
+ * xattr fids whose value is read or written with Tread and Twrite), on
+ * regular files and folders; others answer EOPNOTSUPP.
+ *
  * One request at a time: the caller serialises p9_handle calls on a
  * server (the decoded message and the scratch buffer live in it).
  */

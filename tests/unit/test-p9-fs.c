@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -39,6 +40,7 @@ enum {
 	TGETATTR = 24,
 	TSETATTR = 26,
 	TXATTRWALK = 30,
+	TXATTRCREATE = 32,
 	TREADDIR = 40,
 	TFSYNC = 50,
 	TLOCK = 52,
@@ -736,12 +738,6 @@ START_TEST(test_fids)
 	ck_assert_int_eq(t_fid(TCLUNK, 1), 0);
 	ck_assert_int_eq(t_fid(TCLUNK, 1023), 0);
 	ck_assert_uint_eq(p9_server_nr_fids(srv), 1);
-	/* xattrs: refused cleanly */
-	start(TXATTRWALK);
-	le(ROOT, 4);
-	le(9, 4);
-	str("user.x");
-	ck_assert_int_eq(send_msg(), -EOPNOTSUPP);
 	/* an unknown type, a short message */
 	start(112);
 	le(0, 4);
@@ -753,6 +749,99 @@ START_TEST(test_fids)
 	ck_assert_uint_eq(rd(7, 4), EPROTO);
 	/* no room even for an Rlerror */
 	ck_assert_int_eq(p9_handle(srv, req, req_len, rep, 10), -EMSGSIZE);
+}
+END_TEST
+
+static int t_xattrwalk(uint32_t fid, uint32_t newfid, const char *name)
+{
+	int ret;
+
+	start(TXATTRWALK);
+	le(fid, 4);
+	le(newfid, 4);
+	str(name);
+	ret = send_msg();
+	return ret ? ret : (int)rd(7, 8);
+}
+
+static int t_xattrcreate(uint32_t fid, const char *name, uint64_t size,
+			 uint32_t flags)
+{
+	start(TXATTRCREATE);
+	le(fid, 4);
+	str(name);
+	le(size, 8);
+	le(flags, 4);
+	return send_msg();
+}
+
+/* user.* xattrs through xattr fids; other namespaces refused. */
+START_TEST(test_xattr)
+{
+	char path[256], buf[64];
+
+	host_write("f", "x");
+	host_path(path, sizeof(path), "f");
+	/* set: Txattrcreate, Twrite of the value, Tclunk */
+	ck_assert_int_eq(t_walk(ROOT, 1, 1, "f"), 1);
+	ck_assert_int_eq(t_xattrcreate(1, "user.color", 4, 0), 0);
+	ck_assert_int_eq(t_write(1, 0, "bl"), 2);
+	ck_assert_int_eq(t_write(1, 2, "ue"), 2);
+	ck_assert_int_eq(t_fid(TCLUNK, 1), 0);
+	ck_assert_int_eq(getxattr(path, "user.color", buf, sizeof(buf)), 4);
+	ck_assert_mem_eq(buf, "blue", 4);
+	/* get: Txattrwalk gives the size, Tread the value */
+	ck_assert_int_eq(t_walk(ROOT, 2, 1, "f"), 1);
+	ck_assert_int_eq(t_xattrwalk(2, 3, "user.color"), 4);
+	ck_assert_int_eq(t_read(3, 0, 100, buf), 4);
+	ck_assert_str_eq(buf, "blue");
+	ck_assert_int_eq(t_read(3, 2, 100, buf), 2);
+	ck_assert_int_eq(t_read(3, 9, 100, buf), 0);
+	ck_assert_int_eq(t_write(3, 0, "x"), -EBADF);
+	ck_assert_int_eq(t_fid(TCLUNK, 3), 0);
+	/* the list: user.* names only, NUL-terminated */
+	ck_assert_int_eq(t_xattrwalk(2, 3, ""), 11);
+	ck_assert_int_eq(t_read(3, 0, 100, buf), 11);
+	ck_assert_mem_eq(buf, "user.color\0", 11);
+	ck_assert_int_eq(t_xattrwalk(2, 4, "user.none"), -ENODATA);
+	ck_assert_int_eq(t_xattrwalk(2, 2, "user.color"), -EBADF);
+	/* other namespaces: refused, nothing set */
+	ck_assert_int_eq(t_xattrwalk(2, 4, "trusted.x"), -EOPNOTSUPP);
+	ck_assert_int_eq(t_xattrcreate(2, "security.capability", 4, 0),
+			 -EOPNOTSUPP);
+	ck_assert_int_eq(t_xattrcreate(2, "trusted.x", 1, 0), -EOPNOTSUPP);
+	ck_assert_int_eq(t_xattrcreate(2, "user.", 1, 0), -EOPNOTSUPP);
+	ck_assert_int_eq(t_xattrcreate(2, "user.x", 1, 4), -EINVAL);
+	/* more than announced; announced but not written whole */
+	ck_assert_int_eq(t_walk(ROOT, 5, 1, "f"), 1);
+	ck_assert_int_eq(t_xattrcreate(5, "user.a", 2, 0), 0);
+	ck_assert_int_eq(t_write(5, 0, "abc"), -ENOSPC);
+	ck_assert_int_eq(t_write(5, 0xffffffffffff, "a"), -ENOSPC);
+	ck_assert_int_eq(t_write(5, 0, "a"), 1);
+	ck_assert_int_eq(t_fid(TCLUNK, 5), -EINVAL);
+	ck_assert_int_eq(getxattr(path, "user.a", buf, sizeof(buf)), -1);
+	ck_assert_int_eq(t_fid(TCLUNK, 5), -EBADF); /* clunked anyway */
+	/* XATTR_CREATE (1) of an existing one */
+	ck_assert_int_eq(t_walk(ROOT, 5, 1, "f"), 1);
+	ck_assert_int_eq(t_xattrcreate(5, "user.color", 1, 1), 0);
+	ck_assert_int_eq(t_write(5, 0, "r"), 1);
+	ck_assert_int_eq(t_fid(TCLUNK, 5), -EEXIST);
+	/* an empty value removes it */
+	ck_assert_int_eq(t_walk(ROOT, 5, 1, "f"), 1);
+	ck_assert_int_eq(t_xattrcreate(5, "user.color", 0, 0), 0);
+	ck_assert_int_eq(t_fid(TCLUNK, 5), 0);
+	ck_assert_int_eq(getxattr(path, "user.color", buf, sizeof(buf)), -1);
+	ck_assert_int_eq(errno, ENODATA);
+	/* a symlink's xattrs (to outside) are never reached */
+	host_path(path, sizeof(path), "abs");
+	ck_assert_int_eq(symlink(secret, path), 0);
+	ck_assert_int_eq(t_walk(ROOT, 6, 1, "abs"), 1);
+	ck_assert_int_eq(t_xattrwalk(6, 7, ""), -EOPNOTSUPP);
+	ck_assert_int_eq(t_xattrcreate(6, "user.x", 1, 0), 0);
+	ck_assert_int_eq(t_write(6, 0, "x"), 1);
+	ck_assert_int_eq(t_fid(TCLUNK, 6), -EOPNOTSUPP);
+	ck_assert_int_eq(getxattr(secret, "user.x", buf, sizeof(buf)), -1);
+	check_outside_untouched();
 }
 END_TEST
 
@@ -947,6 +1036,7 @@ Suite *p9_fs_suite(void)
 	tcase_add_test(tc, test_getattr_setattr);
 	tcase_add_test(tc, test_locks);
 	tcase_add_test(tc, test_fids);
+	tcase_add_test(tc, test_xattr);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("escape");
