@@ -103,6 +103,22 @@ static int open_beneath(int dirfd, const char *name, uint64_t flags,
 	return fd < 0 ? -errno : (int)fd;
 }
 
+/*
+ * The parent of folder dirfd, which is not the share's root (RESOLVE_BENEATH
+ * refuses ".." by design; the caller checked the root). openat2 rather
+ * than openat, so that the sandbox allows one open call only.
+ */
+static int open_parent(int dirfd)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS,
+	};
+	long fd = syscall(SYS_openat2, dirfd, "..", &how, sizeof(how));
+
+	return fd < 0 ? -errno : (int)fd;
+}
+
 static bool same_inode(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
@@ -382,13 +398,13 @@ static int dup_path(const struct p9_fid *f, struct p9_path *p)
  */
 static int find_name(int dirfd, const struct stat *st, p9_name name)
 {
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open_beneath(dirfd, ".", O_RDONLY | O_DIRECTORY, 0);
 	DIR *d;
 	struct dirent *e;
 	int ret = -ESTALE;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	d = fdopendir(fd);
 	if (!d) {
 		close(fd);
@@ -433,10 +449,9 @@ static int walk_up(struct p9_server *s, struct p9_path *p)
 		return -errno;
 	ret = fd_stat(up.fd, &st);
 	if (!ret && !is_root(s, &st)) {
-		up.dirfd =
-			openat(up.fd, "..",
-			       O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		ret = up.dirfd < 0 ? -errno : find_name(up.dirfd, &st, up.name);
+		up.dirfd = open_parent(up.fd);
+		ret = up.dirfd < 0 ? up.dirfd :
+				     find_name(up.dirfd, &st, up.name);
 	} else if (!ret) {
 		strcpy(up.name, ".");
 	}

@@ -16,6 +16,14 @@
  * xattr fids whose value is read or written with Tread and Twrite), on
  * regular files and folders; others answer EOPNOTSUPP.
  *
+ * The syscalls p9_handle makes (for the sandbox's allow-list): openat2,
+ * close, fcntl (F_DUPFD_CLOEXEC, F_OFD_SETLK, F_OFD_GETLK), newfstatat
+ * and fstat, fstatfs, getdents64, lseek, preadv, pwritev, fsync,
+ * fdatasync, ftruncate, mkdirat, mknodat, symlinkat, linkat, renameat2,
+ * unlinkat, readlinkat, fchownat, utimensat, fchmodat2 (or fchmod where
+ * the kernel has no fchmodat2), fgetxattr, flistxattr, fsetxattr,
+ * fremovexattr, and malloc's. p9_server_init opens the share with openat.
+ *
  * One request at a time: the caller serialises p9_handle calls on a
  * server (the decoded message and the scratch buffer live in it).
  */
