@@ -775,6 +775,46 @@ static int t_xattrcreate(uint32_t fid, const char *name, uint64_t size,
 	return send_msg();
 }
 
+/* A reply buffer smaller than msize: reads are cut, nothing overflows. */
+START_TEST(test_small_reply_buffer)
+{
+	char buf[128];
+	uint8_t *small;
+	int n;
+
+	ck_assert_int_eq(t_walk(ROOT, 1, 0), 0);
+	ck_assert_int_eq(t_lcreate(1, "f", 2, 0644), 0);
+	memset(buf, 'z', 100);
+	buf[100] = '\0';
+	ck_assert_int_eq(t_write(1, 0, buf), 100);
+	start(TREAD);
+	le(1, 4);
+	le(0, 8);
+	le(100, 4);
+	for (unsigned int i = 0; i < 4; i++)
+		req[i] = (uint8_t)(req_len >> (8 * i));
+	/* exactly 20 bytes, so that ASan sees a write past them */
+	small = malloc(20);
+	ck_assert_ptr_nonnull(small);
+	n = p9_handle(srv, req, req_len, small, 20);
+	ck_assert_int_eq(n, 20);
+	ck_assert_uint_eq(small[4], 117); /* Rread */
+	ck_assert_uint_eq(small[7], 9); /* count: what fits */
+	ck_assert_mem_eq(small + 11, "zzzzzzzzz", 9);
+	/* Rgetattr (160 bytes) cannot fit: Rlerror EMSGSIZE */
+	start(TGETATTR);
+	le(1, 4);
+	le(0x7ff, 8);
+	for (unsigned int i = 0; i < 4; i++)
+		req[i] = (uint8_t)(req_len >> (8 * i));
+	n = p9_handle(srv, req, req_len, small, 20);
+	ck_assert_int_eq(n, 11);
+	ck_assert_uint_eq(small[4], RLERROR);
+	ck_assert_uint_eq(small[7], EMSGSIZE);
+	free(small);
+}
+END_TEST
+
 /* user.* xattrs through xattr fids; other namespaces refused. */
 START_TEST(test_xattr)
 {
@@ -1037,6 +1077,7 @@ Suite *p9_fs_suite(void)
 	tcase_add_test(tc, test_locks);
 	tcase_add_test(tc, test_fids);
 	tcase_add_test(tc, test_xattr);
+	tcase_add_test(tc, test_small_reply_buffer);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("escape");
