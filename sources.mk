@@ -11,7 +11,8 @@ CORE_SRCS := arm64/image.c arm64/boot.c arm64/regs-dump.c fdt/fdt.c devices/uart
 	firmware-emu/sdei-state.c firmware-emu/sdei-catalogue.c \
 	firmware-emu/sdei.c firmware-emu/sdei-dispatch.c firmware-emu/psci.c \
 	firmware-emu/fw.c \
-	devices/virtq.c devices/virtio-mmio.c devices/virtio-blk.c
+	devices/virtq.c devices/virtio-mmio.c devices/virtio-blk.c \
+	devices/p9-proto.c
 # The edge: KVM ioctls, threads, file descriptors. vmm/plan.c is here: it
 # opens, locks and measures the user's files (BLKGETSIZE64 is an ioctl,
 # FALLOC_FL_PUNCH_HOLE probes the file system) and reads /etc/passwd, so
@@ -21,10 +22,10 @@ EDGE_SRCS := arm64/kvm-vm.c arm64/kvm-vcpu.c devices/serial.c vmm/vcpu.c \
 	vmm/plan.c vmm/vm.c vmm/sandbox.c devices/virtio-dev.c \
 	devices/virtio-blk-dev.c devices/virtio-rng-dev.c \
 	devices/virtio-console-dev.c vmm/vcpu-kick.c vmm/run.c vmm/main.c \
-	vmm/mem-selftest.c
+	vmm/mem-selftest.c devices/p9-fs.c
 # Edge sources the unit tests build natively as well: they need no KVM,
 # only files, eventfds, locks and signals, which a test can give them (a
 # virtio device gets a dev_host of the test's own; vcpu-kick.c's kicks go
 # between the test's threads).
 UNIT_EDGE_SRCS := vmm/plan.c devices/virtio-dev.c devices/virtio-rng-dev.c \
-	vmm/vcpu-kick.c
+	vmm/vcpu-kick.c devices/p9-fs.c

@@ -34,6 +34,11 @@ FUZZ_OUT := $(BUILD)/fuzz
 FUZZ_NAMES ?= $(patsubst $(FUZZ_DIR)/%.c,%,$(wildcard $(FUZZ_DIR)/fuzz-*.c))
 FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_OUT)/%)
 FUZZ_CORE_OBJS := $(CORE_SRCS:%.c=$(FUZZ_OUT)/obj/%.o)
+# Edge sources a harness links besides the core (from sources.mk's
+# UNIT_EDGE_SRCS: no KVM, only files): FUZZ_EDGE_SRCS_NAME.
+FUZZ_EDGE_SRCS_fuzz-p9 := devices/p9-fs.c
+fuzz_edge_objs = $(FUZZ_EDGE_SRCS_$(1):%.c=$(FUZZ_OUT)/obj/%.o)
+FUZZ_EDGE_OBJS := $(sort $(foreach n,$(FUZZ_NAMES),$(call fuzz_edge_objs,$(n))))
 
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror \
 	-fno-omit-frame-pointer
@@ -71,10 +76,13 @@ $(FUZZ_OUT)/defs: fuzz-always
 	@mkdir -p $(dir $@)
 	@echo '$(FUZZ_DEFS)' | cmp -s - $@ || echo '$(FUZZ_DEFS)' >$@
 
+$(foreach n,$(FUZZ_NAMES),$(eval $(FUZZ_OUT)/$(n): $(call fuzz_edge_objs,$(n))))
+
 $(FUZZ_BINS): $(FUZZ_OUT)/%: $(FUZZ_DIR)/%.c $(FUZZ_DIR)/fuzz.h $(FUZZ_CORE_OBJS) $(FUZZ_OUT)/defs
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_DEFS) $(FUZZ_SANFLAGS) -fsanitize=fuzzer \
-		-MMD -MP -MF $@.d -MT $@ -o $@ $< $(FUZZ_CORE_OBJS) $(FUZZ_LIBS)
+		-MMD -MP -MF $@.d -MT $@ -o $@ $< $(FUZZ_CORE_OBJS) \
+		$(call fuzz_edge_objs,$*) $(FUZZ_LIBS)
 
 # name:max_len for each harness.
 FUZZ_PLAN = $(foreach n,$(FUZZ_NAMES),$(n):$(or $(FUZZ_MAX_LEN_$(n)),$(FUZZ_MAX_LEN)))
@@ -126,7 +134,7 @@ fuzz-smoke: fuzz-build
 fuzz-clean:
 	rm -rf $(FUZZ_OUT)
 
--include $(FUZZ_CORE_OBJS:.o=.d) $(FUZZ_BINS:=.d)
+-include $(FUZZ_CORE_OBJS:.o=.d) $(FUZZ_EDGE_OBJS:.o=.d) $(FUZZ_BINS:=.d)
 
 # Alone, fuzz-build is the default goal; included, the includer's stays.
 ifeq ($(FUZZ_STANDALONE),y)

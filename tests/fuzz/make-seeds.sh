@@ -291,3 +291,28 @@ seed fuzz-control/unknown "sdei frobnicate"
 seed fuzz-control/number "0x1F"
 seed fuzz-control/runtime-dir "/run/user/1000"
 seed fuzz-control/socket-path "/tmp/lkvm-0/ci-1.sock"
+
+# --- fuzz-p9: a session flag, then records of 9P2000.L messages ------------
+mkdir -p fuzz-p9
+# s STR: a 9P string, len[2] then the bytes.
+s() { printf '%s%s' "$(le 2 ${#1})" "$1"; }
+# rec TYPE BODY: a record (the harness writes the size field; reply 8192)
+# holding size[4] type[1] tag[2] BODY.
+rec() {
+	local n
+	n=$(printf '%b' "$2" | wc -c)
+	printf '%s%s%s%s%s%s' "$(le 1 1)" "$(le 2 $((7 + n)))" "$(le 4 0)" \
+		"$(le 1 "$1")" "$(le 2 1)" "$2"
+}
+u32() { le 4 "$1"; }
+u64() { le 8 "$1"; }
+# Twalk 110, Tlopen 12, Tlcreate 14, Twrite 118, Tread 116, Tgetattr 24,
+# Tclunk 120, Treaddir 40, Tmkdir 72, Tsymlink 16, Tlink 70, Trenameat 74,
+# Tunlinkat 76, Tlock 52, Tgetlock 54, Tsetattr 26, Tfsync 50, Tremove 122,
+# Txattrwalk 30, Txattrcreate 32.
+seed fuzz-p9/file-io "$(le 1 1)$(rec 110 "$(u32 0)$(u32 1)$(le 2 1)$(s file)")$(rec 12 "$(u32 1)$(u32 2)")$(rec 118 "$(u32 1)$(u64 4)$(u32 3)abc")$(rec 116 "$(u32 1)$(u64 0)$(u32 100)")$(rec 24 "$(u32 1)$(u64 0x3fff)")$(rec 50 "$(u32 1)$(u32 0)")$(rec 26 "$(u32 1)$(u32 0x129)$(u32 0600)$(u32 0)$(u32 0)$(u64 2)$(u64 0)$(u64 0)$(u64 5)$(u64 0)")$(rec 120 "$(u32 1)")"
+seed fuzz-p9/dir-ops "$(le 1 1)$(rec 110 "$(u32 0)$(u32 1)$(le 2 0)")$(rec 14 "$(u32 1)$(s new)$(u32 2)$(u32 0644)$(u32 0)")$(rec 72 "$(u32 0)$(s sub)$(u32 0755)$(u32 0)")$(rec 16 "$(u32 0)$(s ln)$(s new)$(u32 0)")$(rec 110 "$(u32 0)$(u32 2)$(le 2 1)$(s file)")$(rec 70 "$(u32 0)$(u32 2)$(s hard)")$(rec 74 "$(u32 0)$(s hard)$(u32 0)$(s moved)")$(rec 76 "$(u32 0)$(s sub)$(u32 0x200)")$(rec 110 "$(u32 0)$(u32 3)$(le 2 0)")$(rec 12 "$(u32 3)$(u32 0)")$(rec 40 "$(u32 3)$(u64 0)$(u32 4000)")$(rec 122 "$(u32 2)")"
+seed fuzz-p9/locks "$(le 1 1)$(rec 110 "$(u32 0)$(u32 1)$(le 2 1)$(s file)")$(rec 12 "$(u32 1)$(u32 2)")$(rec 110 "$(u32 0)$(u32 2)$(le 2 1)$(s file)")$(rec 12 "$(u32 2)$(u32 2)")$(rec 52 "$(u32 1)$(le 1 1)$(u32 0)$(u64 0)$(u64 10)$(u32 7)$(s guest)")$(rec 52 "$(u32 2)$(le 1 0)$(u32 1)$(u64 5)$(u64 0)$(u32 8)$(s guest)")$(rec 54 "$(u32 2)$(le 1 1)$(u64 0)$(u64 0)$(u32 8)$(s guest)")"
+seed fuzz-p9/escapes "$(le 1 1)$(rec 110 "$(u32 0)$(u32 1)$(le 2 3)$(s ..)$(s ..)$(s outside)")$(rec 110 "$(u32 0)$(u32 2)$(le 2 2)$(s abs)$(s secret)")$(rec 110 "$(u32 0)$(u32 3)$(le 2 1)$(s rel)")$(rec 12 "$(u32 3)$(u32 2)")$(rec 16 "$(u32 0)$(s esc)$(s ../outside/secret)$(u32 0)")$(rec 110 "$(u32 0)$(u32 4)$(le 2 1)$(s esc)")$(rec 12 "$(u32 4)$(u32 01002)")$(rec 70 "$(u32 0)$(u32 4)$(s hard)")$(rec 20 "$(u32 4)$(u32 0)$(s ../x)")"
+seed fuzz-p9/no-session "$(le 1 0)$(rec 100 "$(u32 8192)$(s 9P2000.L)")$(rec 104 "$(u32 5)$(u32 0xffffffff)$(s root)$(s "")$(u32 0)")$(rec 110 "$(u32 5)$(u32 6)$(le 2 1)$(s dir)")"
+seed fuzz-p9/xattr "$(le 1 1)$(rec 110 "$(u32 0)$(u32 1)$(le 2 1)$(s file)")$(rec 32 "$(u32 1)$(s user.k)$(u64 3)$(u32 0)")$(rec 118 "$(u32 1)$(u64 0)$(u32 3)val")$(rec 120 "$(u32 1)")$(rec 30 "$(u32 0)$(u32 2)$(s "")")$(rec 30 "$(u32 0)$(u32 3)$(s user.k)")$(rec 116 "$(u32 3)$(u64 0)$(u32 100)")"
