@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "virtio-blk-dev.h"
@@ -33,6 +34,7 @@ struct blk_op {
 	uint64_t data_len; /* as decoded: the rest shrinks r->len */
 	unsigned int generation; /* the device's at submission */
 	unsigned int ops_left; /* io_uring operations still out */
+	uint64_t start_ns; /* CLOCK_MONOTONIC when it was decoded */
 	uint8_t status;
 	struct blk_op *next_free;
 };
@@ -88,6 +90,41 @@ static void blk_log_io_error(struct virtio_blk_dev *b, const char *what,
 	b->io_error_logged = true;
 }
 
+static uint64_t blk_now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* Where a request's time went: counted by type, for the exit's report. */
+static void blk_account(struct virtio_blk_dev *b, const struct blk_op *op)
+{
+	struct virtio_blk_stats *st = &b->stats;
+	uint64_t ns = blk_now_ns() - op->start_ns;
+
+	st->requests++;
+	switch (op->req.type) {
+	case VIRTIO_BLK_T_IN:
+		st->reads++;
+		st->read_bytes += op->data_len;
+		break;
+	case VIRTIO_BLK_T_OUT:
+		st->writes++;
+		st->write_bytes += op->data_len;
+		break;
+	case VIRTIO_BLK_T_FLUSH:
+		st->flushes++;
+		break;
+	default:
+		break;
+	}
+	st->busy_ns += ns;
+	if (ns > st->max_ns)
+		st->max_ns = ns;
+}
+
 /*
  * Gives the request back to the driver with its status. A request of an
  * earlier generation (the driver reset the device since) only frees its
@@ -103,7 +140,7 @@ static void blk_complete(struct virtio_blk_dev *b, struct blk_op *op)
 		virtq_push(&d->t.queues[0], &d->ram, op->head,
 			   virtio_blk_written(&op->req, op->status));
 	}
-	b->stats.requests++;
+	blk_account(b, op);
 	blk_op_put(b, op);
 }
 
@@ -279,19 +316,12 @@ static void blk_uring_done(struct virtio_blk_dev *b, struct blk_op *op, int res)
 
 static void blk_serve(struct virtio_dev *d, unsigned int q);
 
-/* The I/O thread: io_uring has completions. */
-static void blk_uring_ready(void *opaque)
+/* Completes what io_uring has finished; returns how many. */
+static unsigned int blk_uring_reap(struct virtio_blk_dev *b)
 {
-	struct virtio_blk_dev *b = opaque;
-	struct virtio_dev *d = &b->vdev;
 	struct io_uring_cqe *cqe;
 	unsigned int done = 0;
-	uint64_t count;
 
-	if (read(b->ring_efd, &count, sizeof(count)) < 0 && errno != EAGAIN)
-		pr_debug("%s: completion eventfd: %s", b->name,
-			 strerror(errno));
-	pthread_mutex_lock(&d->lock);
 	while (!io_uring_peek_cqe(&b->ring, &cqe)) {
 		struct blk_op *op = io_uring_cqe_get_data(cqe);
 		int res = cqe->res;
@@ -300,6 +330,23 @@ static void blk_uring_ready(void *opaque)
 		blk_uring_done(b, op, res);
 		done++;
 	}
+	return done;
+}
+
+/* The I/O thread: io_uring has completions. */
+static void blk_uring_ready(void *opaque)
+{
+	struct virtio_blk_dev *b = opaque;
+	struct virtio_dev *d = &b->vdev;
+	unsigned int done;
+	uint64_t count;
+
+	b->stats.completion_wakeups++;
+	if (read(b->ring_efd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+		pr_debug("%s: completion eventfd: %s", b->name,
+			 strerror(errno));
+	pthread_mutex_lock(&d->lock);
+	done = blk_uring_reap(b);
 	io_uring_submit(&b->ring);
 	if (done)
 		virtio_dev_used(d, 0);
@@ -317,6 +364,7 @@ static void blk_start(struct virtio_blk_dev *b, struct blk_op *op, int status,
 {
 	op->status = status;
 	op->data_len = op->req.len;
+	op->start_ns = blk_now_ns();
 	if (status != VIRTIO_BLK_S_OK || op->req.type == VIRTIO_BLK_T_GET_ID) {
 		blk_complete(b, op);
 		(*completed)++;
@@ -366,8 +414,17 @@ static void blk_serve(struct virtio_dev *d, unsigned int q)
 		}
 		blk_start(b, op, status, &completed);
 	}
-	if (b->uring)
+	/*
+	 * io_uring runs a request inline at submission when it need not
+	 * wait (page-cache hits): complete those now, in this wake-up,
+	 * instead of in the next one its eventfd causes.
+	 */
+	if (b->uring) {
 		io_uring_submit(&b->ring);
+		completed += blk_uring_reap(b);
+		/* A short transfer's rest, queued by the reaping. */
+		io_uring_submit(&b->ring);
+	}
 	if (completed)
 		virtio_dev_used(d, q);
 }
@@ -503,10 +560,38 @@ struct virtio_blk_dev *virtio_blk_dev_create(const struct dev_host *host,
 	return b;
 }
 
+/*
+ * What the disk did in this run, for --loglevel info: the requests by
+ * type, and their mean and longest time from decoding to completion in
+ * lkvm (the backend's share of the guest's latency; bench-blk reads it).
+ */
+static void blk_report(const struct virtio_blk_dev *b)
+{
+	const struct virtio_blk_stats *st = &b->stats;
+
+	if (!st->requests)
+		return;
+	pr_info("%s: %llu requests (%llu reads, %llu KiB; %llu writes, %llu KiB; %llu flushes), %llu notifies, %llu completion wakeups; in lkvm per request: mean %llu us, max %llu us (%s)",
+		b->name, (unsigned long long)st->requests,
+		(unsigned long long)st->reads,
+		(unsigned long long)(st->read_bytes >> 10),
+		(unsigned long long)st->writes,
+		(unsigned long long)(st->write_bytes >> 10),
+		(unsigned long long)st->flushes,
+		(unsigned long long)st->notifies,
+		(unsigned long long)st->completion_wakeups,
+		(unsigned long long)(st->busy_ns / st->requests / 1000),
+		(unsigned long long)(st->max_ns / 1000),
+		b->uring ? "io_uring" : "synchronous");
+}
+
+/* At the end of a run: what is in flight finishes, then the report. */
 void virtio_blk_dev_drain(struct virtio_blk_dev *b)
 {
 	pthread_mutex_lock(&b->vdev.lock);
 	blk_drain_locked(b);
+	blk_report(b);
+	b->stats = (struct virtio_blk_stats){ 0 };
 	pthread_mutex_unlock(&b->vdev.lock);
 }
 

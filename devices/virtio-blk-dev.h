@@ -43,8 +43,13 @@ void virtio_blk_dev_destroy(struct virtio_blk_dev *b);
 
 /* Requests served since the start, and guest notifications that exited. */
 struct virtio_blk_stats {
-	uint64_t requests;
+	uint64_t requests; /* completed, of every type */
+	uint64_t reads, writes, flushes;
+	uint64_t read_bytes, write_bytes;
 	uint64_t notifies; /* times the I/O thread was woken for the queue */
+	uint64_t completion_wakeups; /* io_uring's eventfd woke it */
+	/* Decoding to completion, summed and longest, in nanoseconds. */
+	uint64_t busy_ns, max_ns;
 };
 void virtio_blk_dev_stats(struct virtio_blk_dev *b, struct virtio_blk_stats *s);
 

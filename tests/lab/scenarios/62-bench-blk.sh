@@ -12,6 +12,8 @@
 # request: the VM's exits (KVM's debugfs statistics in L1, all vCPUs, and
 # of them those that reached lkvm as MMIO) over the requests the guest's
 # disk completed (/sys/block/vda/stat), across the three runs.
+# lkvm's own account at exit (--loglevel info): each request's mean and
+# longest time inside lkvm, from decoding to completion, per backend.
 # Fails only if a benchmark could not run.
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
@@ -46,7 +48,7 @@ for io in uring sync; do
 	tag=b-$io
 	LKVM_STDIN=$W/console start_lkvm "$tag" run -k "$LAB/l2/Image" \
 		-i "$LAB/l2/initrd.cpio.gz" -m 256 -c 2 --name "$g" -d "$disk" \
-		--disk-io "$io" -p "quiet lkvm.virtio lkvm.wait-cmd"
+		--disk-io "$io" --loglevel info -p "quiet lkvm.virtio lkvm.wait-cmd"
 	wait_out "$tag" LKVM-GUEST-READY 180 || fail "$io: the guest never got ready"
 	ready=1
 	disk_requests
@@ -75,6 +77,12 @@ for io in uring sync; do
 		eval "exits_$io=n/a user_$io=n/a"
 	fi
 	eval "reqs_$io=$reqs"
+	# lkvm's own account of the disk (--loglevel info, at exit): where
+	# a request's time goes inside lkvm, decoding to completion.
+	acct=$(grep -a 'virtio-blk vda: .* requests' "$W/$tag.err" | tail -n 1)
+	echo "lab: $name: $io: ${acct#*lkvm: info: }"
+	eval "mean_$io=$(echo "$acct" | sed -n 's/.*mean \([0-9]*\) us.*/\1/p')"
+	eval "max_$io=$(echo "$acct" | sed -n 's/.*max \([0-9]*\) us.*/\1/p')"
 done
 exec 3>&-
 
@@ -93,5 +101,9 @@ exec 3>&-
 	metric exits_per_request_sync "$exits_sync" exits
 	metric user_exits_per_request_uring "$user_uring" exits
 	metric user_exits_per_request_sync "$user_sync" exits
+	metric lkvm_request_mean_us_uring "${mean_uring:-n/a}" us
+	metric lkvm_request_mean_us_sync "${mean_sync:-n/a}" us
+	metric lkvm_request_max_us_uring "${max_uring:-n/a}" us
+	metric lkvm_request_max_us_sync "${max_sync:-n/a}" us
 }
 pass "io_uring / sync: seqwrite $seqwrite_uring / $seqwrite_sync MiB/s, seqread $seqread_uring / $seqread_sync MiB/s, randread 4K x4 $randread_uring / $randread_sync IOPS; KVM exits per request $exits_uring / $exits_sync (to lkvm: $user_uring / $user_sync) over $reqs_uring / $reqs_sync requests"
