@@ -11,7 +11,7 @@ CORE_SRCS := arm64/image.c arm64/boot.c arm64/regs-dump.c fdt/fdt.c devices/uart
 	firmware-emu/sdei-state.c firmware-emu/sdei-catalogue.c \
 	firmware-emu/sdei.c firmware-emu/sdei-dispatch.c firmware-emu/psci.c \
 	firmware-emu/fw.c \
-	devices/virtq.c devices/virtio-mmio.c devices/virtio-blk.c
+	devices/virtq.c devices/virtio-mmio.c devices/virtio-blk.c devices/virtio-net.c
 # The edge: KVM ioctls, threads, file descriptors. vmm/plan.c is here: it
 # opens, locks and measures the user's files (BLKGETSIZE64 is an ioctl,
 # FALLOC_FL_PUNCH_HOLE probes the file system) and reads /etc/passwd, so
