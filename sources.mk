@@ -21,7 +21,8 @@ EDGE_SRCS := arm64/kvm-vm.c arm64/kvm-vcpu.c devices/serial.c vmm/vcpu.c \
 	vmm/plan.c vmm/vm.c vmm/sandbox.c devices/virtio-dev.c \
 	devices/virtio-blk-dev.c devices/virtio-rng-dev.c \
 	devices/virtio-console-dev.c vmm/vcpu-kick.c vmm/run.c vmm/main.c \
-	vmm/mem-selftest.c
+	vmm/mem-selftest.c devices/virtio-net-dev.c devices/net-backend.c \
+	devices/net-tap.c devices/net-slirp.c
 # Edge sources the unit tests build natively as well: they need no KVM,
 # only files, eventfds, locks and signals, which a test can give them (a
 # virtio device gets a dev_host of the test's own; vcpu-kick.c's kicks go
