@@ -36,9 +36,12 @@ ARM64_LDFLAGS := -static -pthread
 ifneq ($(SYSROOT),)
 ARM64_CFLAGS += -I$(SYSROOT)/usr/include
 ARM64_LDFLAGS += -L$(SYSROOT)/usr/lib/aarch64-linux-gnu
-SYSROOT_STAMP := $(SYSROOT)/.stamp-sandbox
+SYSROOT_STAMP := $(SYSROOT)/.stamp-net
 endif
-ARM64_LIBS := -lfdt -luring -lseccomp -lcap-ng
+# -n mode=user: libslirp, and the glib it needs (static: Debian's
+# libglib2.0-dev and libpcre2-dev ship .a files; libslirp-dev does not,
+# scripts/slirp-static builds it from Debian's source).
+ARM64_LIBS := -lfdt -luring -lseccomp -lcap-ng -lslirp -lglib-2.0 -lpcre2-8 -lm
 
 # The sources: the pure core and the edge (one list, for the fuzz build too).
 include sources.mk
@@ -71,6 +74,12 @@ $(SYSROOT)/.stamp-sandbox:
 	scripts/debian-fetch $(SYSROOT) bookworm libfdt-dev:arm64 libfdt1:arm64 \
 		liburing-dev:arm64 liburing2:arm64 libseccomp-dev:arm64 \
 		libseccomp2:arm64 libcap-ng-dev:arm64 libcap-ng0:arm64
+	touch $@
+
+$(SYSROOT)/.stamp-net: $(SYSROOT)/.stamp-sandbox scripts/slirp-static
+	scripts/debian-fetch $(SYSROOT) bookworm libslirp-dev:arm64 \
+		libglib2.0-dev:arm64 libpcre2-dev:arm64
+	scripts/slirp-static $(SYSROOT)
 	touch $@
 
 $(BUILD)/arm64/%.o: %.c $(SYSROOT_STAMP)

@@ -17,6 +17,26 @@
 #include "guest-ram.h"
 #include "../vmm/mmio.h"
 
+struct pollfd;
+
+/*
+ * A device's own set of descriptors and timers on the I/O thread, asked
+ * afresh each round of its poll: for a backend whose descriptors come and
+ * go (libslirp's sockets), want writability, or must not be read while
+ * the guest has no room (a tap). Both run on the I/O thread.
+ */
+struct io_hook {
+	/*
+	 * Fills up to max entries of fds; may lower *timeout_ms (-1: no
+	 * limit) for a timer of its own. Returns how many it filled.
+	 */
+	unsigned int (*fill)(void *opaque, struct pollfd *fds, unsigned int max,
+			     int *timeout_ms);
+	/* After the poll: the entries fill gave, with their revents. */
+	void (*dispatch)(void *opaque, struct pollfd *fds, unsigned int n);
+	void *opaque;
+};
+
 struct dev_host {
 	/* The first argument of every operation below. */
 	void *ctx;
@@ -42,6 +62,12 @@ struct dev_host {
 	 */
 	int (*watch_add)(void *ctx, int fd, void (*ready)(void *opaque),
 			 void *opaque);
+
+	/*
+	 * Adds hook to the I/O thread's rounds (before the guest runs); hook
+	 * must outlive the VM. Returns 0, or -1 after logging.
+	 */
+	int (*hook_add)(void *ctx, const struct io_hook *hook);
 
 	/*
 	 * Has a guest write of len bytes of datamatch to addr signal fd

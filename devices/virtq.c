@@ -371,24 +371,37 @@ int virtq_pop(struct virtq *q, const struct guest_ram *ram,
 	return 1;
 }
 
-int virtq_push(struct virtq *q, const struct guest_ram *ram, uint16_t head,
-	       uint32_t written)
+void virtq_unpop(struct virtq *q, uint16_t n)
+{
+	q->last_avail -= n;
+}
+
+int virtq_push_n(struct virtq *q, const struct guest_ram *ram,
+		 const uint16_t *heads, const uint32_t *written, unsigned int n)
 {
 	struct used_elem e;
 	struct rings r;
 
 	if (!map_rings(q, ram, &r))
 		return -EIO;
-	/* Heads come from virtq_pop, which checked them: a caller bug. */
-	assert(head < q->num);
-	e.id = htole32(head);
-	e.len = htole32(written);
-	memcpy(r.used + USED_RING + sizeof(e) * (q->used_idx % q->num), &e,
-	       sizeof(e));
-	q->used_idx++;
-	/* Release: the entry, len included, before idx (2.7.8.2). */
+	for (unsigned int i = 0; i < n; i++) {
+		/* Heads come from virtq_pop, which checked them: a caller bug. */
+		assert(heads[i] < q->num);
+		e.id = htole32(heads[i]);
+		e.len = htole32(written[i]);
+		memcpy(r.used + USED_RING + sizeof(e) * (q->used_idx % q->num),
+		       &e, sizeof(e));
+		q->used_idx++;
+	}
+	/* Release: the entries, len included, before idx (2.7.8.2). */
 	store16_release(r.used + USED_IDX, q->used_idx);
 	return 0;
+}
+
+int virtq_push(struct virtq *q, const struct guest_ram *ram, uint16_t head,
+	       uint32_t written)
+{
+	return virtq_push_n(q, ram, &head, &written, 1);
 }
 
 /*

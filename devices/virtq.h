@@ -99,6 +99,26 @@ int virtq_push(struct virtq *q, const struct guest_ram *ram, uint16_t head,
 	       uint32_t written);
 
 /*
+ * Gives back the last n chains virtq_pop took and nobody pushed yet: they
+ * stay in the available ring, and the next virtq_pop takes them again. A
+ * device that pops receive buffers for a frame and runs out before the
+ * frame is placed does this (nothing was written to the used ring, so
+ * the driver sees nothing; section 2.7.13 lets the device take buffers
+ * when it likes). n must not exceed what was popped since the last push.
+ */
+void virtq_unpop(struct virtq *q, uint16_t n);
+
+/*
+ * Returns n chains at once (heads[i] with written[i] bytes), publishing
+ * used->idx once after all of them, so that the driver never sees a part
+ * of a group (a frame in mergeable receive buffers, section 5.1.6.4.2).
+ * Returns 0, or -EIO when q is broken.
+ */
+int virtq_push_n(struct virtq *q, const struct guest_ram *ram,
+		 const uint16_t *heads, const uint32_t *written,
+		 unsigned int n);
+
+/*
  * After one or more virtq_push: whether the driver asked to be
  * interrupted for them (VIRTQ_AVAIL_F_NO_INTERRUPT, or with event_idx the
  * used_event field, section 2.7.7). Records the interrupt as sent when it

@@ -11,6 +11,7 @@
 #include "options.h"
 #include "probe.h"
 #include "sandbox.h"
+#include "../devices/net-backend.h"
 #include "vm.h"
 #include "run.h"
 #include "vm-control.h"
@@ -145,6 +146,16 @@ static int cmd_run(const struct run_opts *opts)
 	log_set_level(opts->loglevel);
 	if (vm_plan(&vm.plan, opts))
 		return LKVM_EXIT_ERROR;
+	/*
+	 * The network's backend: a tap needs /dev/net/tun (and maybe
+	 * CAP_NET_ADMIN), a port forward binds its socket; both the user's
+	 * errors, before any VM, and both before the sandbox.
+	 */
+	if (opts->net.mode != NET_NONE) {
+		vm.net_backend = net_backend_open(&opts->net);
+		if (!vm.net_backend)
+			return LKVM_EXIT_ERROR;
+	}
 	/* A name in use is the user's error too: refused before any VM. */
 	if (control_open(&vm.control, vm.plan.name, opts->socket,
 			 vm_control_handle, &vm))
@@ -157,7 +168,8 @@ static int cmd_run(const struct run_opts *opts)
 		return LKVM_EXIT_ERROR;
 	}
 	if (kvm_fd >= 0 && !opts->no_sandbox &&
-	    sandbox_enter(vm.plan.switch_user, vm.plan.uid, vm.plan.gid)) {
+	    sandbox_enter(vm.plan.switch_user, vm.plan.uid, vm.plan.gid,
+			  opts->net.mode == NET_USER)) {
 		control_close(&vm.control);
 		return LKVM_EXIT_ERROR;
 	}

@@ -243,9 +243,17 @@ static const char usage_run[] =
 	"                        T or P; MiB without a unit. Default 64 MiB per\n"
 	"                        vCPU + 192 MiB. @ADDR: only 2G, where lkvm puts RAM\n"
 	"      --name NAME       guest name (default guest-<pid>)\n"
+	"  -n, --network mode=user[,hostfwd=RULE...][,guest_mac=MAC]\n"
+	"                        a virtio-net device on libslirp's user-mode\n"
+	"                        network (10.0.2.15 by DHCP, host 10.0.2.2, DNS\n"
+	"                        10.0.2.3); RULE: [tcp|udp]:[HOSTADDR]:HOSTPORT-\n"
+	"                        [GUESTADDR]:GUESTPORT, e.g. tcp::2222-:22\n"
+	"  -n, --network mode=tap[,tapif=NAME][,guest_mac=MAC]\n"
+	"                        a virtio-net device on host tap NAME (an existing\n"
+	"                        one, or a new one with CAP_NET_ADMIN); a bare -n\n"
+	"                        is mode=tap, as in kvmtool\n"
 	"  -n, --network mode=none\n"
-	"                        no network device (lkvm has none yet: mode=user\n"
-	"                        and mode=tap are refused)\n"
+	"                        no network device (lkvm's default)\n"
 	"      --socket PATH     the control socket at PATH (its folder must exist)\n"
 	"                        instead of <folder>/NAME.sock; the folder is\n"
 	"                        $XDG_RUNTIME_DIR/lkvm, else ~/.lkvm where HOME\n"
@@ -502,20 +510,204 @@ static int parse_mem(const char *arg, uint64_t *mib, char *err, size_t size)
 	return 0;
 }
 
+/* A MAC address "xx:xx:xx:xx:xx:xx", unicast (a NIC's own); 0 or -1. */
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	for (int i = 0; i < 6; i++) {
+		unsigned int v = 0;
+
+		for (int k = 0; k < 2; k++, s++) {
+			char c = *s;
+
+			if (c >= '0' && c <= '9')
+				v = v * 16 + (c - '0');
+			else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+				v = v * 16 + ((c | 0x20) - 'a' + 10);
+			else
+				return -1;
+		}
+		if (*s != (i == 5 ? '\0' : ':'))
+			return -1;
+		s += i < 5;
+		mac[i] = v;
+	}
+	/* The I/G bit: a multicast address cannot be a NIC's. */
+	return mac[0] & 1 ? -1 : 0;
+}
+
+/* A dotted IPv4 address (four decimal bytes) up to stop; 0 or -1. */
+static int parse_ipv4(const char *s, const char *stop, uint32_t *addr)
+{
+	uint32_t a = 0;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned int v = 0, digits = 0;
+
+		while (s < stop && *s >= '0' && *s <= '9' && digits < 4) {
+			v = v * 10 + (*s++ - '0');
+			digits++;
+		}
+		if (!digits || v > 255)
+			return -1;
+		a = a << 8 | v;
+		if (i < 3 && (s >= stop || *s++ != '.'))
+			return -1;
+	}
+	if (s != stop)
+		return -1;
+	*addr = a;
+	return 0;
+}
+
+/* A port, 1 to 65535, in [s, stop); 0 or -1. */
+static int parse_port(const char *s, const char *stop, uint16_t *port)
+{
+	unsigned long v = 0;
+
+	if (s == stop || stop - s > 5)
+		return -1;
+	for (; s < stop; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (!v || v > 65535)
+		return -1;
+	*port = v;
+	return 0;
+}
+
+/* "[ADDR]:PORT" in [s, stop): an empty ADDR is 0. */
+static int parse_addr_port(const char *s, const char *stop, uint32_t *addr,
+			   uint16_t *port)
+{
+	const char *colon = memchr(s, ':', stop - s);
+
+	if (!colon)
+		return -1;
+	*addr = 0;
+	if (colon > s && parse_ipv4(s, colon, addr))
+		return -1;
+	return parse_port(colon + 1, stop, port);
+}
+
+/*
+ * hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT, QEMU's
+ * syntax for its user-mode network (kvmtool has no port forward).
+ */
+static int parse_hostfwd(const char *v, struct hostfwd_opt *f, char *err,
+			 size_t size)
+{
+	const char *colon = strchr(v, ':'), *dash, *end = v + strlen(v);
+
+	memset(f, 0, sizeof(*f));
+	if (!colon)
+		goto bad;
+	if (colon - v == 3 && !strncmp(v, "udp", 3))
+		f->udp = true;
+	else if (colon != v && (colon - v != 3 || strncmp(v, "tcp", 3)))
+		goto bad;
+	dash = strchr(colon + 1, '-');
+	if (!dash ||
+	    parse_addr_port(colon + 1, dash, &f->host_addr, &f->host_port) ||
+	    parse_addr_port(dash + 1, end, &f->guest_addr, &f->guest_port))
+		goto bad;
+	return 0;
+bad:
+	return fail(
+		err, size,
+		"--network: hostfwd=%s: use hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT (e.g. hostfwd=tcp::2222-:22)",
+		v);
+}
+
+/* kvmtool's keys lkvm does not take, and why. */
+static const struct {
+	const char *key;
+	const char *why;
+} net_refused[] = {
+	{ "guest_ip",
+	  "user mode's addresses are libslirp's (the guest gets 10.0.2.15 by DHCP)" },
+	{ "host_ip", "user mode's host is libslirp's 10.0.2.2" },
+	{ "script",
+	  "lkvm runs no script: give it a tap that is set up (tapif=NAME)" },
+	{ "downscript", "lkvm runs no script" },
+	{ "fd", "lkvm opens the tap itself (tapif=NAME)" },
+	{ "vhost", "lkvm has no vhost-net: frames go through lkvm" },
+	{ "mq", "lkvm's virtio-net has one queue pair" },
+};
+
+/* One key=value of -n into net; 1 when mode=none ends the parse. */
+static int parse_network_key(struct net_opt *net, const char *key,
+			     const char *val, char *err, size_t size)
+{
+	if (!strcmp(key, "mode")) {
+		/* kvmtool compares a prefix of each mode's name. */
+		if (!strncmp(val, "none", 4))
+			return 1;
+		if (!strncmp(val, "tap", 3))
+			net->mode = NET_TAP;
+		else if (!strncmp(val, "user", 4))
+			net->mode = NET_USER;
+		else
+			return fail(
+				err, size,
+				"--network: mode '%s': use user, tap or none",
+				val);
+		return 0;
+	}
+	if (!strcmp(key, "tapif")) {
+		if (!*val || strlen(val) > OPT_TAPIF_MAX || strchr(val, '/'))
+			return fail(
+				err, size,
+				"--network: tapif=%s: not an interface name (1 to %d characters, no '/')",
+				val, OPT_TAPIF_MAX);
+		strcpy(net->tapif, val);
+		return 0;
+	}
+	if (!strcmp(key, "guest_mac")) {
+		if (parse_mac(val, net->mac))
+			return fail(
+				err, size,
+				"--network: guest_mac=%s: not a unicast MAC address (xx:xx:xx:xx:xx:xx, first byte even)",
+				val);
+		net->mac_set = true;
+		return 0;
+	}
+	if (!strcmp(key, "hostfwd")) {
+		if (net->nr_fwd == OPT_MAX_HOSTFWD)
+			return fail(err, size, "--network: at most %d hostfwd=",
+				    OPT_MAX_HOSTFWD);
+		return parse_hostfwd(val, &net->fwd[net->nr_fwd++], err, size);
+	}
+	if (!strcmp(key, "trans")) {
+		if (strcmp(val, "mmio"))
+			return fail(
+				err, size,
+				"--network: trans=%s: lkvm's virtio devices are virtio-mmio (trans=mmio)",
+				val);
+		return 0;
+	}
+	for (unsigned int k = 0; k < sizeof(net_refused) / sizeof(*net_refused);
+	     k++)
+		if (!strcmp(key, net_refused[k].key))
+			return fail(err, size, "--network: %s: %s", key,
+				    net_refused[k].why);
+	return fail(err, size, "--network: unknown parameter '%s'", key);
+}
+
 /*
  * -n/--network [PARAMS] (kvmtool's syntax): key=value pairs, ',' and '='
- * both separating. lkvm has no network device yet, so mode=none is the
- * one it honours; a bare -n or no mode means kvmtool's default, tap.
+ * both separating. A bare -n, or PARAMS without a mode, is kvmtool's
+ * default mode, tap; mode=none ends the parse (the rest is ignored, as in
+ * kvmtool). lkvm has one network device: a second -n that is not
+ * mode=none is refused.
  */
-static int parse_network(const char *arg, char *err, size_t size)
+static int parse_network(struct run_opts *r, const char *arg, char *err,
+			 size_t size)
 {
-	static const char *const keys[] = {
-		"mode",	  "guest_mac",	"guest_ip", "host_ip",
-		"script", "downscript", "tapif",    "fd",
-		"vhost",  "mq",		"trans",    NULL,
-	};
-	const char *mode = "tap";
-	char buf[256], *save = NULL, *key, *val;
+	struct net_opt net = { .mode = NET_TAP };
+	char buf[512], *save = NULL, *key, *val;
+	int ret;
 
 	if (arg) {
 		if (strlen(arg) >= sizeof(buf))
@@ -523,31 +715,32 @@ static int parse_network(const char *arg, char *err, size_t size)
 		strcpy(buf, arg);
 		key = strtok_r(buf, ",=", &save);
 		for (; key; key = strtok_r(NULL, ",=", &save)) {
-			unsigned int k = 0;
-
-			while (keys[k] && strcmp(keys[k], key))
-				k++;
-			if (!keys[k])
-				return fail(err, size,
-					    "--network: unknown parameter '%s'",
-					    key);
 			val = strtok_r(NULL, ",=", &save);
 			if (!val)
-				break;
-			if (k == 0)
-				mode = val;
-			if (k == 0 && !strncmp(val, "none", 4))
+				return fail(err, size,
+					    "--network: '%s' without a value",
+					    key);
+			ret = parse_network_key(&net, key, val, err, size);
+			if (ret < 0)
+				return ret;
+			if (ret) {
+				/* kvmtool: mode=none turns networking off. */
+				memset(&r->net, 0, sizeof(r->net));
 				return 0;
+			}
 		}
 	}
-	if (!strncmp(mode, "tap", 3) || !strncmp(mode, "user", 4))
-		return fail(
-			err, size,
-			"--network: mode=%.4s: lkvm has no network device yet; --network mode=none runs the guest without one",
-			mode);
-	return fail(err, size,
-		    "--network: mode '%s': use user, tap or none (lkvm: none)",
-		    mode);
+	if (r->net.mode != NET_NONE)
+		return fail(err, size,
+			    "--network: lkvm gives a guest one network device");
+	if (net.nr_fwd && net.mode != NET_USER)
+		return fail(err, size,
+			    "--network: hostfwd= is for mode=user only");
+	if (net.tapif[0] && net.mode != NET_TAP)
+		return fail(err, size,
+			    "--network: tapif= is for mode=tap only");
+	r->net = net;
+	return 0;
 }
 
 /*
@@ -698,7 +891,7 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		r->mem_given = true;
 		break;
 	case OPT_NETWORK:
-		return parse_network(arg, err, size);
+		return parse_network(r, arg, err, size);
 	case OPT_PSCI:
 		/* lkvm always answers PSCI itself (the SMCCC filter). */
 		break;
@@ -1153,12 +1346,13 @@ static int guest_check(const struct sdei_opts *d, const char *cmd, char *err,
  *   - lkvm's virtio devices, which read and write the guest's rings and
  *     buffers in guest RAM directly, would fault on any page the guest
  *     has not shared back, and a guest must never be able to end lkvm:
- *     no -d, --rng or --console virtio.
+ *     no -d, --rng, -n or --console virtio.
  */
 static int check_protected(const struct run_opts *r, char *err, size_t size)
 {
 	const char *dev = r->nr_disks		       ? "-d/--disk" :
 			  r->rng		       ? "--rng" :
+			  r->net.mode != NET_NONE      ? "-n/--network" :
 			  r->console == CONSOLE_VIRTIO ? "--console virtio" :
 							 NULL;
 

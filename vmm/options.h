@@ -44,6 +44,39 @@ struct disk_opt {
 	bool read_only;
 };
 
+/* -n/--network: the guest's network device and its backend. */
+enum net_mode {
+	NET_NONE, /* no network device (lkvm's default, see README) */
+	NET_USER, /* user-mode networking through libslirp */
+	NET_TAP, /* a host tap device */
+};
+
+#define OPT_MAX_HOSTFWD 8
+#define OPT_TAPIF_MAX 15 /* IFNAMSIZ - 1 */
+
+/*
+ * hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT (QEMU's
+ * syntax): connections to HOSTADDR:HOSTPORT on the host reach the guest.
+ * Addresses in host byte order; 0 means any (host) or the guest's DHCP
+ * address (guest).
+ */
+struct hostfwd_opt {
+	bool udp;
+	uint32_t host_addr;
+	uint16_t host_port;
+	uint32_t guest_addr;
+	uint16_t guest_port;
+};
+
+struct net_opt {
+	enum net_mode mode;
+	char tapif[OPT_TAPIF_MAX + 1]; /* empty: lkvm creates one (tap) */
+	uint8_t mac[6];
+	bool mac_set; /* guest_mac=; else lkvm's fixed default */
+	struct hostfwd_opt fwd[OPT_MAX_HOSTFWD];
+	unsigned int nr_fwd;
+};
+
 /* kvmtool's default RAM: OPT_MEM_PER_CPU_MIB * (vCPUs + 3). */
 #define OPT_MEM_PER_CPU_MIB 64
 #define OPT_MEM_MIN_MIB 8
@@ -77,6 +110,7 @@ struct run_opts {
 	unsigned int nr_disks;
 	bool disk_sync; /* --disk-io sync: preadv/pwritev, not io_uring */
 	bool rng; /* --rng: a virtio-rng device fed by getrandom */
+	struct net_opt net; /* -n/--network; mode NET_NONE without it */
 	bool debug_mmio; /* --debug-mmio: log every unmapped MMIO access */
 	/* vCPU features, kvmtool's: on where KVM has them, PMU on request. */
 	bool pmu; /* --pmu */

@@ -218,7 +218,8 @@ static int io_deadlines(struct vm *vm, const struct input_buf *in,
  * then the control socket.
  */
 #define IO_FIXED_FDS 3
-#define IO_MAX_FDS (IO_FIXED_FDS + VM_MAX_WATCHES + 1 + CONTROL_MAX_CLIENTS)
+#define IO_MAX_FDS \
+	(IO_FIXED_FDS + VM_MAX_WATCHES + VM_HOOK_FDS + 1 + CONTROL_MAX_CLIENTS)
 
 /* The devices' descriptors after the fixed ones; returns how many. */
 static unsigned int watch_pollfds(const struct vm *vm, struct pollfd *fds)
@@ -236,6 +237,35 @@ static void watch_serve(const struct vm *vm, const struct pollfd *fds)
 			vm->watches[i].ready(vm->watches[i].opaque);
 }
 
+/*
+ * The devices' hooks after their watches: each fills what it wants this
+ * round (nr[i] entries) and may shorten the timeout for its timers.
+ */
+static unsigned int hook_pollfds(const struct vm *vm, struct pollfd *fds,
+				 unsigned int *nr, int *timeout)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < vm->nr_hooks; i++) {
+		const struct io_hook *h = vm->hooks[i];
+
+		nr[i] = h->fill(h->opaque, fds + n, VM_HOOK_FDS - n, timeout);
+		n += nr[i];
+	}
+	return n;
+}
+
+static void hook_serve(const struct vm *vm, struct pollfd *fds,
+		       const unsigned int *nr)
+{
+	for (unsigned int i = 0; i < vm->nr_hooks; i++) {
+		const struct io_hook *h = vm->hooks[i];
+
+		h->dispatch(h->opaque, fds, nr[i]);
+		fds += nr[i];
+	}
+}
+
 static void io_loop(struct vm *vm)
 {
 	struct input_buf in = { .len = 0, .eof = false };
@@ -250,14 +280,16 @@ static void io_loop(struct vm *vm)
 			  .events = POLLIN },
 		};
 		int timeout = io_deadlines(vm, &in, &panic_at);
-		unsigned int nctl, nw, ctl;
+		unsigned int nctl, nw, nh, ctl, hook_nr[VM_MAX_HOOKS];
 		unsigned char sig;
 		uint64_t wakes;
 
 		if (atomic_load(&vm->stopping))
 			break;
 		nw = watch_pollfds(vm, fds + IO_FIXED_FDS);
-		ctl = IO_FIXED_FDS + nw;
+		nh = hook_pollfds(vm, fds + IO_FIXED_FDS + nw, hook_nr,
+				  &timeout);
+		ctl = IO_FIXED_FDS + nw + nh;
 		nctl = control_pollfds(&vm->control, fds + ctl,
 				       IO_MAX_FDS - ctl);
 		if (poll(fds, ctl + nctl, timeout) < 0 && errno != EINTR) {
@@ -278,6 +310,7 @@ static void io_loop(struct vm *vm)
 		if (in.len)
 			input_flush(vm, &in);
 		watch_serve(vm, fds + IO_FIXED_FDS);
+		hook_serve(vm, fds + IO_FIXED_FDS + nw, hook_nr);
 		control_serve(&vm->control, fds + ctl, nctl);
 	}
 }

@@ -28,6 +28,9 @@
 #define SANDBOX_TCSETS 0x5402
 #define SANDBOX_TCSETSW 0x5403
 #define SANDBOX_TIOCGWINSZ 0x5413
+/* libslirp's on its sockets: bytes waiting, and non-blocking mode. */
+#define SANDBOX_FIONREAD 0x541B
+#define SANDBOX_FIONBIO 0x5421
 
 static const int allowed[] = {
 	/* I/O on descriptors lkvm holds */
@@ -105,6 +108,20 @@ static const int allowed[] = {
 	SCMP_SYS(prlimit64),
 };
 
+/*
+ * -n mode=user: libslirp opens a host socket for each of the guest's TCP
+ * connections and UDP flows (socket, connect, bind, setsockopt, send and
+ * receive), and accepts the connections of the user's hostfwd= on the
+ * sockets it listens on (listen again after a forward's connection).
+ * A tap needs nothing more than read and write.
+ */
+static const int net_user_allowed[] = {
+	SCMP_SYS(socket),      SCMP_SYS(connect),     SCMP_SYS(bind),
+	SCMP_SYS(listen),      SCMP_SYS(accept),      SCMP_SYS(setsockopt),
+	SCMP_SYS(getsockname), SCMP_SYS(getpeername),
+};
+#define NR_NET_USER (sizeof(net_user_allowed) / sizeof(net_user_allowed[0]))
+
 #if defined(__SANITIZE_ADDRESS__)
 /*
  * The ASan/UBSan runtime's own calls (make lkvm-asan only), found in the
@@ -129,10 +146,15 @@ static const int asan_allowed[] = {
 #define NR_ASAN_ALLOWED 0
 #endif
 
-unsigned int sandbox_nr_allowed(void)
+unsigned int sandbox_nr_allowed(bool net_user)
 {
-	/* and ioctl, for KVM's and the terminal's numbers only */
-	return sizeof(allowed) / sizeof(allowed[0]) + NR_ASAN_ALLOWED + 1;
+	/*
+	 * and ioctl, for KVM's and the terminal's numbers only (and FIONREAD,
+	 * FIONBIO with net_user); with net_user, openat too, which fails
+	 * (sandbox_rules)
+	 */
+	return sizeof(allowed) / sizeof(allowed[0]) + NR_ASAN_ALLOWED + 1 +
+	       (net_user ? NR_NET_USER + !NR_ASAN_ALLOWED : 0);
 }
 
 /* Formats n in decimal at the end of buf; returns where it starts. */
@@ -209,6 +231,31 @@ static int allow_ioctl(scmp_filter_ctx ctx, enum scmp_compare op,
 
 	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 				      &cmp);
+}
+
+/*
+ * libslirp reads /etc/resolv.conf for the host's DNS server when the guest
+ * first asks 10.0.2.3; no file is opened under the sandbox, so that open
+ * fails (EACCES) rather than ends lkvm: the guest's DNS through 10.0.2.3
+ * then gets no answer (--no-sandbox lets it through).
+ */
+static int sandbox_net_user_rules(scmp_filter_ctx ctx)
+{
+	int err = 0;
+
+	for (unsigned int i = 0; !err && i < NR_NET_USER; i++)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, net_user_allowed[i],
+				       0);
+	if (!err)
+		err = allow_ioctl(ctx, SCMP_CMP_EQ, SANDBOX_FIONREAD, 0);
+	if (!err)
+		err = allow_ioctl(ctx, SCMP_CMP_EQ, SANDBOX_FIONBIO, 0);
+#if !defined(__SANITIZE_ADDRESS__)
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+				       SCMP_SYS(openat), 0);
+#endif
+	return err;
 }
 
 static int sandbox_rules(scmp_filter_ctx ctx)
@@ -293,7 +340,8 @@ static void sandbox_selftest(const char *what)
 	(void)getppid();
 }
 
-int sandbox_enter(bool switch_user, unsigned int uid, unsigned int gid)
+int sandbox_enter(bool switch_user, unsigned int uid, unsigned int gid,
+		  bool net_user)
 {
 	struct sigaction sa;
 	scmp_filter_ctx ctx;
@@ -316,6 +364,8 @@ int sandbox_enter(bool switch_user, unsigned int uid, unsigned int gid)
 	err = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
 	if (!err)
 		err = sandbox_rules(ctx);
+	if (!err && net_user)
+		err = sandbox_net_user_rules(ctx);
 	if (!err)
 		err = seccomp_load(ctx);
 	seccomp_release(ctx);
@@ -325,7 +375,8 @@ int sandbox_enter(bool switch_user, unsigned int uid, unsigned int gid)
 		return -1;
 	}
 	pr_info("sandbox: no capabilities, %u system calls allowed%s",
-		sandbox_nr_allowed(), switch_user ? ", running as --user" : "");
+		sandbox_nr_allowed(net_user),
+		switch_user ? ", running as --user" : "");
 	selftest = getenv("LKVM_SANDBOX_SELFTEST");
 	if (selftest)
 		sandbox_selftest(selftest);

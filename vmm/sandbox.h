@@ -11,15 +11,20 @@
 
 #include <stdbool.h>
 
-/* The number of system calls the filter allows (for the docs and tests). */
-unsigned int sandbox_nr_allowed(void);
+/*
+ * The number of system calls the filter allows (for the docs and tests),
+ * with user-mode networking's (net_user) or without.
+ */
+unsigned int sandbox_nr_allowed(bool net_user);
 
 /*
  * Drops the capabilities (switching to uid and gid, supplementary groups
  * dropped, when switch_user) and installs the filter for the whole
- * process (every thread, those made later too). Returns 0, or -1 after
- * logging.
+ * process (every thread, those made later too). net_user (-n mode=user)
+ * adds the socket calls libslirp makes for the guest's connections.
+ * Returns 0, or -1 after logging.
  */
-int sandbox_enter(bool switch_user, unsigned int uid, unsigned int gid);
+int sandbox_enter(bool switch_user, unsigned int uid, unsigned int gid,
+		  bool net_user);
 
 #endif

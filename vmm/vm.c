@@ -29,6 +29,7 @@
 #include "../devices/virtio-console-dev.h"
 #include "../devices/virtio-mmio.h"
 #include "../devices/virtio-rng-dev.h"
+#include "../devices/virtio-net-dev.h"
 #include "../fdt/fdt.h"
 
 /* SPIs the vGIC provides: enough for lkvm's devices, a multiple of 32. */
@@ -60,10 +61,14 @@ static int load_file(struct vm *vm, int fd, uint64_t gpa, uint64_t size,
 	return 0;
 }
 
-/* virtio-mmio devices: the disks in -d order, then rng, then console. */
+/*
+ * virtio-mmio devices: the disks in -d order, then rng, then console, then
+ * the network.
+ */
 static unsigned int vm_nr_virtio(const struct vm *vm)
 {
-	return vm->nr_disks + (vm->rng != NULL) + (vm->vcon != NULL);
+	return vm->nr_disks + (vm->rng != NULL) + (vm->vcon != NULL) +
+	       (vm->net != NULL);
 }
 
 static int vm_build_fdt(struct vm *vm)
@@ -227,6 +232,18 @@ static int vm_host_watch_add(void *ctx, int fd, void (*ready)(void *),
 	return vm_watch_add(ctx, fd, ready, opaque);
 }
 
+static int vm_host_hook_add(void *ctx, const struct io_hook *hook)
+{
+	struct vm *vm = ctx;
+
+	if (vm->nr_hooks == VM_MAX_HOOKS) {
+		pr_err("internal: too many I/O hooks");
+		return -1;
+	}
+	vm->hooks[vm->nr_hooks++] = hook;
+	return 0;
+}
+
 static int vm_host_ioeventfd(void *ctx, uint64_t addr, unsigned int len,
 			     uint64_t datamatch, int fd)
 {
@@ -251,6 +268,7 @@ static void vm_dev_host_init(struct vm *vm)
 		.irq_set = vm_host_irq_set,
 		.mmio = &vm->mmio,
 		.watch_add = vm_host_watch_add,
+		.hook_add = vm_host_hook_add,
 		.ioeventfd = vm_host_ioeventfd,
 		.ram = {
 			.host = vm->kvm.ram,
@@ -300,6 +318,19 @@ static int vm_add_virtio(struct vm *vm)
 						     LKVM_VIRTIO_INTID(n));
 		if (!vm->vcon)
 			return -1;
+		n++;
+	}
+	if (vm->net_backend) {
+		/* kvmtool's default guest MAC, unless guest_mac= said. */
+		static const uint8_t mac[6] = { 0x02, 0x15, 0x15,
+						0x15, 0x15, 0x15 };
+
+		vm->net = virtio_net_dev_create(
+			&vm->dev_host, LKVM_VIRTIO_ADDR(n),
+			LKVM_VIRTIO_INTID(n), vm->net_backend,
+			o->net.mac_set ? o->net.mac : mac);
+		if (!vm->net)
+			return -1;
 	}
 	return 0;
 }
@@ -334,7 +365,10 @@ static void vm_devices_destroy(struct vm *vm)
 	vm->rng = NULL;
 	virtio_console_dev_destroy(vm->vcon);
 	vm->vcon = NULL;
+	virtio_net_dev_destroy(vm->net);
+	vm->net = NULL;
 	vm->nr_watches = 0;
+	vm->nr_hooks = 0;
 }
 
 static int vm_add_devices(struct vm *vm)

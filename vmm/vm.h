@@ -42,10 +42,16 @@ struct io_watch {
 };
 
 #define VM_MAX_WATCHES 48
+/* Devices' io_hooks, and the descriptors all of them may poll. */
+#define VM_MAX_HOOKS 4
+#define VM_HOOK_FDS 512
 
 struct virtio_blk_dev;
 struct virtio_rng_dev;
 struct virtio_console_dev;
+struct virtio_net_dev;
+struct io_hook;
+struct net_backend;
 
 struct vm {
 	const struct run_opts *opts;
@@ -115,8 +121,16 @@ struct vm {
 	unsigned int nr_disks;
 	struct virtio_rng_dev *rng;
 	struct virtio_console_dev *vcon; /* --console virtio */
+	struct virtio_net_dev *net; /* -n mode=user|tap */
+	/*
+	 * Its backend, opened before the sandbox (cmd_run); it outlives
+	 * each VM of --reboot=restart.
+	 */
+	struct net_backend *net_backend;
 	struct io_watch watches[VM_MAX_WATCHES];
 	unsigned int nr_watches;
+	const struct io_hook *hooks[VM_MAX_HOOKS];
+	unsigned int nr_hooks;
 };
 
 /*

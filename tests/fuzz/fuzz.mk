@@ -55,6 +55,7 @@ FUZZ_MAX_LEN ?= 4096
 FUZZ_MAX_LEN_fuzz-virtq ?= 65536
 FUZZ_MAX_LEN_fuzz-virtio-mmio ?= 65536
 FUZZ_MAX_LEN_fuzz-virtio-blk ?= 65536
+FUZZ_MAX_LEN_fuzz-virtio-net ?= 65536
 FUZZ_FLAGS := -workers=1 -jobs=1 -timeout=10 -rss_limit_mb=2048 \
 	-print_final_stats=1
 FUZZ_ENV := ASAN_OPTIONS=detect_leaks=1 \

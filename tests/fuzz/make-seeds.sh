@@ -272,6 +272,37 @@ seed fuzz-options/run-help "$(args run --help)"
 seed fuzz-options/version "$(args version)"
 seed fuzz-options/unknown "$(args frobnicate --now)"
 
+# --- fuzz-virtio-net: a transmit chain, then a frame and receive chains ----
+mkdir -p fuzz-virtio-net
+# nethdr FLAGS GSO CSUM_START CSUM_OFFSET: the 12-byte header (5.1.6).
+nethdr() {
+	printf '%s' "$(le 1 "$1")$(le 1 "$2")$(le 2 0)$(le 2 0)$(le 2 "$3")$(le 2 "$4")$(le 2 0)"
+}
+# tx FLAGS NR_OUT "LEN..." CONTENTS
+tx() {
+	local lens="" l nr=0
+	for l in $3; do
+		lens+="$(le 2 $((l - 1)))"
+		nr=$((nr + 1))
+	done
+	printf '%s' "$(le 1 "$1")$(le 1 $nr)$(le 1 "$2")$lens$4"
+}
+# rxc "LEN:W ..." : one receive chain's buffers (W 1: writable)
+rxc() {
+	local b out="" nb=0
+	for b in $1; do
+		out+="$(le 2 $((${b%:*} - 1)))$(le 1 "${b#*:}")"
+		nb=$((nb + 1))
+	done
+	printf '%s' "$(le 1 $((nb - 1)))$out"
+}
+frame60="$(zeros 60)"
+seed fuzz-virtio-net/tx-plain "$(tx 0 1 "72" "$(nethdr 0 0 0 0)$frame60")$(le 2 100)$(le 1 1)$(rxc "1526:1")"
+seed fuzz-virtio-net/tx-csum "$(tx 1 2 "5 67" "$(nethdr 1 0 34 16)$frame60")$(le 2 60)$(le 1 1)$(rxc "12:1 48:1")"
+seed fuzz-virtio-net/tx-gso "$(tx 1 1 "72" "$(nethdr 0 1 0 0)$frame60")"
+seed fuzz-virtio-net/rx-merge "$(tx 3 1 "72" "$(nethdr 0 0 0 0)$frame60")$(le 2 3000)$(le 1 3)$(rxc "1500:1")$(rxc "1000:1 500:1")$(rxc "2048:1")"
+seed fuzz-virtio-net/rx-short-first "$(tx 2 1 "72" "$(nethdr 0 0 0 0)$frame60")$(le 2 300)$(le 1 2)$(rxc "8:1")$(rxc "400:1")"
+
 # --- fuzz-control: one request line ----------------------------------------
 mkdir -p fuzz-control
 seed fuzz-control/info "info"

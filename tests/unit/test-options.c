@@ -920,9 +920,9 @@ START_TEST(test_options_control)
 END_TEST
 
 /*
- * -n/--network, kvmtool's syntax: mode=none is honoured; tap (kvmtool's
- * default, also a bare -n) and user are refused by name, lkvm having no
- * network device yet; an unknown key is named.
+ * -n/--network, kvmtool's syntax: mode=none, user and tap (kvmtool's
+ * default, also a bare -n); lkvm's hostfwd= (QEMU's syntax) for user
+ * mode; guest_mac=; every refusal names the parameter.
  */
 START_TEST(test_options_network)
 {
@@ -930,45 +930,104 @@ START_TEST(test_options_network)
 		"mode=none",	     "mode,none",
 		"mode=none,tapif=x", "guest_mac=02:00:00:00:00:01,mode=none",
 		"mode=nonesuch", /* kvmtool compares a prefix */
+		"mode=none,bogus=1", /* none ends the parse */
 	};
 	static const struct {
 		const char *arg;
 		const char *names;
 	} refused[] = {
-		{ "mode=tap", "mode=tap" },
-		{ "mode=tap,tapif=tap0", "mode=tap" },
-		{ "mode=user", "mode=user" },
-		{ "tapif=t0", "mode=tap" },
 		{ "mode=vde", "vde" },
-		{ "mode=none,bogus=1", NULL }, /* none ends the parse */
 		{ "bogus=1", "bogus" },
 		{ "name=vm0", "name" },
+		{ "mode", "without a value" },
+		{ "mode=user,tapif=t0", "tapif" },
+		{ "mode=tap,hostfwd=tcp::1-:2", "hostfwd" },
+		{ "tapif=0123456789abcdef", "tapif" },
+		{ "tapif=a/b", "tapif" },
+		{ "guest_mac=01:00:00:00:00:01", "guest_mac" }, /* multicast */
+		{ "guest_mac=02:00:00:00:00", "guest_mac" },
+		{ "guest_mac=02:00:00:00:00:0g", "guest_mac" },
+		{ "guest_mac=02:00:00:00:00:011", "guest_mac" },
+		{ "guest_ip=10.0.2.16", "guest_ip" },
+		{ "host_ip=10.0.2.1", "host_ip" },
+		{ "script=/bin/true", "script" },
+		{ "vhost=1", "vhost" },
+		{ "trans=pci", "trans" },
+		{ "mode=user,hostfwd=tcp:2222-:22", "hostfwd" },
+		{ "mode=user,hostfwd=sctp::2222-:22", "hostfwd" },
+		{ "mode=user,hostfwd=tcp::0-:22", "hostfwd" },
+		{ "mode=user,hostfwd=tcp::65536-:22", "hostfwd" },
+		{ "mode=user,hostfwd=tcp::2222-:", "hostfwd" },
+		{ "mode=user,hostfwd=tcp::2222:22", "hostfwd" },
+		{ "mode=user,hostfwd=tcp:1.2.3:2222-:22", "hostfwd" },
+		{ "mode=user,hostfwd=tcp:1.2.3.256:2222-:22", "hostfwd" },
+		{ "mode=user,hostfwd=tcp::2222-10.0.2.15x:22", "hostfwd" },
 	};
 	struct lkvm_opts o;
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(none); i++) {
 		RUN_OK(&o, "-k", "I", "-n", none[i]);
+		ck_assert_int_eq(o.run.net.mode, NET_NONE);
 		RUN_OK(&o, "-k", "I", "--network", none[i]);
 		ck_assert_str_eq(o.run.name, "");
 	}
 	RUN_OK(&o, "-k", "I", "--network=mode=none", "--name", "n");
 	ck_assert_str_eq(o.run.name, "n");
+	/* Without -n: no NIC (lkvm's default, see README). */
+	RUN_OK(&o, "-k", "I");
+	ck_assert_int_eq(o.run.net.mode, NET_NONE);
 	for (unsigned int i = 0; i < ARRAY_SIZE(refused); i++) {
 		int ret = PARSE(&o, "run", "-k", "I", "-n", refused[i].arg);
 
-		if (!refused[i].names) {
-			ck_assert_int_eq(ret, 0);
-			continue;
-		}
 		check_err(ret, "--network", NULL);
 		ck_assert_msg(strstr(err, refused[i].names),
 			      "-n %s: '%s' does not name %s", refused[i].arg,
 			      err, refused[i].names);
 	}
 	/* A bare -n is kvmtool's tap NIC, also before another option. */
-	check_err(PARSE(&o, "run", "-k", "I", "-n"), "mode=tap", NULL);
-	check_err(PARSE(&o, "run", "-n", "-k", "I"), "mode=tap", NULL);
-	ck_assert_ptr_null(strstr(err, "unknown option"));
+	RUN_OK(&o, "-k", "I", "-n");
+	ck_assert_int_eq(o.run.net.mode, NET_TAP);
+	ck_assert_str_eq(o.run.net.tapif, "");
+	ck_assert(!o.run.net.mac_set);
+	RUN_OK(&o, "-n", "-k", "I");
+	ck_assert_int_eq(o.run.net.mode, NET_TAP);
+	RUN_OK(&o, "-k", "I", "-n", "mode=tap,tapif=tap0,trans=mmio");
+	ck_assert_int_eq(o.run.net.mode, NET_TAP);
+	ck_assert_str_eq(o.run.net.tapif, "tap0");
+	RUN_OK(&o, "-k", "I", "-n", "tapif=012345678901234");
+	ck_assert_str_eq(o.run.net.tapif, "012345678901234");
+	/* User mode with two forwards and a MAC. */
+	RUN_OK(&o, "-k", "I", "-n",
+	       "mode=user,hostfwd=tcp::2222-:22,guest_mac=52:54:00:AB:cd:0F,"
+	       "hostfwd=udp:127.0.0.1:5353-10.0.2.15:53");
+	ck_assert_int_eq(o.run.net.mode, NET_USER);
+	ck_assert(o.run.net.mac_set);
+	ck_assert_uint_eq(o.run.net.mac[0], 0x52);
+	ck_assert_uint_eq(o.run.net.mac[3], 0xab);
+	ck_assert_uint_eq(o.run.net.mac[4], 0xcd);
+	ck_assert_uint_eq(o.run.net.mac[5], 0x0f);
+	ck_assert_uint_eq(o.run.net.nr_fwd, 2);
+	ck_assert(!o.run.net.fwd[0].udp);
+	ck_assert_uint_eq(o.run.net.fwd[0].host_addr, 0);
+	ck_assert_uint_eq(o.run.net.fwd[0].host_port, 2222);
+	ck_assert_uint_eq(o.run.net.fwd[0].guest_addr, 0);
+	ck_assert_uint_eq(o.run.net.fwd[0].guest_port, 22);
+	ck_assert(o.run.net.fwd[1].udp);
+	ck_assert_uint_eq(o.run.net.fwd[1].host_addr, 0x7f000001);
+	ck_assert_uint_eq(o.run.net.fwd[1].host_port, 5353);
+	ck_assert_uint_eq(o.run.net.fwd[1].guest_addr, 0x0a00020f);
+	ck_assert_uint_eq(o.run.net.fwd[1].guest_port, 53);
+	RUN_OK(&o, "-k", "I", "-n", "mode=user,hostfwd=::8080-:80");
+	ck_assert(!o.run.net.fwd[0].udp);
+	/* One NIC: a second is refused; mode=none turns it off. */
+	check_err(PARSE(&o, "run", "-k", "I", "-n", "mode=user", "-n",
+			"mode=tap"),
+		  "--network", "one network device");
+	RUN_OK(&o, "-k", "I", "-n", "mode=user", "-n", "mode=none");
+	ck_assert_int_eq(o.run.net.mode, NET_NONE);
+	/* A protected guest's memory is not the device's to read. */
+	check_err(PARSE(&o, "run", "-k", "I", "--protected", "-n", "mode=user"),
+		  "--protected", "-n/--network");
 }
 END_TEST
 

@@ -492,6 +492,40 @@ START_TEST(test_virtq_pop_several_chains)
 }
 END_TEST
 
+/*
+ * virtq_unpop gives popped chains back: the next pops take them again, in
+ * the same order. virtq_push_n writes every used entry before it moves
+ * used->idx once (the driver never sees part of a group, 5.1.6.4.2).
+ */
+START_TEST(test_virtq_unpop_push_n)
+{
+	static const uint16_t heads[] = { 2, 5 };
+	static const uint32_t lens[] = { 1500, 77 };
+
+	set_desc(DESC_GPA, 2, BUF_GPA, 1500, F_WRITE, 0);
+	set_desc(DESC_GPA, 5, BUF_GPA + 0x1000, 1500, F_WRITE, 0);
+	offer(2);
+	offer(5);
+	pop_ok(2);
+	pop_ok(5);
+	ck_assert_int_eq(virtq_pop(&q, &ram, &c), 0);
+	virtq_unpop(&q, 2);
+	ck_assert_uint_eq(q.last_avail, 0);
+	ck_assert_uint_eq(used_idx(), 0);
+	pop_ok(2);
+	pop_ok(5);
+	ck_assert_int_eq(virtq_push_n(&q, &ram, heads, lens, 2), 0);
+	ck_assert_uint_eq(used_idx(), 2);
+	ck_assert_uint_eq(used_id(0), 2);
+	ck_assert_uint_eq(used_len(0), 1500);
+	ck_assert_uint_eq(used_id(1), 5);
+	ck_assert_uint_eq(used_len(1), 77);
+	/* No group at all writes nothing but the same idx. */
+	ck_assert_int_eq(virtq_push_n(&q, &ram, heads, lens, 0), 0);
+	ck_assert_uint_eq(used_idx(), 2);
+}
+END_TEST
+
 /* A chain using every descriptor of the table is the longest allowed. */
 START_TEST(test_virtq_pop_chain_of_queue_size)
 {
@@ -1449,6 +1483,7 @@ Suite *virtq_suite(void)
 	tcase_add_test(tc, test_virtq_pop_one_writable);
 	tcase_add_test(tc, test_virtq_pop_next_ignored_without_flag);
 	tcase_add_test(tc, test_virtq_pop_several_chains);
+	tcase_add_test(tc, test_virtq_unpop_push_n);
 	tcase_add_test(tc, test_virtq_pop_chain_of_queue_size);
 	tcase_add_test(tc, test_virtq_pop_full_ring);
 	tcase_add_test(tc, test_virtq_index_wraparound);

@@ -79,6 +79,7 @@ honoured tool-line --nodefaults --network mode=none --loglevel=warning \
 honoured tool-line-nested --nodefaults --network mode=none --loglevel=warning \
 	--kernel "$smoke" --params "quiet" --mem 256 --cpus 2 --nested
 honoured network-none-short -k "$smoke" -n mode=none --name kvmtool-opts-$$
+honoured network-user -k "$smoke" -n mode=user
 honoured psci -k "$smoke" --psci
 honoured irqchip -k "$smoke" --irqchip gicv3
 honoured irqchip-eq -k "$smoke" --irqchip=gicv3
@@ -249,9 +250,10 @@ run_lkvm hugetlbfs-not run -k "$smoke" --hugetlbfs "$W"
 	bad hugetlbfs-not "exit $rc: $(cat "$W/hugetlbfs-not.err")"
 
 # --- refused -------------------------------------------------------------
-refused network-user --network -n mode=user
-refused network-tap --network --network mode=tap,tapif=tap0
-refused network-bare --network -n
+refused network-guest-ip --network -n mode=user,guest_ip=10.0.2.16
+refused network-hostfwd --network -n mode=user,hostfwd=tcp::22
+refused network-vhost --network --network mode=tap,vhost=1
+refused network-two --network -n mode=user -n mode=user
 refused irqchip-its --irqchip --irqchip gicv3-its
 refused irqchip-v2 --irqchip --irqchip gicv2
 refused transport-pci --virtio-transport --virtio-transport pci
