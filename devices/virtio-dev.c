@@ -130,7 +130,8 @@ static int virtio_dev_notify_init(struct virtio_dev *d, unsigned int q)
 	}
 	n->d = d;
 	n->q = q;
-	if (d->host->watch_add(d->host->ctx, d->notify_fd[q],
+	if (!(d->unwatched_notify & 1U << q) &&
+	    d->host->watch_add(d->host->ctx, d->notify_fd[q],
 			       virtio_dev_notified, n))
 		return -1;
 	/*

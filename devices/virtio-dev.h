@@ -59,6 +59,12 @@ struct virtio_dev {
 	int notify_fd[VIRTIO_MMIO_MAX_QUEUES]; /* eventfds, -1: none */
 	struct virtio_dev_notify notify[VIRTIO_MMIO_MAX_QUEUES];
 	bool ioeventfd; /* KVM took the notify eventfds */
+	/*
+	 * Bits: queues whose notify eventfd another reader takes (the
+	 * kernel's vhost), which the I/O thread must then not watch. Set by
+	 * the model before virtio_dev_add.
+	 */
+	uint32_t unwatched_notify;
 	unsigned int generation; /* bumped at each reset */
 	bool failed_logged; /* NEEDS_RESET was logged once */
 };

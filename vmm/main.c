@@ -12,6 +12,7 @@
 #include "probe.h"
 #include "sandbox.h"
 #include "../devices/net-backend.h"
+#include "../devices/virtio-vsock-dev.h"
 #include "vm.h"
 #include "run.h"
 #include "vm-control.h"
@@ -156,6 +157,13 @@ static int cmd_run(const struct run_opts *opts)
 		if (!vm.net_backend)
 			return LKVM_EXIT_ERROR;
 	}
+	/* vhost-vsock: the module, the device's access and the CID. */
+	if (opts->vsock_cid) {
+		vm.vhost_vsock_fd = vhost_vsock_open(opts->vsock_cid,
+						     &vm.vhost_vsock_features);
+		if (vm.vhost_vsock_fd < 0)
+			return LKVM_EXIT_ERROR;
+	}
 	/* A name in use is the user's error too: refused before any VM. */
 	if (control_open(&vm.control, vm.plan.name, opts->socket,
 			 vm_control_handle, &vm))
@@ -169,7 +177,7 @@ static int cmd_run(const struct run_opts *opts)
 	}
 	if (kvm_fd >= 0 && !opts->no_sandbox &&
 	    sandbox_enter(vm.plan.switch_user, vm.plan.uid, vm.plan.gid,
-			  opts->net.mode == NET_USER)) {
+			  opts->net.mode == NET_USER, opts->vsock_cid != 0)) {
 		control_close(&vm.control);
 		return LKVM_EXIT_ERROR;
 	}

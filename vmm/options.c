@@ -38,6 +38,7 @@ enum opt_id {
 	OPT_DISK,
 	OPT_DISK_IO,
 	OPT_RNG,
+	OPT_VSOCK,
 	OPT_NO_SANDBOX,
 	OPT_USER,
 	OPT_SOCKET,
@@ -97,6 +98,7 @@ static const struct opt_spec run_specs[] = {
 	{ "disk", 'd', true, OPT_DISK, false },
 	{ "disk-io", 0, true, OPT_DISK_IO, false },
 	{ "rng", 0, false, OPT_RNG, false },
+	{ "vsock", 0, true, OPT_VSOCK, false },
 	{ "no-sandbox", 0, false, OPT_NO_SANDBOX, false },
 	{ "user", 0, true, OPT_USER, false },
 	{ "socket", 0, true, OPT_SOCKET, false },
@@ -146,7 +148,6 @@ static const struct refused_opt run_refused[] = {
 	  "lkvm has no framebuffer: the console is the UART or virtio-console (--console)" },
 	{ "9p", 0,
 	  "lkvm has no virtio-9p device yet: give the guest files on a disk image (-d) or in its initrd (-i)" },
-	{ "vsock", 0, "lkvm has no virtio-vsock device yet" },
 	{ "dev", 0, "lkvm always uses /dev/kvm" },
 	{ "tty", 0,
 	  "lkvm's console is on its standard input and output; --console-log FILE keeps a copy" },
@@ -268,6 +269,8 @@ static const char usage_run[] =
 	"                        disk I/O through io_uring (default) or plain\n"
 	"                        preadv/pwritev\n"
 	"      --rng             a virtio-rng device (the guest's hwrng)\n"
+	"      --vsock CID       a virtio-vsock device with guest CID (> 2), through\n"
+	"                        the host's vhost-vsock (/dev/vhost-vsock)\n"
 	"      --user NAME|UID[:GID]\n"
 	"                        started as root: run as this user once set up\n"
 	"      --no-sandbox      keep capabilities and allow every system call\n"
@@ -426,6 +429,31 @@ static int parse_u64(const char *s, uint64_t *v, char **end)
 	if (errno)
 		return -ERANGE;
 	*end = e;
+	return 0;
+}
+
+/*
+ * --vsock CID (kvmtool's): the guest's context ID, 32 bits. 0, 1 and 2
+ * are the hypervisor's, the local loopback's and the host's, and
+ * U32_MAX is VMADDR_CID_ANY: none of them names a guest.
+ */
+static int parse_vsock(struct run_opts *r, const char *arg, char *err,
+		       size_t size)
+{
+	uint64_t v;
+	char *e;
+
+	if (parse_u64(arg, &v, &e) || *e || v > UINT32_MAX)
+		return fail(
+			err, size,
+			"--vsock: '%s': the guest's CID is a number from 3 to 4294967294",
+			arg);
+	if (v <= 2 || v == UINT32_MAX)
+		return fail(
+			err, size,
+			"--vsock: %llu is reserved (0 the hypervisor, 1 local, 2 the host, 4294967295 any): use 3 to 4294967294",
+			(unsigned long long)v);
+	r->vsock_cid = v;
 	return 0;
 }
 
@@ -1023,6 +1051,8 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 	case OPT_RNG:
 		r->rng = true;
 		break;
+	case OPT_VSOCK:
+		return parse_vsock(r, arg, err, size);
 	case OPT_NO_SANDBOX:
 		r->no_sandbox = true;
 		break;
@@ -1346,12 +1376,13 @@ static int guest_check(const struct sdei_opts *d, const char *cmd, char *err,
  *   - lkvm's virtio devices, which read and write the guest's rings and
  *     buffers in guest RAM directly, would fault on any page the guest
  *     has not shared back, and a guest must never be able to end lkvm:
- *     no -d, --rng, -n or --console virtio.
+ *     no -d, --rng, -n, --vsock or --console virtio.
  */
 static int check_protected(const struct run_opts *r, char *err, size_t size)
 {
 	const char *dev = r->nr_disks		       ? "-d/--disk" :
 			  r->rng		       ? "--rng" :
+			  r->vsock_cid		       ? "--vsock" :
 			  r->net.mode != NET_NONE      ? "-n/--network" :
 			  r->console == CONSOLE_VIRTIO ? "--console virtio" :
 							 NULL;

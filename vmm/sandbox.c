@@ -10,7 +10,9 @@
 #include <cap-ng.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/vhost.h>
 #include <seccomp.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +260,29 @@ static int sandbox_net_user_rules(scmp_filter_ctx ctx)
 	return err;
 }
 
+/*
+ * --vsock: /dev/vhost-vsock is opened, owned and given the guest's CID
+ * before the sandbox (vhost_vsock_open); each VM (--reboot=restart makes
+ * a new one) hands vhost its RAM, and each DRIVER_OK the queues, then
+ * starts it; a reset stops it. Those ioctls, and no other of vhost's
+ * (not SET_OWNER, RESET_OWNER, SET_GUEST_CID, the log or backends).
+ */
+static int sandbox_vhost_vsock_rules(scmp_filter_ctx ctx)
+{
+	static const unsigned long vhost[] = {
+		VHOST_SET_MEM_TABLE,  VHOST_SET_FEATURES,
+		VHOST_SET_VRING_NUM,  VHOST_SET_VRING_BASE,
+		VHOST_SET_VRING_ADDR, VHOST_SET_VRING_KICK,
+		VHOST_SET_VRING_CALL, VHOST_VSOCK_SET_RUNNING,
+	};
+	int err = 0;
+
+	for (unsigned int i = 0; !err && i < sizeof(vhost) / sizeof(*vhost);
+	     i++)
+		err = allow_ioctl(ctx, SCMP_CMP_EQ, vhost[i], 0);
+	return err;
+}
+
 static int sandbox_rules(scmp_filter_ctx ctx)
 {
 	static const unsigned long tty[] = { SANDBOX_TCGETS, SANDBOX_TCSETS,
@@ -341,7 +366,7 @@ static void sandbox_selftest(const char *what)
 }
 
 int sandbox_enter(bool switch_user, unsigned int uid, unsigned int gid,
-		  bool net_user)
+		  bool net_user, bool vhost_vsock)
 {
 	struct sigaction sa;
 	scmp_filter_ctx ctx;
@@ -366,6 +391,8 @@ int sandbox_enter(bool switch_user, unsigned int uid, unsigned int gid,
 		err = sandbox_rules(ctx);
 	if (!err && net_user)
 		err = sandbox_net_user_rules(ctx);
+	if (!err && vhost_vsock)
+		err = sandbox_vhost_vsock_rules(ctx);
 	if (!err)
 		err = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -21,10 +21,11 @@ unsigned int sandbox_nr_allowed(bool net_user);
  * Drops the capabilities (switching to uid and gid, supplementary groups
  * dropped, when switch_user) and installs the filter for the whole
  * process (every thread, those made later too). net_user (-n mode=user)
- * adds the socket calls libslirp makes for the guest's connections.
+ * adds the socket calls libslirp makes for the guest's connections;
+ * vhost_vsock (--vsock) the vhost ioctls each VM and DRIVER_OK make.
  * Returns 0, or -1 after logging.
  */
 int sandbox_enter(bool switch_user, unsigned int uid, unsigned int gid,
-		  bool net_user);
+		  bool net_user, bool vhost_vsock);
 
 #endif

@@ -30,6 +30,7 @@
 #include "../devices/virtio-mmio.h"
 #include "../devices/virtio-rng-dev.h"
 #include "../devices/virtio-net-dev.h"
+#include "../devices/virtio-vsock-dev.h"
 #include "../fdt/fdt.h"
 
 /* SPIs the vGIC provides: enough for lkvm's devices, a multiple of 32. */
@@ -63,12 +64,12 @@ static int load_file(struct vm *vm, int fd, uint64_t gpa, uint64_t size,
 
 /*
  * virtio-mmio devices: the disks in -d order, then rng, then console, then
- * the network.
+ * the network, then vsock.
  */
 static unsigned int vm_nr_virtio(const struct vm *vm)
 {
 	return vm->nr_disks + (vm->rng != NULL) + (vm->vcon != NULL) +
-	       (vm->net != NULL);
+	       (vm->net != NULL) + (vm->vsock != NULL);
 }
 
 static int vm_build_fdt(struct vm *vm)
@@ -331,6 +332,15 @@ static int vm_add_virtio(struct vm *vm)
 			o->net.mac_set ? o->net.mac : mac);
 		if (!vm->net)
 			return -1;
+		n++;
+	}
+	if (o->vsock_cid) {
+		vm->vsock = virtio_vsock_dev_create(
+			&vm->dev_host, LKVM_VIRTIO_ADDR(n),
+			LKVM_VIRTIO_INTID(n), vm->vhost_vsock_fd,
+			vm->vhost_vsock_features, o->vsock_cid);
+		if (!vm->vsock)
+			return -1;
 	}
 	return 0;
 }
@@ -367,6 +377,8 @@ static void vm_devices_destroy(struct vm *vm)
 	vm->vcon = NULL;
 	virtio_net_dev_destroy(vm->net);
 	vm->net = NULL;
+	virtio_vsock_dev_destroy(vm->vsock);
+	vm->vsock = NULL;
 	vm->nr_watches = 0;
 	vm->nr_hooks = 0;
 }

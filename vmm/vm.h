@@ -52,6 +52,7 @@ struct virtio_console_dev;
 struct virtio_net_dev;
 struct io_hook;
 struct net_backend;
+struct virtio_vsock_dev;
 
 struct vm {
 	const struct run_opts *opts;
@@ -127,6 +128,10 @@ struct vm {
 	 * each VM of --reboot=restart.
 	 */
 	struct net_backend *net_backend;
+	struct virtio_vsock_dev *vsock; /* --vsock */
+	/* /dev/vhost-vsock, opened before the sandbox; it outlives each VM. */
+	int vhost_vsock_fd;
+	uint64_t vhost_vsock_features;
 	struct io_watch watches[VM_MAX_WATCHES];
 	unsigned int nr_watches;
 	const struct io_hook *hooks[VM_MAX_HOOKS];

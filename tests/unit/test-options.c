@@ -469,6 +469,35 @@ START_TEST(test_options_sandbox)
 END_TEST
 
 /*
+ * --vsock CID (kvmtool's): a 32-bit guest CID; 0, 1, 2 (hypervisor, local,
+ * host) and U32_MAX (any) are refused, as is anything not a plain number.
+ */
+START_TEST(test_options_vsock)
+{
+	static const char *const bad[] = {
+		"0", "1",  "2",	   "4294967295", "4294967296",		"-3",
+		"",  "3x", "0x10", " 5",	 "99999999999999999999"
+	};
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "I");
+	ck_assert_uint_eq(o.run.vsock_cid, 0);
+	RUN_OK(&o, "-k", "I", "--vsock", "3");
+	ck_assert_uint_eq(o.run.vsock_cid, 3);
+	RUN_OK(&o, "-k", "I", "--vsock=42");
+	ck_assert_uint_eq(o.run.vsock_cid, 42);
+	RUN_OK(&o, "-k", "I", "--vsock", "4294967294");
+	ck_assert_uint_eq(o.run.vsock_cid, 4294967294U);
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		check_err(PARSE(&o, "run", "-k", "I", "--vsock", bad[i]),
+			  "--vsock", NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "--vsock"), "--vsock", NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "--vsock", "3", "--protected"),
+		  "--vsock", NULL);
+}
+END_TEST
+
+/*
  * -d/--disk FILE[,ro] (kvmtool's form), repeatable up to 8 times, in
  * order; --disk-io uring|sync; --rng.
  */
@@ -1042,7 +1071,6 @@ static const char *const kvmtool_refused[] = {
 	"--gtk",
 	"--sdl",
 	"--9p=d,t",
-	"--vsock=3",
 	"--dev=/dev/kvm",
 	"--tty=0",
 	"--sandbox=x.sh",
@@ -1352,6 +1380,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_options_vcpu_features);
 	tcase_add_test(tc, test_options_console_loglevel);
 	tcase_add_test(tc, test_options_disks_rng);
+	tcase_add_test(tc, test_options_vsock);
 	tcase_add_test(tc, test_options_sandbox);
 	tcase_add_test(tc, test_options_fresh_state);
 	tcase_add_test(tc, test_options_reboot);

@@ -263,12 +263,17 @@ for o in balloon vnc gtk sdl virtio-legacy force-pci no-dhcp \
 	debug-single-step debug-ioport; do
 	refused "$o" "--$o" "--$o"
 done
-for o in "9p=/tmp,t" "vsock=3" "dev=/dev/kvm" "tty=0" "sandbox=x.sh" \
+for o in "9p=/tmp,t" "dev=/dev/kvm" "tty=0" "sandbox=x.sh" \
 	"flash=x" "vfio-pci=0000:00:01.0" "debug-iodelay=5" \
 	"override-bad-firmware-cntfrq=1"; do
 	refused "${o%%=*}" "--${o%%=*}" "--$o"
 done
 refused firmware-and-kernel --firmware -f "$smoke"
+# --vsock CID: the reserved CIDs (0, 1, 2, U32_MAX) and non-numbers.
+refused vsock-host --vsock --vsock 2
+refused vsock-zero --vsock --vsock=0
+refused vsock-any --vsock --vsock 4294967295
+refused vsock-junk --vsock --vsock 3x
 # --protected works only where KVM creates protected VMs (pKVM; 67-pkvm
 # runs it there): elsewhere, as on L1 (kvm-arm.mode=nested), one line that
 # says so, before any VM of the guest's exists.
