@@ -341,11 +341,12 @@ static void blk_uring_ready(void *opaque)
 	unsigned int done;
 	uint64_t count;
 
-	b->stats.completion_wakeups++;
 	if (read(b->ring_efd, &count, sizeof(count)) < 0 && errno != EAGAIN)
 		pr_debug("%s: completion eventfd: %s", b->name,
 			 strerror(errno));
 	pthread_mutex_lock(&d->lock);
+	/* Under the lock, as every other count that drain reads and resets. */
+	b->stats.completion_wakeups++;
 	done = blk_uring_reap(b);
 	io_uring_submit(&b->ring);
 	if (done)
