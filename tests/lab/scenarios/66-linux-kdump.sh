@@ -15,12 +15,12 @@
 # "Starting crashdump kernel...", and lets the crash kernel run: it boots
 # (at EL2 again in the EL2 modes: the crashing kernel handed EL2 back
 # through its hyp-stub or its KVM's HVC_SOFT_RESTART), reads /proc/vmcore
-# (an ELF file over 500 MiB: its first 32 MiB), probes SDEI cleanly over
+# (an ELF file over 500 MiB: its first 8 MiB), probes SDEI cleanly over
 # the dead kernel's registrations ("detected in firmware", no other sdei
 # line), finds both events unregistered before it registers them again,
 # and takes 3 host signals of 300. It powers off: lkvm exits 7 (a crash
 # kernel's run), saying so. Metrics: crash to the crash kernel's init (L1
-# wall), the crash kernel's uptime there, and its 32 MiB read, per mode.
+# wall), the crash kernel's uptime there, and its 8 MiB read, per mode.
 #
 # One vCPU: with two, on a loaded host the other CPU sometimes missed
 # Linux's 1 s crash-stop window ("SMP: failed to stop secondary CPUs",
@@ -113,8 +113,8 @@ for mode in el1 el2 e2h0; do
 	# The dead kernel's RAM: 768 MiB less the 256 MiB crash region.
 	[ "${size:-0}" -ge $((400 << 20)) ] ||
 		fail "$mode: /proc/vmcore is $size bytes, expected over 500 MiB"
-	[ "${bytes:-0}" = $((32 << 20)) ] ||
-		fail "$mode: read $bytes bytes of /proc/vmcore, expected 32 MiB"
+	[ "${bytes:-0}" = $((8 << 20)) ] ||
+		fail "$mode: read $bytes bytes of /proc/vmcore, expected 8 MiB"
 	vt0=$(echo "$vm" | sed -n 's/.* t0=\([0-9.]*\).*/\1/p')
 	vt1=$(echo "$vm" | sed -n 's/.* t1=\([0-9.]*\).*/\1/p')
 	metric "vmcore_read_$mode" "$(calc "$vt1 - $vt0")" s
