@@ -68,6 +68,7 @@ static int fw_create_sdei(struct fw *fw, const struct fw_config *cfg, char *err,
 	struct sdei_config sc = *cfg->sdei;
 
 	sc.nr_vcpus = cfg->nr_vcpus;
+	sc.aarch32 = sc.aarch32 || cfg->aarch32;
 	sc.mpidr = fw->mpidr;
 	sc.bindable = cfg->lines;
 	sc.nr_bindable = cfg->nr_lines;
@@ -245,6 +246,15 @@ static void psci_effects(struct fw *fw, unsigned int vcpu,
 static bool keeps_running(const struct psci_action *act)
 {
 	return act->kind == PSCI_ACT_NONE || act->kind == PSCI_ACT_CPU_ON;
+}
+
+unsigned int fw_call_nr_args(const struct fw *fw, uint32_t fid)
+{
+	if (psci_owns(fid))
+		return psci_nr_args(fid);
+	if (fw->sdei && fid >= SDEI_FID_BASE && fid <= SDEI_FID_LAST)
+		return sdei_nr_args(fid);
+	return 0;
 }
 
 void fw_call(struct fw *fw, const struct smccc_call *call,

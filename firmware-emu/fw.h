@@ -107,6 +107,13 @@ void fw_destroy(struct fw *fw);
  * handler the call made deliverable on this vCPU (after the result, so
  * that the saved x0 is the result), and applies PSCI's action to SDEI.
  */
+/*
+ * How many argument registers (x1 onwards) fw_call() reads for fid: the
+ * VMM fills call->arg[0 .. n - 1] and need read no other (each read is a
+ * system call). The rest may hold anything: no function looks at them.
+ */
+unsigned int fw_call_nr_args(const struct fw *fw, uint32_t fid);
+
 void fw_call(struct fw *fw, const struct smccc_call *call,
 	     struct guest_regs *regs, struct fw_effects *eff);
 

@@ -191,6 +191,31 @@ static int64_t psci_features(const struct smccc_call *c)
 	return psci_implements(fid) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
 }
 
+unsigned int psci_nr_args(uint32_t fid)
+{
+	switch (fid) {
+	case PSCI_FN_CPU_ON: /* 5.1.4: target_cpu, entry, context_id */
+	case PSCI_FN64_CPU_ON:
+		return 3;
+	case PSCI_FN_AFFINITY_INFO: /* 5.1.5: target_affinity, lowest level */
+	case PSCI_FN64_AFFINITY_INFO:
+		return 2;
+	/*
+	 * 5.1.2 CPU_SUSPEND takes three, but only power_state matters:
+	 * power-down states, the ones with an entry point, are refused.
+	 * 5.1.11 SYSTEM_RESET2's cookie means nothing to lkvm's resets.
+	 */
+	case PSCI_FN_CPU_SUSPEND:
+	case PSCI_FN64_CPU_SUSPEND:
+	case PSCI_FN_SYSTEM_RESET2:
+	case PSCI_FN64_SYSTEM_RESET2:
+	case PSCI_FN_FEATURES: /* 5.1.14: the function ID asked about */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static int64_t psci_dispatch(struct psci *p, const struct smccc_call *c,
 			     struct psci_action *act)
 {

@@ -92,6 +92,13 @@ void psci_init(struct psci *p, unsigned int nr_cpus, const uint64_t *mpidr,
 /* Whether fid is in PSCI's function-ID range (SMC32 or SMC64). */
 bool psci_owns(uint32_t fid);
 
+/*
+ * How many argument registers (x1 onwards) psci_call() reads for fid: the
+ * VMM reads just those from the vCPU, each a system call (0 for an ID
+ * PSCI does not implement).
+ */
+unsigned int psci_nr_args(uint32_t fid);
+
 /* Handles one call; always fills res (nr = 1) and act. */
 void psci_call(struct psci *p, const struct smccc_call *c,
 	       struct smccc_result *res, struct psci_action *act);

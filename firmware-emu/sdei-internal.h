@@ -84,6 +84,7 @@ struct sdei {
 	unsigned int nr_events;
 	unsigned int nr_entries;
 	unsigned int client_el;
+	bool aarch32; /* EL1 may be AArch32: sdei_call() reads PSTATE */
 	bool mte;
 	unsigned int nr_irqs;
 	unsigned int nr_shared_slots, nr_private_slots;

@@ -48,6 +48,7 @@ int sdei_create(struct sdei **out, const struct sdei_config *cfg, char *err,
 		    cfg->nr_private_slots;
 	s->nr_vcpus = cfg->nr_vcpus;
 	s->client_el = cfg->client_el;
+	s->aarch32 = cfg->aarch32;
 	s->mte = cfg->mte;
 	s->nr_irqs = cfg->nr_irqs ? cfg->nr_irqs : SDEI_INTID_LIMIT;
 	s->nr_shared_slots = cfg->nr_shared_slots;
@@ -452,14 +453,62 @@ static int64_t features(struct sdei *s, uint64_t feature)
 	return ((int64_t)s->nr_shared_slots << 16) | s->nr_private_slots;
 }
 
+unsigned int sdei_nr_args(uint32_t fid)
+{
+	switch (fid) {
+	case SDEI_EVENT_REGISTER: /* event, entry, ep arg, flags, affinity */
+		return 5;
+	case SDEI_EVENT_ROUTING_SET: /* event, routing mode, affinity */
+		return 3;
+	case SDEI_EVENT_GET_INFO: /* event, info */
+	case SDEI_EVENT_SIGNAL: /* event, target PE */
+		return 2;
+	case SDEI_EVENT_ENABLE: /* the event */
+	case SDEI_EVENT_DISABLE:
+	case SDEI_EVENT_UNREGISTER:
+	case SDEI_EVENT_STATUS:
+	case SDEI_EVENT_CONTEXT: /* the register's index */
+	case SDEI_EVENT_COMPLETE: /* the handler's status */
+	case SDEI_EVENT_COMPLETE_AND_RESUME: /* the resume address */
+	case SDEI_INTERRUPT_BIND: /* the INTID */
+	case SDEI_INTERRUPT_RELEASE: /* the event */
+	case SDEI_FEATURES: /* the feature */
+		return 1;
+	default: /* VERSION, PE_MASK, PE_UNMASK, the resets: none */
+		return 0;
+	}
+}
+
+/*
+ * Only the client's EL may call (TF-A: "Verify the caller EL"), and only
+ * from AArch64: SMC64 IDs do not exist for AArch32 (SMCCC). A VM without
+ * EL2 and without AArch32 needs no register read for that: HVC and SMC
+ * are UNDEFINED at EL0, so every call KVM forwards there comes from
+ * AArch64 EL1, the client. Returns 0 or -EIO (the read failed).
+ */
+static int caller_is_client(const struct sdei *s, struct guest_regs *regs,
+			    bool *client)
+{
+	uint64_t pstate;
+
+	*client = true;
+	if (s->client_el == 1 && !s->aarch32)
+		return 0;
+	if (regs->ops->get(regs->ctx, GUEST_REG_PSTATE, &pstate))
+		return -EIO;
+	*client = !(pstate & SDEI_PSR_MODE32) &&
+		  sdei_pstate_el(pstate) == s->client_el;
+	return 0;
+}
+
 int sdei_call(struct sdei *s, const struct smccc_call *call,
 	      struct guest_regs *regs, struct smccc_result *res)
 {
 	const uint64_t *a = call->arg; /* a[0] is x1 */
 	unsigned int v = call->vcpu;
 	int64_t ret = SDEI_E_NOT_SUPPORTED;
-	uint64_t pstate, value = 0;
-	bool raw = false;
+	uint64_t value = 0;
+	bool raw = false, client;
 	int err = 0;
 
 	*res = (struct smccc_result){ .nr = 1 };
@@ -469,16 +518,8 @@ int sdei_call(struct sdei *s, const struct smccc_call *call,
 	}
 	if (call->fid < SDEI_FID_BASE || call->fid > SDEI_FID_LAST)
 		goto out;
-	if (regs->ops->get(regs->ctx, GUEST_REG_PSTATE, &pstate)) {
-		err = -EIO;
-		goto out;
-	}
-	/*
-	 * Only the client's EL may call (TF-A: "Verify the caller EL"), and
-	 * only from AArch64: SMC64 IDs do not exist for AArch32 (SMCCC).
-	 */
-	if ((pstate & SDEI_PSR_MODE32) ||
-	    sdei_pstate_el(pstate) != s->client_el)
+	err = caller_is_client(s, regs, &client);
+	if (err || !client)
 		goto out;
 	s->pes[v].deferred = false;
 

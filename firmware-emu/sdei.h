@@ -173,6 +173,7 @@ struct sdei_config {
 	unsigned int nr_shared_slots; /* FEATURES BIND_SLOTS [31:16] */
 	unsigned int nr_private_slots; /* FEATURES BIND_SLOTS [15:0] */
 	unsigned int client_el; /* EL of the guest kernel: 1, or 2 (VHE) */
+	bool aarch32; /* EL1 may run AArch32 (a caller's mode must be read) */
 	bool mte; /* vCPUs have FEAT_MTE2: handlers start with TCO set */
 };
 
@@ -212,6 +213,12 @@ void sdei_destroy(struct sdei *s);
  * filled: -EINVAL if call->vcpu is out of range, -EIO if a register access
  * through regs failed (the vCPU's state cannot be trusted: stop the VM).
  */
+/*
+ * How many argument registers (x1 onwards) sdei_call() reads for fid
+ * (DEN0054B's parameter lists; 0 for IDs SDEI does not define).
+ */
+unsigned int sdei_nr_args(uint32_t fid);
+
 int sdei_call(struct sdei *s, const struct smccc_call *call,
 	      struct guest_regs *regs, struct smccc_result *res);
 

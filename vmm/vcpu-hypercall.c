@@ -52,13 +52,19 @@ static const struct guest_regs_ops vcpu_regs_ops = {
 static void vcpu_read_call(struct vcpu *vcpu, struct smccc_call *c)
 {
 	struct kvm_run *run = vcpu->kvm.run;
+	unsigned int nr;
 
 	memset(c, 0, sizeof(*c));
 	c->fid = (uint32_t)run->hypercall.nr;
 	c->vcpu = vcpu->kvm.id;
 	c->smc = kvm_hypercall_flags(run) & KVM_HYPERCALL_EXIT_SMC;
-	/* x1..x5: KVM passes only the ID; arguments are in the registers. */
-	for (unsigned int i = 0; i < SMCCC_NR_ARGS; i++)
+	/*
+	 * x1..: KVM passes only the ID; the arguments are in the registers,
+	 * one ONE_REG read each, so only those the function takes (none for
+	 * the VERSION calls).
+	 */
+	nr = fw_call_nr_args(vcpu->vm->fw, c->fid);
+	for (unsigned int i = 0; i < nr && i < SMCCC_NR_ARGS; i++)
 		if (kvm_vcpu_get_x(&vcpu->kvm, i + 1, &c->arg[i]))
 			c->arg[i] = 0;
 }

@@ -354,6 +354,11 @@ struct fvm {
 	/* Configuration. */
 	unsigned int n, client_el;
 	bool mte, strict, faults, no_sdei;
+	/*
+	 * Some vCPU starts in AArch32 (context 6): the VM has AArch32 EL1,
+	 * so SDEI reads a caller's PSTATE even with an EL1 client.
+	 */
+	bool aarch32;
 	uint64_t mpidr[MAX_VCPUS];
 	uint8_t ctx[MAX_VCPUS];
 	struct sdei_event_desc plat[MAX_PLAT];
@@ -983,6 +988,7 @@ static void vm_start(struct fvm *vm)
 		.nr_shared_slots = vm->nr_shared_slots,
 		.nr_private_slots = vm->nr_private_slots,
 		.client_el = vm->client_el,
+		.aarch32 = vm->aarch32,
 		.mte = vm->mte,
 	};
 	struct fw_config cfg = {
@@ -1058,6 +1064,8 @@ static void vm_setup(struct fvm *vm, struct input *in)
 	for (i = 0; i < vm->n; i++) {
 		vm->mpidr[i] = kvm_mpidr(i);
 		vm->ctx[i] = in_u8(in);
+		if ((vm->ctx[i] & 7) == 6)
+			vm->aarch32 = true;
 	}
 }
 
@@ -1595,6 +1603,9 @@ static void check_sdei_call(struct fvm *vm, const struct smccc_call *c,
 	uint64_t hcr = vm->client_el == 2 ? before[GUEST_REG_HCR] : 0;
 	const struct snap *pre = &vm->a;
 	bool el_ok = !(pstate & P_M32) && pstate_el(pstate) == vm->client_el;
+	/* The EL check's read: none where only AArch64 EL1 can call. */
+	const uint64_t el_read =
+		vm->client_el == 1 && !vm->aarch32 ? 0 : RB(GUEST_REG_PSTATE);
 	bool same = false, checked = false;
 	int ci = cat_find(vm, a[0]);
 	const struct sdei_entry_status *pe_, *po_;
@@ -1604,8 +1615,7 @@ static void check_sdei_call(struct fvm *vm, const struct smccc_call *c,
 			      RB(GUEST_REG_HCR))));
 	if (!el_ok || fn > 0x12) {
 		CHECK(res->nr == 1 && x0 == SDEI_NOT_SUPPORTED);
-		CHECK(cr->writes == XREGS(1) &&
-		      cr->reads == RB(GUEST_REG_PSTATE));
+		CHECK(cr->writes == XREGS(1) && cr->reads == el_read);
 		CHECK(snap_eq(vm, pre, post));
 		CHECK((fn > 0x12) == !sdei_fid_name(c->fid));
 		return;
@@ -1614,7 +1624,7 @@ static void check_sdei_call(struct fvm *vm, const struct smccc_call *c,
 	if (c->fid != SDEI_EVENT_COMPLETE &&
 	    c->fid != SDEI_EVENT_COMPLETE_AND_RESUME) {
 		CHECK(res->nr == 1 && cr->writes == XREGS(1));
-		CHECK(cr->reads == RB(GUEST_REG_PSTATE));
+		CHECK(cr->reads == el_read);
 	}
 	if (ci >= 0) {
 		pe_ = ent(vm, pre, ci, v);
@@ -1678,8 +1688,7 @@ static void check_sdei_call(struct fvm *vm, const struct smccc_call *c,
 
 		if (!vm->depth[v]) {
 			CHECK(res->nr == 1 && x0 == SDEI_DENIED);
-			CHECK(cr->writes == XREGS(1) &&
-			      cr->reads == RB(GUEST_REG_PSTATE));
+			CHECK(cr->writes == XREGS(1) && cr->reads == el_read);
 			CHECK(snap_eq(vm, pre, post));
 			return;
 		}
@@ -1688,7 +1697,7 @@ static void check_sdei_call(struct fvm *vm, const struct smccc_call *c,
 		CHECK(fci >= 0);
 		CHECK(res->nr == 0);
 		if (!resume)
-			CHECK(cr->reads == RB(GUEST_REG_PSTATE));
+			CHECK(cr->reads == el_read);
 		CHECK(cr->writes ==
 		      (XREGS(NR_SAVED) | RB(GUEST_REG_PC) |
 		       RB(GUEST_REG_PSTATE) |
@@ -1993,6 +2002,14 @@ static void op_call(struct fvm *vm, struct input *in, unsigned int p)
 	 */
 	if (ps->state[v] == PSCI_CPU_ON_PENDING ||
 	    (vm->strict && ps->state[v] != PSCI_CPU_ON))
+		return;
+	/*
+	 * HVC and SMC are UNDEFINED at EL0, and a VM without EL2 or AArch32
+	 * runs nothing else but AArch64 EL1: KVM forwards no other call.
+	 */
+	if (vm->client_el == 1 && !vm->aarch32 &&
+	    ((rf->r[GUEST_REG_PSTATE] & P_M32) ||
+	     pstate_el(rf->r[GUEST_REG_PSTATE]) != 1))
 		return;
 	/* The guest's HVC/SMC: the ID in x0, the arguments in x1..x5. */
 	rf->r[GUEST_REG_X0] = fid;

@@ -385,6 +385,255 @@ START_TEST(no_sdei)
 }
 END_TEST
 
+/*
+ * The argument registers each function reads, written out again from the
+ * specs' parameter lists (DEN0022D 5.1, DEN0054B 5.1): the VMM reads
+ * x1..xN for these N and no more, one system call each.
+ */
+static const struct {
+	uint32_t fid;
+	unsigned int nr;
+} nr_args[] = {
+	{ 0x84000000, 0 }, /* PSCI_VERSION */
+	{ 0x84000001, 1 }, /* CPU_SUSPEND: power_state (power-down refused) */
+	{ 0xC4000001, 1 },
+	{ 0x84000002, 0 }, /* CPU_OFF */
+	{ 0x84000003, 3 }, /* CPU_ON: target, entry, context */
+	{ 0xC4000003, 3 },
+	{ 0x84000004, 2 }, /* AFFINITY_INFO: target, lowest level */
+	{ 0xC4000004, 2 },
+	{ 0x84000005, 0 }, /* MIGRATE: not implemented */
+	{ 0x84000006, 0 }, /* MIGRATE_INFO_TYPE */
+	{ 0x84000008, 0 }, /* SYSTEM_OFF */
+	{ 0x84000009, 0 }, /* SYSTEM_RESET */
+	{ 0x8400000A, 1 }, /* PSCI_FEATURES: the function ID */
+	{ 0x84000012, 1 }, /* SYSTEM_RESET2: type (the cookie is unused) */
+	{ 0xC4000012, 1 },
+	{ 0xC4000020, 0 }, /* SDEI_VERSION */
+	{ 0xC4000021, 5 }, /* EVENT_REGISTER */
+	{ 0xC4000022, 1 }, /* EVENT_ENABLE */
+	{ 0xC4000023, 1 }, /* EVENT_DISABLE */
+	{ 0xC4000024, 1 }, /* EVENT_CONTEXT */
+	{ 0xC4000025, 1 }, /* EVENT_COMPLETE */
+	{ 0xC4000026, 1 }, /* EVENT_COMPLETE_AND_RESUME */
+	{ 0xC4000027, 1 }, /* EVENT_UNREGISTER */
+	{ 0xC4000028, 1 }, /* EVENT_STATUS */
+	{ 0xC4000029, 2 }, /* EVENT_GET_INFO */
+	{ 0xC400002A, 3 }, /* EVENT_ROUTING_SET */
+	{ 0xC400002B, 0 }, /* PE_MASK */
+	{ 0xC400002C, 0 }, /* PE_UNMASK */
+	{ 0xC400002D, 1 }, /* INTERRUPT_BIND */
+	{ 0xC400002E, 1 }, /* INTERRUPT_RELEASE */
+	{ 0xC400002F, 2 }, /* EVENT_SIGNAL */
+	{ 0xC4000030, 1 }, /* FEATURES */
+	{ 0xC4000031, 0 }, /* PRIVATE_RESET */
+	{ 0xC4000032, 0 }, /* SHARED_RESET */
+	{ 0xC4000033, 0 }, /* SDEI's range, undefined */
+	{ 0xC400003F, 0 },
+	{ 0x84000021, 0 }, /* SMC32 with SDEI's number: nobody's */
+	{ 0x86000000, 0 }, /* SiP */
+	{ 0x80000000, 0 }, /* SMCCC_VERSION */
+};
+
+START_TEST(call_nr_args)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(nr_args); i++)
+		ck_assert_msg(
+			fw_call_nr_args(fw, nr_args[i].fid) == nr_args[i].nr,
+			"fid 0x%08x: %u argument registers, expected %u",
+			nr_args[i].fid, fw_call_nr_args(fw, nr_args[i].fid),
+			nr_args[i].nr);
+}
+END_TEST
+
+/*
+ * A step of the script below: a call, or (fid 0) a host trigger of event
+ * a[0] on v, or (fid 1) a stop of v.
+ */
+struct step {
+	unsigned int v;
+	uint32_t fid;
+	uint64_t a[5];
+};
+
+#define MPIDR(i) ((1ULL << 31) | (i))
+
+static const struct step script[] = {
+	{ 0, 0x84000000, { 0 } },
+	{ 0, SDEI_VERSION, { 0 } },
+	{ 0, SDEI_FEATURES, { 0 } },
+	{ 0, SDEI_EVENT_REGISTER, { EV_PRIVATE, EP, 0x1234, 0, 0 } },
+	{ 1, SDEI_EVENT_REGISTER, { EV_SHARED, EP, 0x5678, 1, MPIDR(1) } },
+	{ 1, SDEI_EVENT_GET_INFO, { EV_SHARED, 3 } },
+	{ 1, SDEI_EVENT_ROUTING_SET, { EV_SHARED, 1, MPIDR(2) } },
+	{ 0, SDEI_EVENT_ENABLE, { EV_PRIVATE } },
+	{ 1, SDEI_EVENT_ENABLE, { EV_SHARED } },
+	{ 0, SDEI_INTERRUPT_BIND, { LINE } },
+	{ 0, SDEI_PE_UNMASK, { 0 } },
+	{ 0, SDEI_EVENT_STATUS, { EV_PRIVATE } },
+	{ 0, 0, { EV_PRIVATE } }, /* the host triggers it on vCPU 0 */
+	{ 0, SDEI_VERSION, { 0 } }, /* and vCPU 0 enters its handler */
+	{ 0, SDEI_EVENT_CONTEXT, { 1 } },
+	{ 0, SDEI_EVENT_COMPLETE, { 0 } },
+	{ 0, 0, { EV_PRIVATE } },
+	{ 0, SDEI_EVENT_STATUS, { EV_PRIVATE } },
+	{ 0, SDEI_EVENT_COMPLETE_AND_RESUME, { RAM_BASE + 0x800 } },
+	{ 0, SDEI_EVENT_SIGNAL, { 0, MPIDR(0) } },
+	{ 0, 0xC4000003, { 1, RAM_BASE + 0x1000, 42 } },
+	{ 1, 1, { 0 } }, /* vCPU 1 boots there */
+	{ 0, 0xC4000004, { 1, 0 } },
+	{ 0, 0x8400000A, { 0xC4000003 } },
+	{ 0, 0x84000001, { 0 } },
+	{ 0, SDEI_EVENT_DISABLE, { EV_PRIVATE } },
+	{ 0, SDEI_EVENT_UNREGISTER, { EV_PRIVATE } },
+	{ 0, SDEI_INTERRUPT_RELEASE, { 1000 } },
+	{ 0, SDEI_PE_MASK, { 0 } },
+	{ 0, SDEI_PRIVATE_RESET, { 0 } },
+	{ 0, SDEI_SHARED_RESET, { 0 } },
+	{ 0, 0xC4000012, { 0x80000005 } },
+};
+
+/* What a step leaves behind: the effects and every vCPU's registers. */
+struct after {
+	struct smccc_result res;
+	enum fw_outcome outcome;
+	bool park, retry, boot;
+	uint64_t boot_entry, boot_context;
+	uint64_t r[NR][GUEST_NR_REGS];
+};
+
+/*
+ * Runs the script from power-on; the argument registers a function does
+ * not read (fw_call_nr_args() onwards) hold garbage or zero.
+ */
+static void run_script(struct after *out, bool garbage)
+{
+	start(1);
+	for (unsigned int i = 0; i < ARRAY_SIZE(script); i++) {
+		const struct step *st = &script[i];
+		uint64_t a[5];
+		unsigned int nr = fw_call_nr_args(fw, st->fid);
+
+		for (unsigned int j = 0; j < 5; j++)
+			a[j] = j < nr  ? st->a[j] :
+			       garbage ? 0xbad0000000000000ULL | (i << 8) | j :
+					 0;
+		memset(&eff, 0, sizeof(eff));
+		if (!st->fid)
+			ck_assert_int_eq(
+				fw_trigger(fw, (uint32_t)st->a[0], st->v), 0);
+		else if (st->fid == 1)
+			stop(st->v, 0);
+		else
+			call(st->v, st->fid, a[0], a[1], a[2], a[3], a[4]);
+		drain_kicks();
+		out[i].res = eff.res;
+		out[i].outcome = eff.outcome;
+		out[i].park = eff.park;
+		out[i].retry = eff.retry;
+		out[i].boot = eff.boot;
+		out[i].boot_entry = eff.boot_entry;
+		out[i].boot_context = eff.boot_context;
+		for (unsigned int v = 0; v < NR; v++)
+			memcpy(out[i].r[v], rf[v].r, sizeof(rf[v].r));
+	}
+	teardown();
+}
+
+/*
+ * No function looks past its argument count: the same calls with garbage
+ * in the other registers give the same results and the same registers,
+ * step by step (events registered, entered, completed, CPU_ON...).
+ */
+START_TEST(args_past_count_unread)
+{
+	static struct after zero[ARRAY_SIZE(script)], junk[ARRAY_SIZE(script)];
+
+	teardown();
+	run_script(zero, false);
+	run_script(junk, true);
+	for (unsigned int i = 0; i < ARRAY_SIZE(script); i++) {
+		ck_assert_msg(zero[i].res.nr == junk[i].res.nr &&
+				      !memcmp(zero[i].res.x, junk[i].res.x,
+					      sizeof(zero[i].res.x)),
+			      "step %u (0x%08x): results differ", i,
+			      script[i].fid);
+		ck_assert_msg(
+			zero[i].outcome == junk[i].outcome &&
+				zero[i].park == junk[i].park &&
+				zero[i].retry == junk[i].retry &&
+				zero[i].boot == junk[i].boot &&
+				zero[i].boot_entry == junk[i].boot_entry &&
+				zero[i].boot_context == junk[i].boot_context,
+			"step %u: effects differ", i);
+		ck_assert_msg(!memcmp(zero[i].r, junk[i].r, sizeof(zero[i].r)),
+			      "step %u (0x%08x): registers differ", i,
+			      script[i].fid);
+	}
+	/* The script did what it says: a handler ran, vCPU 1 booted with
+	 * its context, the end failed. */
+	ck_assert_uint_eq(zero[13].r[0][GUEST_REG_PC], EP);
+	for (unsigned int i = 3; i <= 11; i++)
+		ck_assert_msg(i == 5 || i == 9 || i == 11 ||
+				      zero[i].res.x[0] == R_OK,
+			      "step %u: 0x%llx", i,
+			      (unsigned long long)zero[i].res.x[0]);
+	ck_assert_uint_eq(zero[5].res.x[0], 1); /* RM_PE */
+	ck_assert_uint_lt(zero[9].res.x[0], 1ULL << 63); /* bound: a number */
+	ck_assert_uint_eq(zero[11].res.x[0], 3); /* registered, enabled */
+	ck_assert(zero[21].boot);
+	ck_assert_uint_eq(zero[21].boot_context, 42);
+	ck_assert_int_eq(zero[ARRAY_SIZE(script) - 1].outcome,
+			 FW_GUEST_FAILURE);
+	start(1);
+}
+END_TEST
+
+/*
+ * SDEI_VERSION at EL1 in a VM without AArch32 reads no register at all
+ * (a call can only come from AArch64 EL1 there) and writes x0; with EL2
+ * or AArch32 the caller's PSTATE is read for the EL check.
+ */
+START_TEST(version_reads_nothing)
+{
+	struct sdei_config sc = { .client_el = 2 };
+	struct fw_config cfg = { .nr_vcpus = 1,
+				 .mpidr = mpidr,
+				 .ram_base = RAM_BASE,
+				 .ram_size = RAM_SIZE,
+				 .sdei = &sc };
+	struct fw *f;
+	char err[160];
+
+	rf[0].reads = rf[0].writes = 0;
+	ck_assert_uint_eq(call(0, SDEI_VERSION, 0, 0, 0, 0, 0),
+			  SDEI_VERSION_VALUE);
+	ck_assert_uint_eq(rf[0].reads, 0);
+	ck_assert_uint_eq(rf[0].writes, 1);
+
+	for (unsigned int i = 0; i < 2; i++) {
+		struct smccc_call c = { .fid = SDEI_VERSION };
+		struct guest_regs regs = regfile_regs(&rf[0]);
+
+		sc.client_el = i ? 1 : 2;
+		cfg.aarch32 = i;
+		rf[0].r[GUEST_REG_PSTATE] = i ? T_EL1H : T_EL2H;
+		ck_assert_int_eq(fw_create(&f, &cfg, err, sizeof(err)), 0);
+		rf[0].reads = 0;
+		fw_call(f, &c, &regs, &eff);
+		ck_assert_uint_eq(eff.res.x[0], SDEI_VERSION_VALUE);
+		ck_assert_uint_eq(rf[0].reads, 1);
+		/* From AArch32 EL1 (M[4] set) it is refused. */
+		if (i) {
+			rf[0].r[GUEST_REG_PSTATE] = 0x13; /* SVC mode */
+			fw_call(f, &c, &regs, &eff);
+			ck_assert_uint_eq(eff.res.x[0], R_NOT_SUPPORTED);
+		}
+		fw_destroy(f);
+	}
+}
+END_TEST
+
 Suite *fw_suite(void)
 {
 	Suite *s = suite_create("fw");
@@ -399,6 +648,9 @@ Suite *fw_suite(void)
 	tcase_add_test(tc, lines_to_and_from_sdei);
 	tcase_add_test(tc, el2_client_retry);
 	tcase_add_test(tc, no_sdei);
+	tcase_add_test(tc, call_nr_args);
+	tcase_add_test(tc, args_past_count_unread);
+	tcase_add_test(tc, version_reads_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -122,9 +122,24 @@ START_TEST(names)
 }
 END_TEST
 
+/* The platform with AArch32 at EL1: the caller's mode must be read. */
+static void aarch32_vm(void)
+{
+	struct sdei_config c = plat;
+
+	c.aarch32 = true;
+	tvm_fini(&vm);
+	tvm_init(&vm, 2, &c);
+}
+
 START_TEST(only_the_client_el_may_call)
 {
-	/* TF-A refuses calls from any EL but the client's. */
+	/*
+	 * TF-A refuses calls from any EL but the client's. (With EL1 the
+	 * client and no AArch32, nothing else can call: no PSTATE read,
+	 * see fw's version_reads_nothing.)
+	 */
+	aarch32_vm();
 	vm.rf[0].r[GUEST_REG_PSTATE] = T_EL0T;
 	ck_assert_uint_eq(TCALL(&vm, 0, F_VERSION), R_NOT_SUPPORTED);
 	vm.rf[0].r[GUEST_REG_PSTATE] = T_EL2H;
@@ -165,6 +180,7 @@ END_TEST
 
 START_TEST(register_access_failure)
 {
+	aarch32_vm();
 	vm.rf[0].fail_after = 0;
 	TCALL(&vm, 0, F_PE_UNMASK);
 	ck_assert_int_eq(vm.rc, -EIO);

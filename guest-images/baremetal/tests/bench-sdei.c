@@ -8,7 +8,9 @@
  *
  *  1. Round trip of SDEI_VERSION (answered by lkvm in user space) against
  *     SMCCC_VERSION (answered by KVM in the kernel): ns per call each and
- *     their ratio.
+ *     their ratio; and against the plain exit to user space, a read of the
+ *     UART's line status register that lkvm answers from kvm_run with no
+ *     other system call (kvm-unit-tests' mmio_read_user).
  *  2. Self-signalled events on cpu0: event 0 registered, enabled, PE
  *     unmasked, then EVENT_SIGNAL(0, self) -> handler -> EVENT_COMPLETE in
  *     a loop; events per second. The handler must have run once per call.
@@ -23,6 +25,8 @@
  *   BENCH: sdei_version_ns <n> ns
  *   BENCH: smccc_version_ns <n> ns
  *   BENCH: forwarded_vs_kernel_ratio <n.nn> x
+ *   BENCH: mmio_read_user_ns <n> ns
+ *   BENCH: sdei_version_vs_mmio_read <n.nn> x
  *   BENCH: self_signal_per_s <n> /s
  *   BENCH: cross_vcpu_median_ns <n> ns
  *   BENCH: cross_vcpu_max_ns <n> ns
@@ -34,6 +38,7 @@
  */
 #define SDEI_TEST "BENCH-SDEI"
 #include "sdei-guest.h"
+#include "arm64/layout.h"
 
 /* SMCCC_VERSION (DEN0028): KVM answers it without exiting to lkvm. */
 #define SMCCC_VERSION_FN 0x80000000u
@@ -229,6 +234,33 @@ static u64 bench_call(u32 fid, u64 want, int code, const char *what)
 	return ticks_ns(t) / n;
 }
 
+/* The UART's line status register: a read lkvm answers in user space. */
+#define BENCH_UART_LSR (LKVM_UART_BASE + 5)
+
+/* n reads of the UART's LSR; the ticks they took. */
+static u64 time_mmio_reads(u64 n)
+{
+	u64 i, t0, t1;
+
+	t0 = now();
+	for (i = 0; i < n; i++)
+		(void)rt_readb(BENCH_UART_LSR);
+	t1 = now();
+	return t1 - t0;
+}
+
+/* ns per MMIO read that exits to lkvm, over a calibrated number. */
+static u64 bench_mmio_read(void)
+{
+	u64 n, t;
+
+	n = scale_iters(time_mmio_reads(CALIB_ITERS), MAX_ITERS);
+	t = time_mmio_reads(n);
+	rt_printf("BENCH-SDEI: UART LSR read: %llu reads in %llu ms\n", n,
+		  ticks_ns(t) / 1000000);
+	return ticks_ns(t) / n;
+}
+
 /* n self signals on cpu0; the ticks they took. */
 static u64 time_self_signals(u64 mpidr0, u64 n)
 {
@@ -334,7 +366,7 @@ static u64 cross_round(unsigned int i)
 
 int main(void *dtb)
 {
-	u64 v, mpidr0, sdei_ns, smccc_ns, n, t, med, max;
+	u64 v, mpidr0, sdei_ns, smccc_ns, mmio_ns, n, t, med, max;
 	unsigned int i, rounds;
 	int ret;
 
@@ -367,6 +399,9 @@ int main(void *dtb)
 	rt_printf("BENCH: sdei_version_ns %llu ns\n", sdei_ns);
 	rt_printf("BENCH: smccc_version_ns %llu ns\n", smccc_ns);
 	print_ratio("forwarded_vs_kernel_ratio", sdei_ns, smccc_ns);
+	mmio_ns = bench_mmio_read();
+	rt_printf("BENCH: mmio_read_user_ns %llu ns\n", mmio_ns);
+	print_ratio("sdei_version_vs_mmio_read", sdei_ns, mmio_ns);
 
 	/* 2. Self-signalled events on cpu0. */
 	expect(sdei_register(ARG_CPU0), SDEI_SUCCESS, BENCH_F_REGISTER0,
