@@ -158,7 +158,7 @@ static unsigned int pick(const struct sdei *s, unsigned int v)
 {
 	unsigned int i, best = SDEI_NONE;
 
-	if (!s->nr_pending)
+	if (!sdei_may_have_work(s, v))
 		return SDEI_NONE;
 
 	for (i = 0; i < s->nr_events; i++) {
@@ -185,6 +185,8 @@ static bool has_own_work(const struct sdei *s, unsigned int v)
 {
 	unsigned int i;
 
+	if (!sdei_may_have_work(s, v))
+		return false;
 	for (i = 0; i < s->nr_events; i++)
 		if (deliverable(s, i, v, false))
 			return true;
@@ -209,6 +211,8 @@ void sdei_update_kicks(struct sdei *s, unsigned int self)
 		if (v != self && s->pes[v].kick == SDEI_KICK_NONE &&
 		    !s->pes[v].deferred && has_own_work(s, v))
 			s->pes[v].kick = SDEI_KICK_WANTED;
+	if (!s->nr_shared_pending)
+		return;
 
 	for (i = 0; i < s->nr_events; i++) {
 		const struct sdei_entry *se = &s->entries[s->events[i].first];

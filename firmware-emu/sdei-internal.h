@@ -77,6 +77,8 @@ struct sdei_pe {
 	 * and is not kicked until it next calls or dispatches.
 	 */
 	bool deferred;
+	/* Its private entries with a pending trigger. */
+	unsigned int nr_pending;
 };
 
 struct sdei {
@@ -97,9 +99,18 @@ struct sdei {
 	bool *levels;
 	struct sdei_event *events;
 	struct sdei_entry *entries;
+	/* The vCPU of each private entry; SDEI_NONE for a shared event's. */
+	unsigned int *entry_vcpu;
 	struct sdei_pe *pes;
-	/* Entries with a pending trigger: none, and there is nothing to do. */
+	/*
+	 * Entries with a pending trigger: none, and there is nothing to do;
+	 * of them, shared events' (a private one counts in its PE's
+	 * nr_pending). A vCPU with neither has nothing to take, so that a
+	 * dispatch or a kick decision looks at the events only then, not on
+	 * every call of every vCPU (64 vCPUs, 32 events).
+	 */
 	unsigned int nr_pending;
+	unsigned int nr_shared_pending;
 };
 
 /* sdei-catalogue.c */
@@ -138,8 +149,21 @@ sdei_entry_const(const struct sdei *s, unsigned int ev, unsigned int vcpu)
 static inline void sdei_set_pending(struct sdei *s, struct sdei_entry *se,
 				    bool pending)
 {
-	s->nr_pending += (unsigned int)pending - (unsigned int)se->pending;
+	unsigned int v = s->entry_vcpu[se - s->entries];
+	unsigned int *own = v == SDEI_NONE ? &s->nr_shared_pending :
+					     &s->pes[v].nr_pending;
+
+	if (pending == se->pending)
+		return;
+	*own += pending ? 1u : -1u;
+	s->nr_pending += pending ? 1u : -1u;
 	se->pending = pending;
+}
+
+/* Whether vCPU v may have anything to take: the counts allow it. */
+static inline bool sdei_may_have_work(const struct sdei *s, unsigned int v)
+{
+	return s->pes[v].nr_pending || s->nr_shared_pending;
 }
 
 static inline void sdei_entry_clear(struct sdei *s, struct sdei_entry *se)

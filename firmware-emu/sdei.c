@@ -80,8 +80,15 @@ int sdei_create(struct sdei **out, const struct sdei_config *cfg, char *err,
 		catalogue_add(s, SDEI_BIND_EVENT_BASE + SDEI_MAX_BIND_SLOTS + i,
 			      SDEI_KIND_BIND, false, false);
 	s->entries = calloc(s->nr_entries, sizeof(*s->entries));
-	if (!s->entries)
+	s->entry_vcpu = calloc(s->nr_entries, sizeof(*s->entry_vcpu));
+	if (!s->entries || !s->entry_vcpu)
 		goto nomem;
+	for (i = 0; i < s->nr_events; i++) {
+		const struct sdei_event *e = &s->events[i];
+
+		for (unsigned int v = 0; v < (e->shared ? 1 : s->nr_vcpus); v++)
+			s->entry_vcpu[e->first + v] = e->shared ? SDEI_NONE : v;
+	}
 	sdei_system_reset(s);
 	*out = s;
 	return 0;
@@ -90,11 +97,36 @@ nomem:
 	return -ENOMEM;
 }
 
+bool sdei_pending_counts_ok(const struct sdei *s)
+{
+	unsigned int all = 0, shared = 0, v, i;
+
+	for (v = 0; v < s->nr_vcpus; v++) {
+		unsigned int own = 0;
+
+		for (i = 0; i < s->nr_events; i++) {
+			const struct sdei_event *e = &s->events[i];
+
+			if (!e->shared && s->entries[e->first + v].pending)
+				own++;
+		}
+		if (own != s->pes[v].nr_pending)
+			return false;
+		all += own;
+	}
+	for (i = 0; i < s->nr_events; i++)
+		if (s->events[i].shared &&
+		    s->entries[s->events[i].first].pending)
+			shared++;
+	return shared == s->nr_shared_pending && all + shared == s->nr_pending;
+}
+
 void sdei_destroy(struct sdei *s)
 {
 	if (!s)
 		return;
 	free(s->entries);
+	free(s->entry_vcpu);
 	free(s->events);
 	free(s->pes);
 	free(s->bindable);

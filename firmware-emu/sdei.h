@@ -219,6 +219,13 @@ void sdei_destroy(struct sdei *s);
  */
 unsigned int sdei_nr_args(uint32_t fid);
 
+/*
+ * Recounts the pending entries, per vCPU and shared: whether the counts
+ * dispatch relies on to skip the scan of every event hold (for the unit
+ * tests and the fuzzer, after every step).
+ */
+bool sdei_pending_counts_ok(const struct sdei *s);
+
 int sdei_call(struct sdei *s, const struct smccc_call *call,
 	      struct guest_regs *regs, struct smccc_result *res);
 

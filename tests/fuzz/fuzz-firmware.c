@@ -791,6 +791,7 @@ static void check_all(struct fvm *vm)
 	unsigned int ci, v, i;
 
 	CHECK(fw_sdei(vm->fw) == vm->s);
+	CHECK(!vm->s || sdei_pending_counts_ok(vm->s));
 	CHECK(ps->nr_cpus == vm->n);
 	for (v = 0; v < vm->n; v++) {
 		CHECK(ps->state[v] <= PSCI_CPU_ON);

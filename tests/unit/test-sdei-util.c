@@ -112,6 +112,7 @@ uint64_t tvm_call(struct tvm *vm, unsigned int v, uint32_t fid,
 		vm->rf[v].r[GUEST_REG_X0 + 1 + i] = a[i];
 	vm->rc = sdei_call(vm->s, &call, &regs, &vm->res);
 	T_CHECK(vm->res.nr <= 4);
+	T_CHECK(sdei_pending_counts_ok(vm->s));
 	for (i = 0; i < vm->res.nr; i++)
 		vm->rf[v].r[GUEST_REG_X0 + i] = vm->res.x[i];
 	return vm->res.x[0];
@@ -122,6 +123,7 @@ int tvm_dispatch(struct tvm *vm, unsigned int v)
 	struct guest_regs regs = regfile_regs(&vm->rf[v]);
 	int ret = sdei_dispatch(vm->s, v, &regs);
 
+	T_CHECK(sdei_pending_counts_ok(vm->s));
 	T_CHECK(ret >= 0 || ret == -EAGAIN);
 	return ret;
 }

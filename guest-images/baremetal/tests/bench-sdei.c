@@ -14,7 +14,9 @@
  *  2. Self-signalled events on cpu0: event 0 registered, enabled, PE
  *     unmasked, then EVENT_SIGNAL(0, self) -> handler -> EVENT_COMPLETE in
  *     a loop; events per second. The handler must have run once per call.
- *  3. cpu1 registers, enables and unmasks its event 0 and spins on a flag;
+ *  3. cpu1 (the VM's last vCPU, so that a run with many vCPUs measures
+ *     lkvm's cost of them) registers, enables and unmasks its event 0 and
+ *     spins on a flag;
  *     cpu0 reads the counter, signals cpu1 and waits for cpu1's handler to
  *     store the counter value it read at entry. Median and max of (entry
  *     - signal) over the rounds (the counters are synchronised across
@@ -28,6 +30,7 @@
  *   BENCH: mmio_read_user_ns <n> ns
  *   BENCH: sdei_version_vs_mmio_read <n.nn> x
  *   BENCH: self_signal_per_s <n> /s
+ *   BENCH: vcpus <n> vcpus
  *   BENCH: cross_vcpu_median_ns <n> ns
  *   BENCH: cross_vcpu_max_ns <n> ns
  *   BENCH: cross_vcpu_vs_roundtrip <n.nn> x
@@ -297,6 +300,20 @@ static void sort(u64 *a, unsigned int n)
 		}
 }
 
+/*
+ * The VM's vCPU count: the first index, with KVM's MPIDR numbering, that
+ * PSCI AFFINITY_INFO does not know (INVALID_PARAMETERS, DEN0022D 5.1.5).
+ */
+static unsigned int count_vcpus(void)
+{
+	unsigned int n = 1;
+
+	while (n < 4096 && rt_psci_affinity_info(rt_kvm_vcpu_mpidr(n), 0) !=
+				   RT_PSCI_RET_INVALID_PARAMS)
+		n++;
+	return n;
+}
+
 /* ---- cpu1 ---- */
 
 /* cpu1's setup and wait; 0, or the failure code. */
@@ -367,7 +384,7 @@ static u64 cross_round(unsigned int i)
 int main(void *dtb)
 {
 	u64 v, mpidr0, sdei_ns, smccc_ns, mmio_ns, n, t, med, max;
-	unsigned int i, rounds;
+	unsigned int i, rounds, nr_vcpus;
 	int ret;
 
 	(void)dtb;
@@ -418,8 +435,10 @@ int main(void *dtb)
 		  ticks_ns(t) / 1000000);
 	rt_printf("BENCH: self_signal_per_s %llu /s\n", n * freq / (t ? t : 1));
 
-	/* 3. Signal to the other vCPU: latency to its handler's entry. */
-	ret = rt_cpu_on(1, rt_kvm_vcpu_mpidr(1), cpu1_main, NULL);
+	/* 3. Signal to the last vCPU: latency to its handler's entry. */
+	nr_vcpus = count_vcpus();
+	rt_printf("BENCH: vcpus %u vcpus\n", nr_vcpus);
+	ret = rt_cpu_on(1, rt_kvm_vcpu_mpidr(nr_vcpus - 1), cpu1_main, NULL);
 	if (ret != RT_PSCI_RET_SUCCESS)
 		fail(BENCH_F_CPU_ON, "rt_cpu_on(1) returned %d (run with -c 2)",
 		     ret);

@@ -1,29 +1,72 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# lab-timeout: 120
+# lab-timeout: 240
 #
 # SDEI benchmark figures (printed, never judged: the lab machine is shared
 # and emulated): a forwarded call's round trip (SDEI_VERSION, answered by
-# lkvm) against one KVM answers itself (SMCCC_VERSION), self-signalled
-# events per second, and the latency of an event signalled to the other
-# vCPU, at EL1 and at EL2 (--nested), all from one lab run. The scenario
-# fails only if the guest does not finish or reports a functional error.
+# lkvm) against one KVM answers itself (SMCCC_VERSION) and against a plain
+# MMIO exit to lkvm (a UART register read), self-signalled events per
+# second, and the latency of an event signalled to the last vCPU, at EL1
+# and at EL2 (--nested) with 2 vCPUs, and at EL1 with 64 vCPUs and 32
+# declared events (half shared), all from one lab run. The 64-vCPU run's
+# ratios to the 2-vCPU one at EL1: self-signal rate, and cross-vCPU
+# latency over the round trip; and lkvm's resident memory per vCPU, from
+# the two runs' Rss (/proc/PID/smaps_rollup, once the guest runs: every
+# vCPU thread exists by then). The scenario fails only if the guest does
+# not finish or reports a functional error.
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 
-for el in el1 el2; do
-	flags="-c 2"
-	[ "$el" = el2 ] && flags="-c 2 --nested"
+events=
+i=0
+while [ $i -lt 32 ]; do
+	kind=private
+	[ $((i % 2)) = 1 ] && kind=shared
+	events="$events --sdei-event $((100 + i)),$kind"
+	i=$((i + 1))
+done
+
+# rss_kib: lkvm's resident set (KiB) now.
+rss_kib() {
+	awk '/^Rss:/ { print $2 }' "/proc/$lkvm_pid/smaps_rollup" 2>/dev/null
+}
+
+for run in el1 el2 el1_64; do
+	case $run in
+	el1) flags="-c 2" ;;
+	el2) flags="-c 2 --nested" ;;
+	el1_64) flags="-c 64 $events" ;;
+	esac
 	# shellcheck disable=SC2086
-	run_lkvm bench-$el run -k "$LAB/guests/bench-sdei.img" $flags
-	has "bench-$el" out 'BENCH-SDEI: DONE' ||
-		fail "$el: no 'BENCH-SDEI: DONE' (lkvm exit $rc): $(grep -a 'BENCH-SDEI: FAIL' "$W/bench-$el.out" | head -n 1)"
-	[ "$rc" = 0 ] || fail "$el: lkvm exited $rc"
-	grep -a '^BENCH: ' "$W/bench-$el.out" | tr -d '\r' |
+	start_lkvm "bench-$run" run -k "$LAB/guests/bench-sdei.img" $flags
+	wait_out "bench-$run" 'BENCH-SDEI: at EL' 120 ||
+		fail "$run: the guest never started (lkvm exit: $(kill -0 "$lkvm_pid" 2>/dev/null && echo running || echo gone))"
+	eval "rss_$run=\$(rss_kib)"
+	wait_lkvm
+	has "bench-$run" out 'BENCH-SDEI: DONE' ||
+		fail "$run: no 'BENCH-SDEI: DONE' (lkvm exit $rc): $(grep -a 'BENCH-SDEI: FAIL' "$W/bench-$run.out" | head -n 1)"
+	[ "$rc" = 0 ] || fail "$run: lkvm exited $rc"
+	grep -a '^BENCH: ' "$W/bench-$run.out" | tr -d '\r' |
 		while read -r _ key value unit; do
 			# Not "name": lib.sh's metric prefixes the scenario's name.
-			metric "${el}_$key" "$value" "$unit"
+			metric "${run}_$key" "$value" "$unit"
 		done
 done
-ratio=$(grep -a '^BENCH: forwarded_vs_kernel_ratio' "$W/bench-el1.out" | tr -d '\r' | cut -d' ' -f3)
-pass "figures printed (EL1 forwarded/kernel call ratio ${ratio}x)"
+
+# bench VALUE-NAME RUN: one figure of a run's guest.
+bench() {
+	grep -a "^BENCH: $1 " "$W/bench-$2.out" | tr -d '\r' | cut -d' ' -f3
+}
+[ "$(bench vcpus el1_64)" = 64 ] ||
+	fail "the 64-vCPU run's guest counted $(bench vcpus el1_64) vCPUs"
+s2=$(bench self_signal_per_s el1)
+s64=$(bench self_signal_per_s el1_64)
+[ -n "$s2" ] && [ -n "$s64" ] && [ "$s2" != 0 ] &&
+	metric self_signal_64_vs_2 "$(calc "$s64 / $s2")" x
+if [ -n "$rss_el1" ] && [ -n "$rss_el1_64" ]; then
+	metric rss_kib_2_vcpus "$rss_el1" KiB
+	metric rss_kib_64_vcpus "$rss_el1_64" KiB
+	metric rss_kib_per_vcpu "$(calc "($rss_el1_64 - $rss_el1) / 62")" KiB
+fi
+ratio=$(bench sdei_version_vs_mmio_read el1)
+pass "figures printed (EL1 SDEI_VERSION over an MMIO exit ${ratio}x; 64 vCPUs: self-signal rate $(calc "${s64:-0} / ${s2:-1}")x of 2, cross-vCPU $(bench cross_vcpu_vs_roundtrip el1_64)x the round trip)"
