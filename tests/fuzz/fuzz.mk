@@ -3,7 +3,9 @@
 # libFuzzer harnesses of the pure core (see tests/fuzz/README.md).
 #
 #   make fuzz-build   every tests/fuzz/fuzz-*.c into $(BUILD)/fuzz/NAME
-#   make fuzz         each harness for FUZZ_SECONDS (60), one after another
+#   make fuzz         each harness for FUZZ_SECONDS (60), one after another;
+#                     FUZZ_RUNS=N stops each after N executions instead
+#                     (FUZZ_SECONDS stays the bound on its time)
 #   make fuzz-smoke   the same for FUZZ_SMOKE_SECONDS (10) each, for CI
 #   make fuzz-clean   remove $(BUILD)/fuzz (reproducers included)
 #
@@ -57,7 +59,7 @@ FUZZ_MAX_LEN_fuzz-virtio-mmio ?= 65536
 FUZZ_MAX_LEN_fuzz-virtio-blk ?= 65536
 FUZZ_MAX_LEN_fuzz-virtio-net ?= 65536
 FUZZ_FLAGS := -workers=1 -jobs=1 -timeout=10 -rss_limit_mb=2048 \
-	-print_final_stats=1
+	-print_final_stats=1 $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS))
 FUZZ_ENV := ASAN_OPTIONS=detect_leaks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
