@@ -407,10 +407,15 @@ bool virtio_blk_direct_ok(const struct virtio_blk_req *r,
  *   writes one file one request at a time: the same copy plus a hand-off
  *   and a wake-up (sequential writes through io_uring: 0.57x on ext4,
  *   0.70x on tmpfs).
- * - ,direct reads and writes: io_uring. The wait is the device's, and
- *   io_uring keeps the queue's requests in flight at once without a
- *   thread each (4 KiB random reads, 4 at a time: 1.31x synchronous
- *   O_DIRECT). Those O_DIRECT refuses go through the page cache.
+ * - ,direct writes: at once too. Through io_uring each completion costs
+ *   the I/O thread a second wake-up (task work, then the eventfd), more
+ *   than two writes in flight gained: sequential O_DIRECT writes ran at
+ *   0.73x, 0.83x and 0.93x of synchronous ones in three runs.
+ * - ,direct reads: io_uring. The wait is the device's, and io_uring keeps
+ *   the queue's reads in flight at once without a thread each (4 KiB
+ *   random reads, 4 at a time: 1.20x to 3.35x synchronous O_DIRECT in
+ *   three runs). Reads and writes O_DIRECT refuses go through the page
+ *   cache.
  * - FLUSH and DISCARD: io_uring. fsync and fallocate wait for the device;
  *   the I/O thread, which serves every device and the console, must not.
  */
@@ -432,8 +437,7 @@ enum virtio_blk_path virtio_blk_path(const struct virtio_blk_req *r,
 		return be->nowait ? VIRTIO_BLK_PATH_NOWAIT :
 				    VIRTIO_BLK_PATH_SYNC;
 	case VIRTIO_BLK_T_OUT:
-		return be->direct ? VIRTIO_BLK_PATH_URING :
-				    VIRTIO_BLK_PATH_SYNC;
+		return VIRTIO_BLK_PATH_SYNC;
 	default: /* FLUSH, DISCARD */
 		return VIRTIO_BLK_PATH_URING;
 	}

@@ -1558,7 +1558,7 @@ static const struct path_case {
 	{ T_FLUSH, true, false, false, 0, 0, 0, P_URING },
 	/* io_uring, ,direct (alignments 512/512 here), aligned. */
 	{ T_IN, true, true, true, 0, 0, 4096, P_URING },
-	{ T_OUT, true, true, false, 0, 4096, 8192, P_URING },
+	{ T_OUT, true, true, false, 0, 4096, 8192, P_SYNC },
 	{ T_IN, true, true, false, 512, 512, 512, P_URING },
 	{ T_FLUSH, true, true, false, 0, 0, 0, P_URING },
 	{ T_DISCARD, true, true, false, 0, 0, 0, P_URING },
