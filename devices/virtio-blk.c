@@ -414,7 +414,7 @@ bool virtio_blk_direct_ok(const struct virtio_blk_req *r,
  * - ,direct reads: io_uring. The wait is the device's, and io_uring keeps
  *   the queue's reads in flight at once without a thread each (4 KiB
  *   random reads, 4 at a time: 1.20x to 3.35x synchronous O_DIRECT in
- *   three runs). Reads and writes O_DIRECT refuses go through the page
+ *   four runs). Reads and writes O_DIRECT refuses go through the page
  *   cache.
  * - FLUSH and DISCARD: io_uring. fsync and fallocate wait for the device;
  *   the I/O thread, which serves every device and the console, must not.
