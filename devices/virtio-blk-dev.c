@@ -35,6 +35,9 @@ struct blk_op {
 	unsigned int generation; /* the device's at submission */
 	unsigned int ops_left; /* io_uring operations still out */
 	uint64_t start_ns; /* CLOCK_MONOTONIC when it was decoded */
+	bool via_uring; /* submitted to io_uring */
+	bool punt; /* to an io-wq worker at once (IOSQE_ASYNC) */
+	int fd; /* the descriptor it runs on */
 	uint8_t status;
 	struct blk_op *next_free;
 };
@@ -44,7 +47,9 @@ struct virtio_blk_dev {
 	struct virtio_blk_disk disk;
 	struct virtio_blk_config cfg;
 	char name[32];
-	int fd;
+	int fd; /* buffered */
+	int direct_fd; /* O_DIRECT, with ,direct; else -1 */
+	struct virtio_blk_backend be;
 	bool sync;
 	bool uring;
 	struct io_uring ring;
@@ -55,6 +60,7 @@ struct virtio_blk_dev {
 	bool starved; /* a chain waited for a free op */
 	struct virtq_chain chain; /* scratch for virtq_pop */
 	struct virtio_blk_stats stats;
+	bool reaping_inline; /* reaping in the notify that submitted */
 	bool io_error_logged;
 };
 
@@ -98,31 +104,42 @@ static uint64_t blk_now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-/* Where a request's time went: counted by type, for the exit's report. */
+static enum virtio_blk_kind blk_kind(uint32_t type)
+{
+	switch (type) {
+	case VIRTIO_BLK_T_IN:
+		return BLK_KIND_READ;
+	case VIRTIO_BLK_T_OUT:
+		return BLK_KIND_WRITE;
+	case VIRTIO_BLK_T_FLUSH:
+		return BLK_KIND_FLUSH;
+	default:
+		return BLK_KIND_OTHER;
+	}
+}
+
+/*
+ * Where a request's time went: counted by kind, and for io_uring whether
+ * it completed inline, for the exit's report.
+ */
 static void blk_account(struct virtio_blk_dev *b, const struct blk_op *op)
 {
 	struct virtio_blk_stats *st = &b->stats;
+	enum virtio_blk_kind k = blk_kind(op->req.type);
 	uint64_t ns = blk_now_ns() - op->start_ns;
 
 	st->requests++;
-	switch (op->req.type) {
-	case VIRTIO_BLK_T_IN:
-		st->reads++;
-		st->read_bytes += op->data_len;
-		break;
-	case VIRTIO_BLK_T_OUT:
-		st->writes++;
-		st->write_bytes += op->data_len;
-		break;
-	case VIRTIO_BLK_T_FLUSH:
-		st->flushes++;
-		break;
-	default:
-		break;
-	}
-	st->busy_ns += ns;
+	st->done[k]++;
+	st->bytes[k] += op->data_len;
+	st->busy_ns[k] += ns;
 	if (ns > st->max_ns)
 		st->max_ns = ns;
+	if (op->via_uring) {
+		if (b->reaping_inline)
+			st->uring_inline[k]++;
+		else
+			st->uring_async[k]++;
+	}
 }
 
 /*
@@ -164,14 +181,14 @@ static void blk_iov_advance(struct virtio_blk_req *r, uint64_t done)
 
 /* --- synchronous backend ------------------------------------------- */
 
-static uint8_t blk_sync_rw(struct virtio_blk_dev *b, struct virtio_blk_req *r)
+static uint8_t blk_sync_rw(struct virtio_blk_dev *b, int fd,
+			   struct virtio_blk_req *r)
 {
 	bool write = r->type == VIRTIO_BLK_T_OUT;
 
 	while (r->len) {
-		ssize_t n =
-			write ? pwritev(b->fd, r->iov, r->nr_iov, r->offset) :
-				preadv(b->fd, r->iov, r->nr_iov, r->offset);
+		ssize_t n = write ? pwritev(fd, r->iov, r->nr_iov, r->offset) :
+				    preadv(fd, r->iov, r->nr_iov, r->offset);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -185,12 +202,14 @@ static uint8_t blk_sync_rw(struct virtio_blk_dev *b, struct virtio_blk_req *r)
 	return VIRTIO_BLK_S_OK;
 }
 
-static uint8_t blk_sync_run(struct virtio_blk_dev *b, struct virtio_blk_req *r)
+/* Runs r at once on fd (fsync and discard: on the buffered one). */
+static uint8_t blk_sync_run(struct virtio_blk_dev *b, int fd,
+			    struct virtio_blk_req *r)
 {
 	switch (r->type) {
 	case VIRTIO_BLK_T_IN:
 	case VIRTIO_BLK_T_OUT:
-		return blk_sync_rw(b, r);
+		return blk_sync_rw(b, fd, r);
 	case VIRTIO_BLK_T_FLUSH:
 		if (fsync(b->fd)) {
 			blk_log_io_error(b, "fsync", errno);
@@ -212,6 +231,37 @@ static uint8_t blk_sync_run(struct virtio_blk_dev *b, struct virtio_blk_req *r)
 	default: /* GET_ID: answered by the decoder */
 		return VIRTIO_BLK_S_OK;
 	}
+}
+
+/*
+ * A buffered read at once, as far as the page cache has it (RWF_NOWAIT
+ * never waits for the device). True when op is done, its status set;
+ * false when the rest (op->req, advanced) must wait.
+ */
+static bool blk_nowait_read(struct virtio_blk_dev *b, struct blk_op *op)
+{
+	struct virtio_blk_req *r = &op->req;
+
+	while (r->len) {
+		ssize_t n = preadv2(b->fd, r->iov, r->nr_iov, r->offset,
+				    RWF_NOWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0) {
+			blk_log_io_error(b, "read", n ? errno : EIO);
+			op->status = VIRTIO_BLK_S_IOERR;
+			return true;
+		}
+		blk_iov_advance(r, n);
+	}
+	if (r->len)
+		b->stats.nowait_misses++;
+	else
+		b->stats.nowait_hits++;
+	return !r->len;
 }
 
 /* --- io_uring backend ---------------------------------------------- */
@@ -236,11 +286,14 @@ static bool blk_uring_rw(struct virtio_blk_dev *b, struct blk_op *op)
 	if (!sqe)
 		return false;
 	if (r->type == VIRTIO_BLK_T_OUT)
-		io_uring_prep_writev(sqe, b->fd, r->iov, r->nr_iov, r->offset);
+		io_uring_prep_writev(sqe, op->fd, r->iov, r->nr_iov, r->offset);
 	else
-		io_uring_prep_readv(sqe, b->fd, r->iov, r->nr_iov, r->offset);
+		io_uring_prep_readv(sqe, op->fd, r->iov, r->nr_iov, r->offset);
+	if (op->punt)
+		sqe->flags |= IOSQE_ASYNC;
 	io_uring_sqe_set_data(sqe, op);
 	op->ops_left = 1;
+	op->via_uring = true;
 	return true;
 }
 
@@ -258,9 +311,10 @@ static bool blk_uring_submit(struct virtio_blk_dev *b, struct blk_op *op)
 		sqe = blk_sqe(b);
 		if (!sqe)
 			return false;
-		io_uring_prep_fsync(sqe, b->fd, 0);
+		io_uring_prep_fsync(sqe, op->fd, 0);
 		io_uring_sqe_set_data(sqe, op);
 		op->ops_left = 1;
+		op->via_uring = true;
 		return true;
 	case VIRTIO_BLK_T_DISCARD:
 		op->ops_left = 0;
@@ -274,13 +328,14 @@ static bool blk_uring_submit(struct virtio_blk_dev *b, struct blk_op *op)
 			if (!sqe)
 				return false;
 			io_uring_prep_fallocate(
-				sqe, b->fd,
+				sqe, op->fd,
 				FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 				r->ranges[i].sector * VIRTIO_BLK_SECTOR,
 				(uint64_t)r->ranges[i].nr_sectors *
 					VIRTIO_BLK_SECTOR);
 			io_uring_sqe_set_data(sqe, op);
 			op->ops_left++;
+			op->via_uring = true;
 		}
 		return true;
 	default:
@@ -316,19 +371,21 @@ static void blk_uring_done(struct virtio_blk_dev *b, struct blk_op *op, int res)
 
 static void blk_serve(struct virtio_dev *d, unsigned int q);
 
-/* Completes what io_uring has finished; returns how many. */
+/*
+ * Completes what io_uring has finished, in batches: the completion
+ * queue's head moves once per batch. Returns how many.
+ */
 static unsigned int blk_uring_reap(struct virtio_blk_dev *b)
 {
-	struct io_uring_cqe *cqe;
-	unsigned int done = 0;
+	struct io_uring_cqe *cqes[32];
+	unsigned int done = 0, n;
 
-	while (!io_uring_peek_cqe(&b->ring, &cqe)) {
-		struct blk_op *op = io_uring_cqe_get_data(cqe);
-		int res = cqe->res;
-
-		io_uring_cqe_seen(&b->ring, cqe);
-		blk_uring_done(b, op, res);
-		done++;
+	while ((n = io_uring_peek_batch_cqe(&b->ring, cqes, 32))) {
+		for (unsigned int i = 0; i < n; i++)
+			blk_uring_done(b, io_uring_cqe_get_data(cqes[i]),
+				       cqes[i]->res);
+		io_uring_cq_advance(&b->ring, n);
+		done += n;
 	}
 	return done;
 }
@@ -359,28 +416,50 @@ static void blk_uring_ready(void *opaque)
 
 /* --- the queue ----------------------------------------------------- */
 
-/* Runs or submits one decoded request. */
+/* Submits op to io_uring; a full ring fails it at once. */
+static void blk_uring_start(struct virtio_blk_dev *b, struct blk_op *op,
+			    unsigned int *completed)
+{
+	if (blk_uring_submit(b, op))
+		return;
+	/* The ring is full even after a submit: not expected. */
+	op->status = VIRTIO_BLK_S_IOERR;
+	blk_complete(b, op);
+	(*completed)++;
+}
+
+/* Runs or submits one decoded request, where virtio_blk_path says. */
 static void blk_start(struct virtio_blk_dev *b, struct blk_op *op, int status,
 		      unsigned int *completed)
 {
 	op->status = status;
 	op->data_len = op->req.len;
 	op->start_ns = blk_now_ns();
-	if (status != VIRTIO_BLK_S_OK || op->req.type == VIRTIO_BLK_T_GET_ID) {
-		blk_complete(b, op);
-		(*completed)++;
-		return;
-	}
-	if (b->uring) {
-		if (blk_uring_submit(b, op))
+	op->via_uring = false;
+	op->punt = false;
+	op->fd = b->be.direct ? b->direct_fd : b->fd;
+	if (status == VIRTIO_BLK_S_OK) {
+		switch (virtio_blk_path(&op->req, &b->be)) {
+		case VIRTIO_BLK_PATH_NONE:
+			break;
+		case VIRTIO_BLK_PATH_SYNC:
+			op->status = blk_sync_run(b, op->fd, &op->req);
+			break;
+		case VIRTIO_BLK_PATH_BUFFERED:
+			b->stats.buffered++;
+			op->status = blk_sync_run(b, b->fd, &op->req);
+			break;
+		case VIRTIO_BLK_PATH_NOWAIT:
+			if (blk_nowait_read(b, op))
+				break;
+			op->punt = true;
+			blk_uring_start(b, op, completed);
 			return;
-		/* The ring is full even after a submit: not expected. */
-		op->status = VIRTIO_BLK_S_IOERR;
-		blk_complete(b, op);
-		(*completed)++;
-		return;
+		case VIRTIO_BLK_PATH_URING:
+			blk_uring_start(b, op, completed);
+			return;
+		}
 	}
-	op->status = blk_sync_run(b, &op->req);
 	blk_complete(b, op);
 	(*completed)++;
 }
@@ -422,7 +501,9 @@ static void blk_serve(struct virtio_dev *d, unsigned int q)
 	 */
 	if (b->uring) {
 		io_uring_submit(&b->ring);
+		b->reaping_inline = true;
 		completed += blk_uring_reap(b);
+		b->reaping_inline = false;
 		/* A short transfer's rest, queued by the reaping. */
 		io_uring_submit(&b->ring);
 	}
@@ -480,6 +561,19 @@ static const struct virtio_dev_ops blk_ops = {
 
 /* --- set-up and teardown ------------------------------------------- */
 
+/*
+ * Whether the file's buffered reads take RWF_NOWAIT (ext4 does, tmpfs
+ * answers EOPNOTSUPP): one read of the first sector tells.
+ */
+static bool blk_takes_nowait(struct virtio_blk_dev *b)
+{
+	uint8_t sector[VIRTIO_BLK_SECTOR];
+	struct iovec iov = { sector, sizeof(sector) };
+
+	return preadv2(b->fd, &iov, 1, 0, RWF_NOWAIT) >= 0 ||
+	       errno != EOPNOTSUPP;
+}
+
 static int blk_uring_init(struct virtio_blk_dev *b, const struct dev_host *host)
 {
 	int err = io_uring_queue_init(BLK_RING_ENTRIES, &b->ring, 0);
@@ -496,6 +590,8 @@ static int blk_uring_init(struct virtio_blk_dev *b, const struct dev_host *host)
 		return -1;
 	}
 	b->uring = true;
+	b->be.uring = true;
+	b->be.nowait = blk_takes_nowait(b);
 	return host->watch_add(host->ctx, b->ring_efd, blk_uring_ready, b);
 }
 
@@ -505,6 +601,9 @@ static void blk_disk_init(struct virtio_blk_dev *b,
 	b->disk.size = c->size;
 	b->disk.read_only = c->read_only;
 	b->disk.discard = c->discard && !c->read_only;
+	/* With O_DIRECT, blocks of its alignment keep requests aligned. */
+	if (c->direct_fd >= 0 && c->dio_offset_align > VIRTIO_BLK_SECTOR)
+		b->disk.blk_size = c->dio_offset_align;
 	snprintf(b->disk.id, sizeof(b->disk.id), "lkvm-vd%c",
 		 'a' + (int)c->index);
 	virtio_blk_config_init(&b->cfg, &b->disk);
@@ -531,6 +630,19 @@ struct virtio_blk_dev *virtio_blk_dev_create(const struct dev_host *host,
 	}
 	b->sync = c->sync;
 	b->ring_efd = -1;
+	b->direct_fd = -1;
+	if (c->direct_fd >= 0) {
+		b->direct_fd = fcntl(c->direct_fd, F_DUPFD_CLOEXEC, 0);
+		if (b->direct_fd < 0) {
+			pr_err("--disk %s: %s", c->path, strerror(errno));
+			close(b->fd);
+			free(b);
+			return NULL;
+		}
+		b->be.direct = true;
+		b->be.dio_mem_align = c->dio_mem_align;
+		b->be.dio_offset_align = c->dio_offset_align;
+	}
 	snprintf(b->name, sizeof(b->name), "virtio-blk vd%c",
 		 'a' + (int)c->index);
 	blk_disk_init(b, c);
@@ -553,10 +665,11 @@ struct virtio_blk_dev *virtio_blk_dev_create(const struct dev_host *host,
 		virtio_blk_dev_destroy(b);
 		return NULL;
 	}
-	pr_info("%s: %s, %llu sectors%s%s, %s I/O", b->name, c->path,
+	pr_info("%s: %s, %llu sectors%s%s%s, %s I/O", b->name, c->path,
 		(unsigned long long)(c->size / VIRTIO_BLK_SECTOR),
 		c->read_only ? ", read-only" : "",
 		b->disk.discard ? ", discard" : "",
+		b->be.direct ? ", direct" : "",
 		b->uring ? "io_uring" : "synchronous");
 	return b;
 }
@@ -568,22 +681,43 @@ struct virtio_blk_dev *virtio_blk_dev_create(const struct dev_host *host,
  */
 static void blk_report(const struct virtio_blk_dev *b)
 {
+	static const char *const kinds[BLK_KINDS] = { "reads", "writes",
+						      "flushes", "other" };
 	const struct virtio_blk_stats *st = &b->stats;
+	uint64_t busy = 0;
 
 	if (!st->requests)
 		return;
+	for (unsigned int k = 0; k < BLK_KINDS; k++)
+		busy += st->busy_ns[k];
 	pr_info("%s: %llu requests (%llu reads, %llu KiB; %llu writes, %llu KiB; %llu flushes), %llu notifies, %llu completion wakeups; in lkvm per request: mean %llu us, max %llu us (%s)",
 		b->name, (unsigned long long)st->requests,
-		(unsigned long long)st->reads,
-		(unsigned long long)(st->read_bytes >> 10),
-		(unsigned long long)st->writes,
-		(unsigned long long)(st->write_bytes >> 10),
-		(unsigned long long)st->flushes,
+		(unsigned long long)st->done[BLK_KIND_READ],
+		(unsigned long long)(st->bytes[BLK_KIND_READ] >> 10),
+		(unsigned long long)st->done[BLK_KIND_WRITE],
+		(unsigned long long)(st->bytes[BLK_KIND_WRITE] >> 10),
+		(unsigned long long)st->done[BLK_KIND_FLUSH],
 		(unsigned long long)st->notifies,
 		(unsigned long long)st->completion_wakeups,
-		(unsigned long long)(st->busy_ns / st->requests / 1000),
+		(unsigned long long)(busy / st->requests / 1000),
 		(unsigned long long)(st->max_ns / 1000),
 		b->uring ? "io_uring" : "synchronous");
+	/* Per kind: the mean, and how io_uring ran them (inline/waited). */
+	for (unsigned int k = 0; k < BLK_KINDS; k++) {
+		if (!st->done[k])
+			continue;
+		pr_info("%s: %s: %llu, mean %llu us; io_uring inline %llu, waited %llu",
+			b->name, kinds[k], (unsigned long long)st->done[k],
+			(unsigned long long)(st->busy_ns[k] / st->done[k] /
+					     1000),
+			(unsigned long long)st->uring_inline[k],
+			(unsigned long long)st->uring_async[k]);
+	}
+	if (st->nowait_hits || st->nowait_misses || st->buffered)
+		pr_info("%s: buffered reads at once %llu, handed to io_uring %llu; through the page cache (O_DIRECT refused) %llu",
+			b->name, (unsigned long long)st->nowait_hits,
+			(unsigned long long)st->nowait_misses,
+			(unsigned long long)st->buffered);
 }
 
 /* At the end of a run: what is in flight finishes, then the report. */
@@ -606,6 +740,8 @@ void virtio_blk_dev_destroy(struct virtio_blk_dev *b)
 	if (b->ring_efd >= 0)
 		close(b->ring_efd);
 	close(b->fd);
+	if (b->direct_fd >= 0)
+		close(b->direct_fd);
 	virtio_dev_release(&b->vdev);
 	free(b);
 }

@@ -79,6 +79,12 @@ struct virtio_blk_disk {
 	bool read_only;
 	bool discard; /* the file system can punch holes */
 	char id[VIRTIO_BLK_ID_BYTES]; /* GET_ID's answer, NUL-padded */
+	/*
+	 * blk_size offered, a power of two >= 512 (0: 512): with ,direct,
+	 * O_DIRECT's offset alignment, so that the driver's requests keep
+	 * to it (5.2.4: it affects performance only, never the units).
+	 */
+	uint32_t blk_size;
 };
 
 /* The features a disk offers, VIRTIO_F_VERSION_1 and the ring's included. */
@@ -133,5 +139,40 @@ int virtio_blk_decode(const struct virtq_chain *c,
  * GET_ID, plus the status byte.
  */
 uint32_t virtio_blk_written(const struct virtio_blk_req *r, uint8_t status);
+
+/* How the backend can run requests, from the options and the file. */
+struct virtio_blk_backend {
+	bool uring; /* io_uring is there (not --disk-io sync) */
+	bool direct; /* ,direct: the image is open with O_DIRECT */
+	bool nowait; /* its buffered reads take RWF_NOWAIT */
+	/* O_DIRECT's alignments of buffers and of offsets and lengths. */
+	uint32_t dio_mem_align, dio_offset_align;
+};
+
+/* Where a decoded request runs. */
+enum virtio_blk_path {
+	VIRTIO_BLK_PATH_NONE, /* nothing to run (GET_ID, answered) */
+	VIRTIO_BLK_PATH_SYNC, /* at once, on the I/O thread */
+	/*
+	 * At once if it need not wait (RWF_NOWAIT: a page-cache hit),
+	 * else the rest through io_uring, handed to an io-wq worker
+	 * (IOSQE_ASYNC).
+	 */
+	VIRTIO_BLK_PATH_NOWAIT,
+	VIRTIO_BLK_PATH_URING, /* through io_uring, several in flight */
+	/*
+	 * A ,direct disk's read or write whose buffers, offset or length
+	 * O_DIRECT refuses: at once, through the page cache.
+	 */
+	VIRTIO_BLK_PATH_BUFFERED,
+};
+
+/* Whether O_DIRECT takes r's data as it is (offset, length, buffers). */
+bool virtio_blk_direct_ok(const struct virtio_blk_req *r,
+			  const struct virtio_blk_backend *be);
+
+/* Where the decoded request r runs (see the reasons in virtio-blk.c). */
+enum virtio_blk_path virtio_blk_path(const struct virtio_blk_req *r,
+				     const struct virtio_blk_backend *be);
 
 #endif

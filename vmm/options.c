@@ -263,11 +263,13 @@ static const char usage_run[] =
 	"                        console device on stdin/stdout: the 8250 UART\n"
 	"                        (ttyS0, the default) or virtio-console (hvc0)\n"
 	"      --console-log FILE  keep a copy of the guest's console output\n"
-	"  -d, --disk FILE[,ro]  a raw disk image as a virtio-blk disk (vda, vdb...;\n"
-	"                        repeatable, up to 8); ,ro: read-only\n"
+	"  -d, --disk FILE[,ro][,direct]\n"
+	"                        a raw disk image as a virtio-blk disk (vda, vdb...;\n"
+	"                        repeatable, up to 8); ,ro: read-only; ,direct:\n"
+	"                        O_DIRECT, past the host's page cache\n"
 	"      --disk-io uring|sync\n"
-	"                        disk I/O through io_uring (default) or plain\n"
-	"                        preadv/pwritev\n"
+	"                        disk I/O through io_uring where it is faster\n"
+	"                        (default) or all with plain preadv/pwritev\n"
 	"      --rng             a virtio-rng device (the guest's hwrng)\n"
 	"      --vsock CID       a virtio-vsock device with guest CID (> 2), through\n"
 	"                        the host's vhost-vsock (/dev/vhost-vsock)\n"
@@ -858,23 +860,42 @@ static int parse_socket(const char *arg, const char **socket, char *err,
 	return 0;
 }
 
+/* Whether the path of len bytes ends with word; if so, len drops it. */
+static bool strip_suffix(const char *path, size_t *len, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (*len < n || memcmp(path + *len - n, word, n))
+		return false;
+	*len -= n;
+	return true;
+}
+
 /*
- * -d/--disk FILE[,ro], kvmtool's form: a trailing ",ro" makes the disk
- * read-only; the rest is the file's path. The file itself is checked when
- * the VM is planned.
+ * -d/--disk FILE[,ro][,direct], kvmtool's form: ",ro" makes the disk
+ * read-only, ",direct" opens the image with O_DIRECT (the host's page
+ * cache left out), in either order; the rest is the file's path. The file
+ * itself is checked when the VM is planned.
  */
 static int parse_disk(const char *arg, struct run_opts *r, char *err,
 		      size_t size)
 {
 	struct disk_opt *d = &r->disks[r->nr_disks];
 	size_t len = strlen(arg);
+	bool more = true;
 
 	if (r->nr_disks == OPT_MAX_DISKS)
 		return fail(err, size, "--disk: at most %d disks",
 			    OPT_MAX_DISKS);
-	d->read_only = len >= 3 && !strcmp(arg + len - 3, ",ro");
-	if (d->read_only)
-		len -= 3;
+	d->read_only = false;
+	d->direct = false;
+	while (more) {
+		more = false;
+		if (!d->read_only && strip_suffix(arg, &len, ",ro"))
+			more = d->read_only = true;
+		if (!d->direct && strip_suffix(arg, &len, ",direct"))
+			more = d->direct = true;
+	}
 	if (!len)
 		return fail(err, size, "--disk: '%s': no file named", arg);
 	if (len >= sizeof(d->path))

@@ -38,10 +38,14 @@ enum console_kind {
 #define OPT_MAX_DISKS 8
 #define OPT_DISK_PATH_MAX 1024
 
-/* -d/--disk FILE[,ro]: a raw image the guest sees as a virtio-blk disk. */
+/*
+ * -d/--disk FILE[,ro][,direct]: a raw image the guest sees as a virtio-blk
+ * disk.
+ */
 struct disk_opt {
 	char path[OPT_DISK_PATH_MAX];
 	bool read_only;
+	bool direct; /* O_DIRECT on the image, as kvmtool's ,direct */
 };
 
 /* -n/--network: the guest's network device and its backend. */

@@ -29,6 +29,11 @@ struct vm_plan {
 	int disk_fd[OPT_MAX_DISKS]; /* opened and checked, -1: none */
 	uint64_t disk_size[OPT_MAX_DISKS];
 	bool disk_discard[OPT_MAX_DISKS]; /* the file can punch holes */
+	/* ,direct: the image opened again with O_DIRECT, else -1 ... */
+	int disk_direct_fd[OPT_MAX_DISKS];
+	/* ... and the alignments its buffers and offsets need. */
+	uint32_t disk_dio_mem_align[OPT_MAX_DISKS];
+	uint32_t disk_dio_offset_align[OPT_MAX_DISKS];
 	double timeout_at; /* CLOCK_MONOTONIC seconds; 0: no --timeout */
 	/* --hugetlbfs: guest RAM's file (unlinked), or -1 for anonymous. */
 	int ram_fd;

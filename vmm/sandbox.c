@@ -44,6 +44,8 @@ static const int allowed[] = {
 	SCMP_SYS(pwrite64),
 	SCMP_SYS(preadv),
 	SCMP_SYS(pwritev),
+	/* virtio-blk: a buffered read at once when the page cache has it */
+	SCMP_SYS(preadv2),
 	SCMP_SYS(close),
 	SCMP_SYS(fcntl),
 	SCMP_SYS(fstat),

@@ -295,6 +295,9 @@ static int vm_add_virtio(struct vm *vm)
 			.read_only = o->disks[i].read_only,
 			.discard = vm->plan.disk_discard[i],
 			.sync = o->disk_sync,
+			.direct_fd = vm->plan.disk_direct_fd[i],
+			.dio_mem_align = vm->plan.disk_dio_mem_align[i],
+			.dio_offset_align = vm->plan.disk_dio_offset_align[i],
 			.index = i,
 		};
 

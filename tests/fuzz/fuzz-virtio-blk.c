@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness for devices/virtio-blk.c: virtio_blk_decode on a
- * descriptor chain a hostile driver made, then virtio_blk_written.
+ * descriptor chain a hostile driver made, then virtio_blk_written and
+ * where the request would run (virtio_blk_path).
  *
  * Input layout (little-endian):
  *   0   u64  disk size in bytes
  *   8   u8   bit 0 read-only, bit 1 discard, bit 2 counts that exceed
- *            VIRTQ_MAX_SEGS (a chain virtq could not give: refused)
+ *            VIRTQ_MAX_SEGS (a chain virtq could not give: refused);
+ *            the backend: bit 3 io_uring, bit 4 ,direct, bit 5 RWF_NOWAIT
+ *            taken, bit 6 O_DIRECT alignments 4096 (else 512)
  *   9   u16  number of buffers, v % (VIRTQ_MAX_SEGS + 1)
  *   11  u16  how many of them are readable, v % (buffers + 1)
  *   13  u8   a status byte for virtio_blk_written
@@ -166,6 +169,32 @@ static void check_get_id(const struct virtq_chain *c, unsigned int nr,
 	}
 }
 
+/*
+ * Where an accepted request runs: a path that exists; nothing to run only
+ * for GET_ID; through the page cache only for a ,direct read or write
+ * O_DIRECT refuses, and always for those.
+ */
+static void check_path(const struct virtio_blk_req *r, uint64_t flags)
+{
+	uint32_t align = flags & 64 ? 4096 : 512;
+	struct virtio_blk_backend be = { .uring = flags & 8,
+					 .direct = flags & 16,
+					 .nowait = flags & 32,
+					 .dio_mem_align = align,
+					 .dio_offset_align = align };
+	enum virtio_blk_path p = virtio_blk_path(r, &be);
+	bool rw = r->type == VIRTIO_BLK_T_IN || r->type == VIRTIO_BLK_T_OUT;
+
+	CHECK(p == VIRTIO_BLK_PATH_NONE || p == VIRTIO_BLK_PATH_SYNC ||
+	      p == VIRTIO_BLK_PATH_NOWAIT || p == VIRTIO_BLK_PATH_URING ||
+	      p == VIRTIO_BLK_PATH_BUFFERED);
+	CHECK((p == VIRTIO_BLK_PATH_NONE) == (r->type == VIRTIO_BLK_T_GET_ID));
+	CHECK((p == VIRTIO_BLK_PATH_BUFFERED) ==
+	      (rw && be.direct && !virtio_blk_direct_ok(r, &be)));
+	CHECK(be.uring || p == VIRTIO_BLK_PATH_NONE ||
+	      p == VIRTIO_BLK_PATH_SYNC || p == VIRTIO_BLK_PATH_BUFFERED);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -235,6 +264,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_request(c, nr, &disk, r, ret, copy);
 	if (ret == VIRTIO_BLK_S_OK && r->type == VIRTIO_BLK_T_GET_ID)
 		check_get_id(c, nr, &disk, r, copy);
+	if (ret == VIRTIO_BLK_S_OK)
+		check_path(r, flags);
 	if (ret >= 0) {
 		/* Never more than the writable bytes, the status byte included. */
 		w = virtio_blk_written(r, (uint8_t)ret);

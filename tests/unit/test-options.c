@@ -498,7 +498,7 @@ START_TEST(test_options_vsock)
 END_TEST
 
 /*
- * -d/--disk FILE[,ro] (kvmtool's form), repeatable up to 8 times, in
+ * -d/--disk FILE[,ro][,direct] (kvmtool's form), repeatable up to 8 times, in
  * order; --disk-io uring|sync; --rng.
  */
 START_TEST(test_options_disks_rng)
@@ -523,8 +523,27 @@ START_TEST(test_options_disks_rng)
 	ck_assert(o.run.disks[3].read_only);
 	ck_assert(o.run.rng);
 	ck_assert(o.run.disk_sync);
+	ck_assert(!o.run.disks[0].direct && !o.run.disks[3].direct);
 	RUN_OK(&o, "-k", "I", "--disk-io=uring");
 	ck_assert(!o.run.disk_sync);
+	/* ,direct (kvmtool's), with ,ro in either order, each once. */
+	RUN_OK(&o, "-k", "I", "-d", "a.img,direct", "-d", "b.img,ro,direct",
+	       "-d", "c.img,direct,ro", "-d", "d.img,direct,direct", "-d",
+	       "e,direct.img");
+	ck_assert_uint_eq(o.run.nr_disks, 5);
+	ck_assert_str_eq(o.run.disks[0].path, "a.img");
+	ck_assert(o.run.disks[0].direct && !o.run.disks[0].read_only);
+	ck_assert_str_eq(o.run.disks[1].path, "b.img");
+	ck_assert(o.run.disks[1].direct && o.run.disks[1].read_only);
+	ck_assert_str_eq(o.run.disks[2].path, "c.img");
+	ck_assert(o.run.disks[2].direct && o.run.disks[2].read_only);
+	ck_assert_str_eq(o.run.disks[3].path, "d.img,direct");
+	ck_assert(o.run.disks[3].direct && !o.run.disks[3].read_only);
+	ck_assert_str_eq(o.run.disks[4].path, "e,direct.img");
+	ck_assert(!o.run.disks[4].direct);
+	check_err(PARSE(&o, "run", "-k", "I", "-d", ",direct"), "--disk", NULL);
+	check_err(PARSE(&o, "run", "-k", "I", "-d", ",ro,direct"), "--disk",
+		  NULL);
 	check_err(PARSE(&o, "run", "-k", "I", "--disk-io", "aio"), "--disk-io",
 		  NULL);
 	check_err(PARSE(&o, "run", "-k", "I", "-d", ",ro"), "--disk", NULL);

@@ -80,8 +80,10 @@ static void plan_release(void)
 	close_fd(plan.initrd_fd);
 	close_fd(plan.console_log_fd);
 	close_fd(plan.dump_dtb_fd);
-	for (unsigned int i = 0; i < OPT_MAX_DISKS; i++)
+	for (unsigned int i = 0; i < OPT_MAX_DISKS; i++) {
 		close_fd(plan.disk_fd[i]);
+		close_fd(plan.disk_direct_fd[i]);
+	}
 	memset(&plan, 0, sizeof(plan));
 }
 
@@ -331,6 +333,55 @@ START_TEST(test_plan_disk_checks)
 }
 END_TEST
 
+/*
+ * ,direct: the image is opened a second time, with O_DIRECT, and the
+ * alignments O_DIRECT needs are found (512 or 4096: a power of two that
+ * a read proved); without it, no second descriptor. (The temporary
+ * folder's file system must take O_DIRECT: ext4 and tmpfs since Linux
+ * 6.6 do.)
+ */
+START_TEST(test_plan_disk_direct)
+{
+	const char *d = path("disk");
+	char arg[PATH_LEN + 16];
+
+	ck_assert_msg(!PLAN("-d", d), "%s", out);
+	ck_assert_int_eq(plan.disk_direct_fd[0], -1);
+	plan_release();
+
+	snprintf(arg, sizeof(arg), "%s,direct", d);
+	ck_assert_msg(!PLAN("-d", arg), "%s", out);
+	ck_assert_str_eq(out, "");
+	ck_assert_int_ge(plan.disk_fd[0], 0);
+	ck_assert_int_ge(plan.disk_direct_fd[0], 0);
+	ck_assert_int_ne(plan.disk_direct_fd[0], plan.disk_fd[0]);
+	ck_assert(fcntl(plan.disk_direct_fd[0], F_GETFL) & O_DIRECT);
+	ck_assert(!(fcntl(plan.disk_fd[0], F_GETFL) & O_DIRECT));
+	ck_assert_msg(plan.disk_dio_offset_align[0] == 512 ||
+			      plan.disk_dio_offset_align[0] == 4096,
+		      "offset alignment %u", plan.disk_dio_offset_align[0]);
+	ck_assert_msg(plan.disk_dio_mem_align[0] == 512 ||
+			      plan.disk_dio_mem_align[0] == 4096,
+		      "memory alignment %u", plan.disk_dio_mem_align[0]);
+	ck_assert_int_eq(plan.disk_direct_fd[1], -1);
+}
+END_TEST
+
+/*
+ * A file system that refuses O_DIRECT (sysfs: open fails with EINVAL)
+ * gets one line that says so and names the option.
+ */
+START_TEST(test_plan_disk_direct_refused)
+{
+	const char *f = "/sys/devices/system/cpu/online";
+
+	ck_refused(
+		PLAN("-d", "/sys/devices/system/cpu/online,ro,direct"),
+		"lkvm: --disk %s,direct: the file system refuses O_DIRECT (drop ,direct)\n",
+		f);
+}
+END_TEST
+
 /* timeout_at is set with --timeout, and only then. */
 START_TEST(test_plan_timeout)
 {
@@ -448,6 +499,8 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_plan_disk_folder);
 	tcase_add_test(tc, test_plan_disk_missing);
 	tcase_add_test(tc, test_plan_disk_checks);
+	tcase_add_test(tc, test_plan_disk_direct);
+	tcase_add_test(tc, test_plan_disk_direct_refused);
 	tcase_add_test(tc, test_plan_timeout);
 	suite_add_tcase(s, tc);
 

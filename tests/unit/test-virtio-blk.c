@@ -1517,6 +1517,144 @@ START_TEST(test_random_chains)
 }
 END_TEST
 
+/*
+ * Where requests run (virtio_blk_path): the table of the choices,
+ * written out here case by case.
+ */
+enum {
+	P_NONE = VIRTIO_BLK_PATH_NONE,
+	P_SYNC = VIRTIO_BLK_PATH_SYNC,
+	P_NOWAIT = VIRTIO_BLK_PATH_NOWAIT,
+	P_URING = VIRTIO_BLK_PATH_URING,
+	P_BUFFERED = VIRTIO_BLK_PATH_BUFFERED,
+};
+
+/* 4 KiB-aligned guest buffers, as a Linux driver gives them. */
+static uint8_t path_buf[2][8192] __attribute__((aligned(4096)));
+
+static const struct path_case {
+	uint32_t type;
+	bool uring, direct, nowait;
+	unsigned int shift; /* bytes off the buffer's 4 KiB alignment */
+	uint64_t offset, len;
+	int path;
+} path_cases[] = {
+	/* --disk-io sync: everything at once. */
+	{ T_IN, false, false, false, 0, 0, 4096, P_SYNC },
+	{ T_OUT, false, false, true, 0, 0, 4096, P_SYNC },
+	{ T_FLUSH, false, false, false, 0, 0, 0, P_SYNC },
+	{ T_DISCARD, false, false, false, 0, 0, 0, P_SYNC },
+	{ T_GET_ID, false, false, false, 0, 0, 20, P_NONE },
+	/* io_uring, buffered, a file that takes RWF_NOWAIT (ext4). */
+	{ T_IN, true, false, true, 0, 0, 4096, P_NOWAIT },
+	{ T_IN, true, false, true, 1, 512, 512, P_NOWAIT },
+	{ T_OUT, true, false, true, 0, 0, 4096, P_SYNC },
+	{ T_FLUSH, true, false, true, 0, 0, 0, P_URING },
+	{ T_DISCARD, true, false, true, 0, 0, 0, P_URING },
+	{ T_GET_ID, true, false, true, 0, 0, 20, P_NONE },
+	/* io_uring, buffered, a file that does not (tmpfs). */
+	{ T_IN, true, false, false, 0, 0, 4096, P_SYNC },
+	{ T_OUT, true, false, false, 0, 0, 4096, P_SYNC },
+	{ T_FLUSH, true, false, false, 0, 0, 0, P_URING },
+	/* io_uring, ,direct (alignments 512/512 here), aligned. */
+	{ T_IN, true, true, true, 0, 0, 4096, P_URING },
+	{ T_OUT, true, true, false, 0, 4096, 8192, P_SYNC },
+	{ T_IN, true, true, false, 512, 512, 512, P_URING },
+	{ T_FLUSH, true, true, false, 0, 0, 0, P_URING },
+	{ T_DISCARD, true, true, false, 0, 0, 0, P_URING },
+	/* ,direct, a buffer O_DIRECT refuses: through the page cache. */
+	{ T_IN, true, true, false, 1, 0, 4096, P_BUFFERED },
+	{ T_OUT, true, true, false, 256, 0, 4096, P_BUFFERED },
+	{ T_IN, false, true, false, 4, 0, 512, P_BUFFERED },
+	/* --disk-io sync with ,direct, aligned: at once on O_DIRECT. */
+	{ T_IN, false, true, false, 0, 0, 4096, P_SYNC },
+	{ T_OUT, false, true, false, 0, 0, 4096, P_SYNC },
+};
+
+START_TEST(test_path)
+{
+	const struct path_case *c = &path_cases[_i];
+	struct virtio_blk_backend be = { .uring = c->uring,
+					 .direct = c->direct,
+					 .nowait = c->nowait,
+					 .dio_mem_align = 512,
+					 .dio_offset_align = 512 };
+	struct virtio_blk_req r = { .type = c->type,
+				    .offset = c->offset,
+				    .len = c->len };
+
+	if (c->len) {
+		r.iov[0].iov_base = path_buf[0] + c->shift;
+		r.iov[0].iov_len = c->len;
+		r.nr_iov = 1;
+	}
+	ck_assert_msg((int)virtio_blk_path(&r, &be) == c->path,
+		      "case %d: path %d, expected %d", _i,
+		      virtio_blk_path(&r, &be), c->path);
+}
+END_TEST
+
+/*
+ * O_DIRECT's alignment rules: the offset, the length and every buffer's
+ * length in units of the offset alignment; every buffer's address in
+ * units of the memory alignment.
+ */
+START_TEST(test_direct_ok)
+{
+	struct virtio_blk_backend be = { .direct = true,
+					 .dio_mem_align = 512,
+					 .dio_offset_align = 4096 };
+	struct virtio_blk_req r = { .type = T_IN, .offset = 8192, .len = 8192 };
+
+	r.iov[0].iov_base = path_buf[0];
+	r.iov[0].iov_len = 4096;
+	r.iov[1].iov_base = path_buf[1] + 512;
+	r.iov[1].iov_len = 4096;
+	r.nr_iov = 2;
+	ck_assert(virtio_blk_direct_ok(&r, &be));
+	/* A buffer 256 bytes off. */
+	r.iov[1].iov_base = path_buf[1] + 256;
+	ck_assert(!virtio_blk_direct_ok(&r, &be));
+	r.iov[1].iov_base = path_buf[1] + 512;
+	/* Whole sectors, but not whole 4 KiB blocks: offset, then lengths. */
+	r.offset = 8192 + 512;
+	ck_assert(!virtio_blk_direct_ok(&r, &be));
+	r.offset = 8192;
+	r.iov[0].iov_len = 3584;
+	r.iov[1].iov_len = 4608;
+	ck_assert(!virtio_blk_direct_ok(&r, &be));
+	r.iov[0].iov_len = 4096;
+	r.iov[1].iov_len = 4096;
+	r.len = 8192 + 512;
+	ck_assert(!virtio_blk_direct_ok(&r, &be));
+	r.len = 8192;
+	ck_assert(virtio_blk_direct_ok(&r, &be));
+	/* Alignments not known: nothing passes. */
+	be.dio_mem_align = 0;
+	ck_assert(!virtio_blk_direct_ok(&r, &be));
+	be.dio_mem_align = 512;
+	be.dio_offset_align = 0;
+	ck_assert(!virtio_blk_direct_ok(&r, &be));
+}
+END_TEST
+
+/* blk_size: 512 by default, O_DIRECT's offset alignment with ,direct. */
+START_TEST(test_config_blk_size)
+{
+	struct virtio_blk_disk disk = { .size = 1 << 20 };
+	struct virtio_blk_config cfg;
+	const uint8_t *raw = (const uint8_t *)&cfg;
+
+	virtio_blk_config_init(&cfg, &disk);
+	ck_assert_uint_eq(get_le(raw + 20, 4), 512);
+	disk.blk_size = 4096;
+	virtio_blk_config_init(&cfg, &disk);
+	ck_assert_uint_eq(get_le(raw + 20, 4), 4096);
+	/* The capacity stays in 512-byte sectors (5.2.4). */
+	ck_assert_uint_eq(get_le(raw, 8), 2048);
+}
+END_TEST
+
 Suite *virtio_blk_suite(void)
 {
 	Suite *s = suite_create("virtio-blk");
@@ -1569,6 +1707,12 @@ Suite *virtio_blk_suite(void)
 	tcase_add_test(tc, test_no_writable);
 	tcase_add_test(tc, test_short_header);
 	tcase_add_test(tc, test_written);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("path");
+	tcase_add_loop_test(tc, test_path, 0, ARRAY_SIZE(path_cases));
+	tcase_add_test(tc, test_direct_ok);
+	tcase_add_test(tc, test_config_blk_size);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("random");

@@ -8,7 +8,9 @@
  *
  * With the device set up as a driver should: an OUT of sector 0 (pattern
  * 0xa5), FLUSH, an IN of it, GET_ID ("lkvm-vda"), an OUT past the end
- * (IOERR) and an unknown type (UNSUPP) get their spec's status. Then each
+ * (IOERR) and an unknown type (UNSUPP) get their spec's status; buffers
+ * a byte off alignment read and write as well as aligned ones (sectors
+ * 3 and 8-15). Then each
  * of these rt_puts the device in DEVICE_NEEDS_RESET with a configuration
  * interrupt, and nothing more is served until a reset:
  *   - a descriptor chain that loops (0 -> 1 -> 0),
@@ -93,6 +95,10 @@ static volatile struct {
 } used __attribute__((aligned(4)));
 static struct blk_hdr hdr;
 static u8 data[SECTOR] __attribute__((aligned(16)));
+/* For ,direct: a 4 KiB-aligned buffer, and one a byte off alignment. */
+static u8 block[4096] __attribute__((aligned(4096)));
+static u8 odd_store[4096 + 1] __attribute__((aligned(4096)));
+#define odd (odd_store + 1)
 static volatile u8 status_byte;
 static u16 last_used;
 static unsigned int checks;
@@ -203,28 +209,76 @@ static bool wait_needs_reset(u64 ms)
 	return false;
 }
 
-/* A three-descriptor request: header, data (len bytes), status. */
-static void build(u32 type, u64 sector, u32 len, bool device_writes)
+/* A three-descriptor request: header, buf (len bytes), status. */
+static void build_buf(u32 type, u64 sector, u8 *buf, u32 len,
+		      bool device_writes)
 {
 	hdr = (struct blk_hdr){ .type = type, .sector = sector };
 	status_byte = 0xff;
 	descs[0] = (struct desc){ (unsigned long)&hdr, sizeof(hdr), F_NEXT, 1 };
-	descs[1] = (struct desc){ (unsigned long)data, len,
+	descs[1] = (struct desc){ (unsigned long)buf, len,
 				  F_NEXT | (device_writes ? F_WRITE : 0), 2 };
 	descs[2] = (struct desc){ (unsigned long)&status_byte, 1, F_WRITE, 0 };
 	if (!len) /* no data: header, then status */
 		descs[0].next = 2;
 }
 
-/* Runs one request; returns its status byte, or -1 if never completed. */
-static int request(u32 type, u64 sector, u32 len, bool device_writes)
+static void build(u32 type, u64 sector, u32 len, bool device_writes)
 {
-	build(type, sector, len, device_writes);
+	build_buf(type, sector, data, len, device_writes);
+}
+
+/*
+ * Runs one request on buf; returns its status byte, or -1 if never
+ * completed.
+ */
+static int request_buf(u32 type, u64 sector, u8 *buf, u32 len,
+		       bool device_writes)
+{
+	build_buf(type, sector, buf, len, device_writes);
 	post(0);
 	if (!wait_used(2000))
 		return -1;
 	set(INT_ACK, reg(INT_STATUS));
 	return status_byte;
+}
+
+static int request(u32 type, u64 sector, u32 len, bool device_writes)
+{
+	return request_buf(type, sector, data, len, device_writes);
+}
+
+/* Whether len bytes at p all hold v. */
+static bool all(const u8 *p, u32 len, u8 v)
+{
+	for (u32 i = 0; i < len; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+/*
+ * Buffers of any alignment work (a ,direct disk must take the ones
+ * O_DIRECT refuses another way): 8 sectors from sector 8 written (0x3c)
+ * from a 4 KiB-aligned buffer and read back into one a byte off; sector
+ * 3 written (0x5e) from the odd buffer and read back into the aligned one.
+ */
+static void any_alignment(void)
+{
+	rt_memset(block, 0x3c, sizeof(block));
+	CHECK(request_buf(T_OUT, 8, block, 4096, false) == 0,
+	      "OUT of sectors 8-15, aligned buffer");
+	rt_memset(odd, 0, 4096);
+	CHECK(request_buf(T_IN, 8, odd, 4096, true) == 0 &&
+		      all(odd, 4096, 0x3c),
+	      "IN of sectors 8-15 into a buffer a byte off");
+	rt_memset(odd, 0x5e, SECTOR);
+	CHECK(request_buf(T_OUT, 3, odd, SECTOR, false) == 0,
+	      "OUT of sector 3 from a buffer a byte off");
+	rt_memset(block, 0, SECTOR);
+	CHECK(request_buf(T_IN, 3, block, SECTOR, true) == 0 &&
+		      all(block, SECTOR, 0x5e),
+	      "IN of sector 3 did not read back 0x5e");
 }
 
 static void fill(u8 v)
@@ -269,6 +323,7 @@ static void good_requests(void)
 	      "GET_ID: '%s'", (char *)data);
 	CHECK(request(T_OUT, 2048, SECTOR, false) == 1, "OUT past the end");
 	CHECK(request(99, 0, 0, false) == 2, "unknown type");
+	any_alignment();
 }
 
 int main(void *dtb)

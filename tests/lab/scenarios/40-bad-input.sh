@@ -106,6 +106,8 @@ check cpus-0 --cpus -k "$smoke" -c 0
 check cpus-4096 --cpus -k "$smoke" -c 4096
 check unknown-option frobnicate --frobnicate -k "$smoke"
 check e2h0-alone --nested --e2h0 -k "$smoke"
+# A disk ",direct" on a file system that refuses O_DIRECT (sysfs).
+check direct-refused "refuses O_DIRECT" -k "$smoke" -d /sys/devices/system/cpu/online,ro,direct
 
 last=
 [ "$failed" = 0 ] || fail "$failed of $n cases failed, first: $first"
