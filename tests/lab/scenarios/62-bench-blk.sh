@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # lab-timeout: 600
+# lab-suite: full
 #
 # Disk benchmark (figures, not a pass on speed): a Debian guest (EL1,
 # 2 vCPUs) runs the lab's blkbench (tests/lab/tools/blkbench.c, O_DIRECT
