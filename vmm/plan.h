@@ -30,7 +30,10 @@ struct vm_plan {
 	uint64_t disk_size[OPT_MAX_DISKS];
 	bool disk_discard[OPT_MAX_DISKS]; /* the file can punch holes */
 	double timeout_at; /* CLOCK_MONOTONIC seconds; 0: no --timeout */
-	/* --hugetlbfs: guest RAM's file (unlinked), or -1 for anonymous. */
+	/*
+	 * --hugetlbfs: guest RAM's file (unlinked); --virtio-fs: a memfd;
+	 * or -1 for anonymous memory.
+	 */
 	int ram_fd;
 };
 
