@@ -611,6 +611,52 @@ static void vfs_called(void *opaque)
 	pthread_mutex_unlock(&d->lock);
 }
 
+/*
+ * The connection is of no more use: an eventfd that never fires takes the
+ * socket's descriptor number (the back end sees the close), so that the
+ * I/O thread's watch of it goes quiet rather than seeing EOF each round.
+ */
+static void vfs_disconnect(struct vfs_backend *b)
+{
+	int e = eventfd(0, EFD_CLOEXEC);
+
+	if (e >= 0) {
+		dup3(e, b->sock, O_CLOEXEC);
+		close(e);
+	}
+}
+
+/*
+ * The I/O thread: the socket is readable between requests (every request
+ * is sent and answered under the device's lock, which this takes): the
+ * back end closed it, died, or sent what nobody asked for. The device
+ * asks the driver for a reset at once (a config change interrupt with
+ * DEVICE_NEEDS_RESET), rather than at the next message lkvm sends.
+ */
+static void vfs_backend_readable(void *opaque)
+{
+	struct virtio_fs_dev *v = opaque;
+	struct virtio_dev *d = &v->vdev;
+	struct vfs_backend *b = v->be;
+	char c;
+	ssize_t n;
+
+	pthread_mutex_lock(&d->lock);
+	n = recv(b->sock, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		pthread_mutex_unlock(&d->lock);
+		return;
+	}
+	vfs_broken(b, "between requests",
+		   n == 0 ? EPIPE :
+		   n > 0  ? EPROTO :
+		   errno == ECONNRESET ? EPIPE : errno);
+	vfs_disconnect(b);
+	v->running = false;
+	virtio_dev_fail(d, "its vhost-user back end went away");
+	pthread_mutex_unlock(&d->lock);
+}
+
 static const struct virtio_dev_ops vfs_ops = {
 	.serve = vfs_serve,
 	.reset = vfs_reset,
@@ -678,6 +724,9 @@ struct virtio_fs_dev *virtio_fs_dev_create(const struct dev_host *host,
 	}
 	/* A back end that fails here fails the driver's DRIVER_OK later. */
 	v->mem_ok = !vfs_mem_table(v, ram_fd);
+	if (!b->broken &&
+	    host->watch_add(host->ctx, b->sock, vfs_backend_readable, v))
+		goto fail;
 	pr_info("virtio-fs: tag %s, through %s", tag, b->name);
 	return v;
 fail:
