@@ -648,9 +648,10 @@ static void vfs_backend_readable(void *opaque)
 		return;
 	}
 	vfs_broken(b, "between requests",
-		   n == 0 ? EPIPE :
-		   n > 0  ? EPROTO :
-		   errno == ECONNRESET ? EPIPE : errno);
+		   n == 0	       ? EPIPE :
+		   n > 0	       ? EPROTO :
+		   errno == ECONNRESET ? EPIPE :
+					 errno);
 	vfs_disconnect(b);
 	v->running = false;
 	virtio_dev_fail(d, "its vhost-user back end went away");

@@ -120,14 +120,14 @@ outside_state >"$W/outside.before"
 # fs_checks MTAG P: the guest mounts MTAG on /mnt and does the file and
 # escape checks with its files named P*.
 fs_checks() {
-	guest_run "mount -t virtiofs $1 /mnt && sha256sum /mnt/from-l1.bin" 60 ||
+	guest_run "mkdir -p /mnt && mount -t virtiofs $1 /mnt && sha256sum /mnt/from-l1.bin" 60 ||
 		fail "$mode: mount -t virtiofs $1: $(cat "$W/run.out")"
 	grep -q "^$l1sum " "$W/run.out" ||
 		fail "$mode: the guest's sha256 of L1's file: $(cat "$W/run.out") (L1: $l1sum)"
 	guest_run "dd if=/dev/urandom of=/mnt/$2.tmp bs=4096 count=200 conv=fsync && mv /mnt/$2.tmp /mnt/$2.bin && mkdir /mnt/$2.d && ln -s ../$2.bin /mnt/$2.d/rel && sync && sha256sum /mnt/$2.bin /mnt/$2.d/rel" 120 ||
 		fail "$mode: writing in the share: $(cat "$W/run.out")"
-	gsum=$(sed -n "s| /mnt/$2.bin\$||p" "$W/run.out")
-	[ -n "$gsum" ] && grep -q "^$gsum /mnt/$2.d/rel\$" "$W/run.out" ||
+	gsum=$(grep " /mnt/$2.bin\$" "$W/run.out" | cut -d' ' -f1)
+	[ -n "$gsum" ] && grep -q "^$gsum  */mnt/$2.d/rel\$" "$W/run.out" ||
 		fail "$mode: the guest's sums: $(cat "$W/run.out")"
 	hsum=$(sha256sum "$share/$2.bin" | cut -d' ' -f1)
 	[ "$hsum" = "$gsum" ] || fail "$mode: $2.bin: L1's sha256 $hsum, the guest's $gsum"
@@ -182,7 +182,7 @@ truncate -s 40M "$W/fs/blk.img" 2>/dev/null ||
 	dd if=/dev/zero of="$W/fs/blk.img" bs=1M count=0 seek=40 2>/dev/null
 LKVM_STDIN=$W/console start_lkvm "$tag" run -k "$LAB/l2/Image" \
 	-i "$LAB/l2/initrd.cpio.gz" -m 256 -c 1 --loglevel info \
-	-d "$W/fs/blk.img" --virtio-fs "$share,myfs,sandbox=chroot" \
+	-d "$W/fs/blk.img" --virtio-fs "$share,myfs" \
 	-p "quiet lkvm.virtio lkvm.wait-cmd"
 wait_out "$tag" LKVM-GUEST-READY 240 || fail "$mode: the guest never got ready"
 has "$tag" err 'virtio-fs: tag myfs, through virtiofsd' ||
@@ -207,7 +207,17 @@ st=$(sed -n 's/^FS-STATUS //p' "$W/run.out")
 [ -n "$st" ] && [ $((st & 0x40)) != 0 ] ||
 	fail "$mode: the device's status after virtiofsd died: '$st' (no NEEDS_RESET)"
 echo "lab: $name: $mode: virtiofsd killed: device status $st (DEVICE_NEEDS_RESET), lkvm goes on"
+# The guest gives up on the dead server (fusectl's abort fails what is
+# pending), so that it can unmount and power off.
+guest_run "mkdir -p /fusectl && mount -t fusectl none /fusectl && for c in /fusectl/*/abort; do echo 1 >\$c; done; umount /mnt; echo umount \$?" 60 ||
+	fail "$mode: aborting the dead mount: $(cat "$W/run.out")"
 echo poweroff >&3
+n=0
+while kill -0 "$lkvm_pid" 2>/dev/null; do
+	n=$((n + 1))
+	[ "$n" -lt 1200 ] || fail "$mode: lkvm still running 120 s after the guest's poweroff"
+	sleep 0.1
+done
 wait_lkvm
 [ "$rc" = 0 ] || fail "$mode: lkvm exited $rc"
 grep -q "virtio-fs: virtiofsd (pid $vpid) ended: signal 9" "$W/$tag.err" ||
