@@ -202,11 +202,14 @@ int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
 	}
 
 	if (ram_fd >= 0) {
-		/* --hugetlbfs: a boot starts from zeroed RAM, a restart too. */
+		/*
+		 * --hugetlbfs or --virtio-fs: a boot starts from zeroed RAM,
+		 * a restart too.
+		 */
 		if (fallocate(ram_fd,
 			      FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
 			      ram_size)) {
-			pr_err("guest RAM (hugetlbfs): %s", strerror(errno));
+			pr_err("guest RAM (its file): %s", strerror(errno));
 			return -1;
 		}
 		vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
@@ -238,7 +241,7 @@ int kvm_vm_create(struct kvm_vm *vm, int kvm_fd, uint64_t ram_base,
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region)) {
 		/* KVM takes only memory that can hold MTE tags with MTE on. */
 		if (errno == EINVAL && mte && ram_fd >= 0)
-			pr_err("guest RAM: this host's KVM refuses hugetlbfs memory with MTE: add --disable-mte");
+			pr_err("guest RAM: this host's KVM refuses file-backed memory (--hugetlbfs, --virtio-fs) with MTE: add --disable-mte");
 		else
 			pr_err("KVM_SET_USER_MEMORY_REGION: %s",
 			       strerror(errno));

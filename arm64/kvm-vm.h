@@ -76,7 +76,7 @@ int kvm_caps_read_protected(int kvm_fd, unsigned int ipa_bits,
 			    struct kvm_caps *caps);
 
 /*
- * ram_fd: guest RAM's file (--hugetlbfs, zeroed here, mapped shared), or
+ * ram_fd: guest RAM's file (--hugetlbfs; --virtio-fs's memfd), zeroed here and mapped shared, or
  * -1 for anonymous memory. protected_vm: a pKVM protected VM, whose
  * memory the host loses access to once the guest has touched it.
  * Creates the VM with RAM at ram_base, with an IPA space of ipa_bits (0: KVM's

@@ -13,6 +13,7 @@
 #include "sandbox.h"
 #include "../devices/net-backend.h"
 #include "../devices/virtio-vsock-dev.h"
+#include "../devices/virtio-fs-dev.h"
 #include "vm.h"
 #include "run.h"
 #include "vm-control.h"
@@ -164,27 +165,39 @@ static int cmd_run(const struct run_opts *opts)
 		if (vm.vhost_vsock_fd < 0)
 			return LKVM_EXIT_ERROR;
 	}
+	/* virtio-fs: the folder, virtiofsd or the user's socket, the handshake. */
+	if (opts->vfs.tag[0]) {
+		vm.vfs_backend = vfs_backend_open(&opts->vfs);
+		if (!vm.vfs_backend)
+			return LKVM_EXIT_ERROR;
+		sandbox_allow_child(vfs_backend_pid(vm.vfs_backend));
+	}
 	/* A name in use is the user's error too: refused before any VM. */
 	if (control_open(&vm.control, vm.plan.name, opts->socket,
-			 vm_control_handle, &vm))
+			 vm_control_handle, &vm)) {
+		vfs_backend_close(vm.vfs_backend);
 		return LKVM_EXIT_ERROR;
+	}
 	kvm_fd = kvm_open();
 	report_memory_prepare();
 	if (kvm_fd >= 0 && opts->protected_vm &&
 	    vm_protected_memlock(vm.plan.ram_size)) {
 		control_close(&vm.control);
+		vfs_backend_close(vm.vfs_backend);
 		return LKVM_EXIT_ERROR;
 	}
 	if (kvm_fd >= 0 && !opts->no_sandbox &&
 	    sandbox_enter(vm.plan.switch_user, vm.plan.uid, vm.plan.gid,
 			  opts->net.mode == NET_USER, opts->vsock_cid != 0)) {
 		control_close(&vm.control);
+		vfs_backend_close(vm.vfs_backend);
 		return LKVM_EXIT_ERROR;
 	}
 	atomic_init(&vm.user_stop, -1);
 	for (unsigned int boot = 1;; boot++) {
 		if (kvm_fd < 0 || vm_create(&vm, opts, kvm_fd)) {
 			control_close(&vm.control);
+			vfs_backend_close(vm.vfs_backend);
 			return LKVM_EXIT_ERROR;
 		}
 		pr_info("guest %s: %u vCPUs, %llu MiB%s", vm.plan.name,
@@ -214,6 +227,7 @@ static int cmd_run(const struct run_opts *opts)
 		code = LKVM_EXIT_CRASH_KERNEL;
 	}
 	control_close(&vm.control);
+	vfs_backend_close(vm.vfs_backend);
 	if (log_enabled(LOG_INFO))
 		report_memory(&vm);
 	return code;

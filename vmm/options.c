@@ -64,6 +64,7 @@ enum opt_id {
 	OPT_HUGETLBFS,
 	OPT_AARCH32,
 	OPT_PROTECTED,
+	OPT_VIRTIO_FS,
 };
 
 struct opt_spec {
@@ -99,6 +100,7 @@ static const struct opt_spec run_specs[] = {
 	{ "disk-io", 0, true, OPT_DISK_IO, false },
 	{ "rng", 0, false, OPT_RNG, false },
 	{ "vsock", 0, true, OPT_VSOCK, false },
+	{ "virtio-fs", 0, true, OPT_VIRTIO_FS, false },
 	{ "no-sandbox", 0, false, OPT_NO_SANDBOX, false },
 	{ "user", 0, true, OPT_USER, false },
 	{ "socket", 0, true, OPT_SOCKET, false },
@@ -273,6 +275,13 @@ static const char usage_run[] =
 	"      --rng             a virtio-rng device (the guest's hwrng)\n"
 	"      --vsock CID       a virtio-vsock device with guest CID (> 2), through\n"
 	"                        the host's vhost-vsock (/dev/vhost-vsock)\n"
+	"      --virtio-fs DIR,TAG[,sandbox=namespace|chroot|none][,virtiofsd=PATH]\n"
+	"                        a virtio-fs device sharing the host folder DIR\n"
+	"                        (mount -t virtiofs TAG /mnt): lkvm starts\n"
+	"                        virtiofsd (/usr/libexec/virtiofsd) and stops it\n"
+	"      --virtio-fs socket=PATH,tag=TAG\n"
+	"                        the same through a vhost-user back end already\n"
+	"                        listening on PATH (virtiofsd --socket-path=PATH)\n"
 	"      --user NAME|UID[:GID]\n"
 	"                        started as root: run as this user once set up\n"
 	"      --no-sandbox      keep capabilities and allow every system call\n"
@@ -1074,6 +1083,8 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		break;
 	case OPT_VSOCK:
 		return parse_vsock(r, arg, err, size);
+	case OPT_VIRTIO_FS:
+		return virtio_fs_parse_opt(&r->vfs, arg, err, size);
 	case OPT_NO_SANDBOX:
 		r->no_sandbox = true;
 		break;
@@ -1397,13 +1408,14 @@ static int guest_check(const struct sdei_opts *d, const char *cmd, char *err,
  *   - lkvm's virtio devices, which read and write the guest's rings and
  *     buffers in guest RAM directly, would fault on any page the guest
  *     has not shared back, and a guest must never be able to end lkvm:
- *     no -d, --rng, -n, --vsock or --console virtio.
+ *     no -d, --rng, -n, --vsock, --virtio-fs or --console virtio.
  */
 static int check_protected(const struct run_opts *r, char *err, size_t size)
 {
 	const char *dev = r->nr_disks		       ? "-d/--disk" :
 			  r->rng		       ? "--rng" :
 			  r->vsock_cid		       ? "--vsock" :
+			  r->vfs.tag[0]		       ? "--virtio-fs" :
 			  r->net.mode != NET_NONE      ? "-n/--network" :
 			  r->console == CONSOLE_VIRTIO ? "--console virtio" :
 							 NULL;

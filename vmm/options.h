@@ -12,6 +12,7 @@
 
 #include "control-proto.h"
 #include "log.h"
+#include "../devices/virtio-fs.h"
 #include "../firmware-emu/sdei.h"
 
 enum lkvm_cmd {
@@ -115,6 +116,7 @@ struct run_opts {
 	bool disk_sync; /* --disk-io sync: preadv/pwritev, not io_uring */
 	bool rng; /* --rng: a virtio-rng device fed by getrandom */
 	uint32_t vsock_cid; /* --vsock CID: virtio-vsock (vhost); 0: none */
+	struct vfs_opt vfs; /* --virtio-fs; tag empty without it */
 	struct net_opt net; /* -n/--network; mode NET_NONE without it */
 	bool debug_mmio; /* --debug-mmio: log every unmapped MMIO access */
 	/* vCPU features, kvmtool's: on where KVM has them, PMU on request. */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <linux/fs.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -416,11 +417,30 @@ static int plan_hugetlbfs(struct vm_plan *plan, const char *dir)
 	return 0;
 }
 
+/*
+ * --virtio-fs: its vhost-user back end, another process, maps guest RAM
+ * from a descriptor lkvm passes it, so RAM is a memfd mapped shared
+ * rather than anonymous memory.
+ */
+static int plan_ram_memfd(struct vm_plan *plan)
+{
+	plan->ram_fd = memfd_create("lkvm-guest-ram", MFD_CLOEXEC);
+	if (plan->ram_fd < 0 || ftruncate(plan->ram_fd, plan->ram_size)) {
+		pr_err("--virtio-fs: guest RAM as a memfd (%llu MiB): %s",
+		       (unsigned long long)(plan->ram_size >> 20),
+		       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* The files and the user, whatever boots. */
 static int vm_plan_rest(struct vm_plan *plan, const struct run_opts *opts)
 {
 	plan->ram_fd = -1;
 	if (opts->hugetlbfs && plan_hugetlbfs(plan, opts->hugetlbfs))
+		return -1;
+	if (!opts->hugetlbfs && opts->vfs.tag[0] && plan_ram_memfd(plan))
 		return -1;
 	plan->console_log_fd = -1;
 	if (opts->console_log) {

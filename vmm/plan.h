@@ -35,7 +35,10 @@ struct vm_plan {
 	uint32_t disk_dio_mem_align[OPT_MAX_DISKS];
 	uint32_t disk_dio_offset_align[OPT_MAX_DISKS];
 	double timeout_at; /* CLOCK_MONOTONIC seconds; 0: no --timeout */
-	/* --hugetlbfs: guest RAM's file (unlinked), or -1 for anonymous. */
+	/*
+	 * --hugetlbfs: guest RAM's file (unlinked); --virtio-fs: a memfd;
+	 * or -1 for anonymous memory.
+	 */
 	int ram_fd;
 };
 

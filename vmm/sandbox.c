@@ -285,6 +285,36 @@ static int sandbox_vhost_vsock_rules(scmp_filter_ctx ctx)
 	return err;
 }
 
+/*
+ * --virtio-fs: the virtiofsd lkvm started (before the sandbox), which it
+ * reaps at the end of the run and kills if it does not go: wait4 and
+ * kill, the latter for that process and SIGKILL only. Its messages
+ * (sendmsg, recvmsg, descriptors by SCM_RIGHTS) are allowed to all.
+ */
+static pid_t sandbox_child = -1;
+
+void sandbox_allow_child(int pid)
+{
+	sandbox_child = pid;
+}
+
+static int sandbox_child_rules(scmp_filter_ctx ctx)
+{
+	int err;
+
+	if (sandbox_child <= 0)
+		return 0;
+	err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(wait4), 1,
+			       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)sandbox_child,
+				       0));
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 2,
+				       SCMP_A0(SCMP_CMP_EQ,
+					       (scmp_datum_t)sandbox_child, 0),
+				       SCMP_A1(SCMP_CMP_EQ, SIGKILL, 0));
+	return err;
+}
+
 static int sandbox_rules(scmp_filter_ctx ctx)
 {
 	static const unsigned long tty[] = { SANDBOX_TCGETS, SANDBOX_TCSETS,
@@ -395,6 +425,8 @@ int sandbox_enter(bool switch_user, unsigned int uid, unsigned int gid,
 		err = sandbox_net_user_rules(ctx);
 	if (!err && vhost_vsock)
 		err = sandbox_vhost_vsock_rules(ctx);
+	if (!err)
+		err = sandbox_child_rules(ctx);
 	if (!err)
 		err = seccomp_load(ctx);
 	seccomp_release(ctx);

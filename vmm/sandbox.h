@@ -28,4 +28,10 @@ unsigned int sandbox_nr_allowed(bool net_user);
 int sandbox_enter(bool switch_user, unsigned int uid, unsigned int gid,
 		  bool net_user, bool vhost_vsock);
 
+/*
+ * Before sandbox_enter: pid is a child lkvm started (--virtio-fs's
+ * virtiofsd) that it may reap (wait4) and kill (SIGKILL) once sandboxed.
+ */
+void sandbox_allow_child(int pid);
+
 #endif

@@ -31,6 +31,7 @@
 #include "../devices/virtio-rng-dev.h"
 #include "../devices/virtio-net-dev.h"
 #include "../devices/virtio-vsock-dev.h"
+#include "../devices/virtio-fs-dev.h"
 #include "../fdt/fdt.h"
 
 /* SPIs the vGIC provides: enough for lkvm's devices, a multiple of 32. */
@@ -64,12 +65,12 @@ static int load_file(struct vm *vm, int fd, uint64_t gpa, uint64_t size,
 
 /*
  * virtio-mmio devices: the disks in -d order, then rng, then console, then
- * the network, then vsock.
+ * the network, then vsock, then virtio-fs.
  */
 static unsigned int vm_nr_virtio(const struct vm *vm)
 {
 	return vm->nr_disks + (vm->rng != NULL) + (vm->vcon != NULL) +
-	       (vm->net != NULL) + (vm->vsock != NULL);
+	       (vm->net != NULL) + (vm->vsock != NULL) + (vm->vfs != NULL);
 }
 
 static int vm_build_fdt(struct vm *vm)
@@ -344,6 +345,16 @@ static int vm_add_virtio(struct vm *vm)
 			vm->vhost_vsock_features, o->vsock_cid);
 		if (!vm->vsock)
 			return -1;
+		n++;
+	}
+	if (vm->vfs_backend) {
+		vm->vfs = virtio_fs_dev_create(&vm->dev_host,
+					       LKVM_VIRTIO_ADDR(n),
+					       LKVM_VIRTIO_INTID(n),
+					       vm->vfs_backend, vm->plan.ram_fd,
+					       o->vfs.tag);
+		if (!vm->vfs)
+			return -1;
 	}
 	return 0;
 }
@@ -382,6 +393,8 @@ static void vm_devices_destroy(struct vm *vm)
 	vm->net = NULL;
 	virtio_vsock_dev_destroy(vm->vsock);
 	vm->vsock = NULL;
+	virtio_fs_dev_destroy(vm->vfs);
+	vm->vfs = NULL;
 	vm->nr_watches = 0;
 	vm->nr_hooks = 0;
 }

@@ -53,6 +53,8 @@ struct virtio_net_dev;
 struct io_hook;
 struct net_backend;
 struct virtio_vsock_dev;
+struct virtio_fs_dev;
+struct vfs_backend;
 
 struct vm {
 	const struct run_opts *opts;
@@ -132,6 +134,9 @@ struct vm {
 	/* /dev/vhost-vsock, opened before the sandbox; it outlives each VM. */
 	int vhost_vsock_fd;
 	uint64_t vhost_vsock_features;
+	struct virtio_fs_dev *vfs; /* --virtio-fs */
+	/* Its vhost-user back end, connected before the sandbox; outlives each VM. */
+	struct vfs_backend *vfs_backend;
 	struct io_watch watches[VM_MAX_WATCHES];
 	unsigned int nr_watches;
 	const struct io_hook *hooks[VM_MAX_HOOKS];

@@ -347,3 +347,13 @@ seed fuzz-p9/locks "$(le 1 1)$(rec 110 "$(u32 0)$(u32 1)$(le 2 1)$(s file)")$(re
 seed fuzz-p9/escapes "$(le 1 1)$(rec 110 "$(u32 0)$(u32 1)$(le 2 3)$(s ..)$(s ..)$(s outside)")$(rec 110 "$(u32 0)$(u32 2)$(le 2 2)$(s abs)$(s secret)")$(rec 110 "$(u32 0)$(u32 3)$(le 2 1)$(s rel)")$(rec 12 "$(u32 3)$(u32 2)")$(rec 16 "$(u32 0)$(s esc)$(s ../outside/secret)$(u32 0)")$(rec 110 "$(u32 0)$(u32 4)$(le 2 1)$(s esc)")$(rec 12 "$(u32 4)$(u32 01002)")$(rec 70 "$(u32 0)$(u32 4)$(s hard)")$(rec 20 "$(u32 4)$(u32 0)$(s ../x)")"
 seed fuzz-p9/no-session "$(le 1 0)$(rec 100 "$(u32 8192)$(s 9P2000.L)")$(rec 104 "$(u32 5)$(u32 0xffffffff)$(s root)$(s "")$(u32 0)")$(rec 110 "$(u32 5)$(u32 6)$(le 2 1)$(s dir)")"
 seed fuzz-p9/xattr "$(le 1 1)$(rec 110 "$(u32 0)$(u32 1)$(le 2 1)$(s file)")$(rec 32 "$(u32 1)$(s user.k)$(u64 3)$(u32 0)")$(rec 118 "$(u32 1)$(u64 0)$(u32 3)val")$(rec 120 "$(u32 1)")$(rec 30 "$(u32 0)$(u32 2)$(s "")")$(rec 30 "$(u32 0)$(u32 3)$(s user.k)")$(rec 116 "$(u32 3)$(u64 0)$(u32 100)")"
+
+# --- fuzz-vhost-user: request, length mode, a reply (or an option) -------
+mkdir -p fuzz-vhost-user
+# hdr REQUEST FLAGS SIZE: a vhost-user header (vhost-user.rst).
+hdr() { echo "$(le 4 "$1")$(le 4 "$2")$(le 4 "$3")"; }
+seed fuzz-vhost-user/reply-get-features "$(le 1 1)$(le 1 0)$(hdr 1 5 8)$(le 8 0x174000000)"
+seed fuzz-vhost-user/reply-vring-base "$(le 1 11)$(le 1 0)$(hdr 11 5 8)$(le 4 1)$(le 4 256)"
+seed fuzz-vhost-user/reply-ack "$(le 1 2)$(le 1 0)$(hdr 2 13 8)$(le 8 0)"
+seed fuzz-vhost-user/opt-dir "$(le 1 0)$(le 1 0x80)/srv/share,myfs,sandbox=chroot,virtiofsd=/usr/libexec/virtiofsd"
+seed fuzz-vhost-user/opt-socket "$(le 1 0)$(le 1 0x80)socket=/run/vfs.sock,tag=myfs"

@@ -36,6 +36,7 @@ int main(void)
 	srunner_add_suite(sr, regs_dump_suite());
 	srunner_add_suite(sr, p9_proto_suite());
 	srunner_add_suite(sr, p9_fs_suite());
+	srunner_add_suite(sr, vhost_user_suite());
 
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -33,6 +33,7 @@ Suite *dev_host_suite(void);
 Suite *regs_dump_suite(void);
 Suite *p9_proto_suite(void);
 Suite *p9_fs_suite(void);
+Suite *vhost_user_suite(void);
 
 /*
  * ret = expr, with what expr writes to stderr (lkvm's log) caught in the
