@@ -978,7 +978,8 @@ static int do_mkdir(struct p9_req *r)
 
 	if (!d)
 		return -EBADF;
-	if (mkdirat(d->fd, r->m->u.mkdir.name, r->m->u.mkdir.mode & P9_FS_MODE_BITS))
+	if (mkdirat(d->fd, r->m->u.mkdir.name,
+		    r->m->u.mkdir.mode & P9_FS_MODE_BITS))
 		return -errno;
 	return reply_new(r, P9_RMKDIR, d->fd, r->m->u.mkdir.name);
 }
@@ -1008,7 +1009,8 @@ static int do_mknod(struct p9_req *r)
 		return -EBADF;
 	if (!S_ISREG(mode) && !S_ISFIFO(mode) && !S_ISSOCK(mode))
 		return -EPERM;
-	if (mknodat(d->fd, r->m->u.mknod.name, mode & (S_IFMT | P9_FS_MODE_BITS), 0))
+	if (mknodat(d->fd, r->m->u.mknod.name,
+		    mode & (S_IFMT | P9_FS_MODE_BITS), 0))
 		return -errno;
 	return reply_new(r, P9_RMKNOD, d->fd, r->m->u.mknod.name);
 }

@@ -13,6 +13,8 @@
 #include "../arm64/boot.h"
 #include "../arm64/image.h"
 
+struct p9_server;
+
 /* What the user asked for, checked before any VM exists. */
 struct vm_plan {
 	int kernel_fd;
@@ -29,6 +31,11 @@ struct vm_plan {
 	int disk_fd[OPT_MAX_DISKS]; /* opened and checked, -1: none */
 	uint64_t disk_size[OPT_MAX_DISKS];
 	bool disk_discard[OPT_MAX_DISKS]; /* the file can punch holes */
+	/*
+	 * --9p: each share's server, its folder opened (p9-fs.h); heap
+	 * objects that outlive each VM of --reboot=restart.
+	 */
+	struct p9_server *p9[OPT_MAX_9P];
 	double timeout_at; /* CLOCK_MONOTONIC seconds; 0: no --timeout */
 	/* --hugetlbfs: guest RAM's file (unlinked), or -1 for anonymous. */
 	int ram_fd;

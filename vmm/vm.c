@@ -31,6 +31,7 @@
 #include "../devices/virtio-rng-dev.h"
 #include "../devices/virtio-net-dev.h"
 #include "../devices/virtio-vsock-dev.h"
+#include "../devices/virtio-9p-dev.h"
 #include "../fdt/fdt.h"
 
 /* SPIs the vGIC provides: enough for lkvm's devices, a multiple of 32. */
@@ -64,12 +65,12 @@ static int load_file(struct vm *vm, int fd, uint64_t gpa, uint64_t size,
 
 /*
  * virtio-mmio devices: the disks in -d order, then rng, then console, then
- * the network, then vsock.
+ * the network, then vsock, then the --9p shares in their order.
  */
 static unsigned int vm_nr_virtio(const struct vm *vm)
 {
 	return vm->nr_disks + (vm->rng != NULL) + (vm->vcon != NULL) +
-	       (vm->net != NULL) + (vm->vsock != NULL);
+	       (vm->net != NULL) + (vm->vsock != NULL) + vm->nr_p9;
 }
 
 static int vm_build_fdt(struct vm *vm)
@@ -341,6 +342,16 @@ static int vm_add_virtio(struct vm *vm)
 			vm->vhost_vsock_features, o->vsock_cid);
 		if (!vm->vsock)
 			return -1;
+		n++;
+	}
+	for (unsigned int i = 0; i < o->nr_p9; i++, n++) {
+		vm->p9[i] = virtio_9p_dev_create(&vm->dev_host,
+						 LKVM_VIRTIO_ADDR(n),
+						 LKVM_VIRTIO_INTID(n),
+						 vm->plan.p9[i], o->p9[i].tag);
+		if (!vm->p9[i])
+			return -1;
+		vm->nr_p9++;
 	}
 	return 0;
 }
@@ -379,6 +390,10 @@ static void vm_devices_destroy(struct vm *vm)
 	vm->net = NULL;
 	virtio_vsock_dev_destroy(vm->vsock);
 	vm->vsock = NULL;
+	for (unsigned int i = 0; i < vm->nr_p9; i++)
+		virtio_9p_dev_destroy(vm->p9[i]);
+	memset(vm->p9, 0, sizeof(vm->p9));
+	vm->nr_p9 = 0;
 	vm->nr_watches = 0;
 	vm->nr_hooks = 0;
 }

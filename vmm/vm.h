@@ -53,6 +53,7 @@ struct virtio_net_dev;
 struct io_hook;
 struct net_backend;
 struct virtio_vsock_dev;
+struct virtio_9p_dev;
 
 struct vm {
 	const struct run_opts *opts;
@@ -129,6 +130,8 @@ struct vm {
 	 */
 	struct net_backend *net_backend;
 	struct virtio_vsock_dev *vsock; /* --vsock */
+	struct virtio_9p_dev *p9[OPT_MAX_9P]; /* --9p, their servers the plan's */
+	unsigned int nr_p9;
 	/* /dev/vhost-vsock, opened before the sandbox; it outlives each VM. */
 	int vhost_vsock_fd;
 	uint64_t vhost_vsock_features;
