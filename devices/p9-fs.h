@@ -19,7 +19,8 @@
  * The syscalls p9_handle makes (for the sandbox's allow-list): openat2,
  * close, fcntl (F_DUPFD_CLOEXEC, F_OFD_SETLK, F_OFD_GETLK), newfstatat
  * and fstat, fstatfs, getdents64, lseek, preadv, pwritev, fsync,
- * fdatasync, ftruncate, mkdirat, mknodat, symlinkat, linkat, renameat2,
+ * fdatasync, ftruncate, mkdirat, mknodat, symlinkat, linkat, renameat2
+ * (renameat, glibc's for no flags),
  * unlinkat, readlinkat, fchownat, utimensat, fchmodat2 (or fchmod where
  * the kernel has no fchmodat2), fgetxattr, flistxattr, fsetxattr,
  * fremovexattr, and malloc's. p9_server_init opens the share with openat.

@@ -130,17 +130,19 @@ static const int net_user_allowed[] = {
  * pwritev, fsync, fdatasync, ftruncate, unlinkat): every open is an
  * openat2 beneath a descriptor of the share (RESOLVE_BENEATH, no
  * symlinks), every change an *at() call on a descriptor and one name.
+ * glibc's renameat2 with no flags is the older renameat system call,
+ * where the architecture has it (arm64 does: seen in the lab).
  * The folder itself was opened before the sandbox (vm_plan).
  */
 /* Linux 6.6's, arm64 and generic: newer than the build's headers. */
 #define SANDBOX_NR_FCHMODAT2 452
 static const int p9_allowed[] = {
-	SCMP_SYS(openat2),    SCMP_SYS(getdents64),   SCMP_SYS(fstatfs),
-	SCMP_SYS(mkdirat),    SCMP_SYS(mknodat),      SCMP_SYS(symlinkat),
-	SCMP_SYS(linkat),     SCMP_SYS(renameat2),    SCMP_SYS(readlinkat),
-	SCMP_SYS(fchownat),   SCMP_SYS(utimensat),    SCMP_SYS(fchmod),
-	SANDBOX_NR_FCHMODAT2, SCMP_SYS(fgetxattr),    SCMP_SYS(flistxattr),
-	SCMP_SYS(fsetxattr),  SCMP_SYS(fremovexattr),
+	SCMP_SYS(openat2),    SCMP_SYS(getdents64), SCMP_SYS(fstatfs),
+	SCMP_SYS(mkdirat),    SCMP_SYS(mknodat),    SCMP_SYS(symlinkat),
+	SCMP_SYS(linkat),     SCMP_SYS(renameat2),  SCMP_SYS(renameat),
+	SCMP_SYS(readlinkat), SCMP_SYS(fchownat),   SCMP_SYS(utimensat),
+	SCMP_SYS(fchmod),     SANDBOX_NR_FCHMODAT2, SCMP_SYS(fgetxattr),
+	SCMP_SYS(flistxattr), SCMP_SYS(fsetxattr),  SCMP_SYS(fremovexattr),
 };
 #define NR_P9 (sizeof(p9_allowed) / sizeof(p9_allowed[0]))
 
