@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "p9-fs.h"
 #include "p9-proto.h"
@@ -38,7 +39,17 @@ struct virtio_9p_dev {
 	uint8_t req[P9_MSIZE_MAX];
 	uint8_t reply[P9_MSIZE_MAX];
 	bool bad_chain_logged;
+	/* This run's account, for --loglevel info at the end. */
+	uint64_t requests, notifies, in_bytes, out_bytes, busy_ns, max_ns;
 };
+
+static uint64_t p9_now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
 
 /* A chain the device cannot use as a request: logged once. */
 static void p9_bad_chain(struct virtio_9p_dev *p, const char *why)
@@ -75,10 +86,19 @@ static void p9_serve(struct virtio_dev *d, unsigned int q)
 	struct virtio_9p_dev *p = d->priv;
 	unsigned int done = 0;
 
+	p->notifies++;
 	while (virtio_dev_pop(d, q, &p->chain) > 0) {
+		uint64_t t0 = p9_now_ns(), ns;
 		uint32_t written = p9_serve_one(p);
 
 		virtq_push(&d->t.queues[q], &d->ram, p->chain.head, written);
+		ns = p9_now_ns() - t0;
+		p->requests++;
+		p->in_bytes += p->chain.out_len;
+		p->out_bytes += written;
+		p->busy_ns += ns;
+		if (ns > p->max_ns)
+			p->max_ns = ns;
 		done++;
 	}
 	if (done)
@@ -142,6 +162,33 @@ struct virtio_9p_dev *virtio_9p_dev_create(const struct dev_host *host,
 	}
 	pr_info("%s: the host folder shared as 9P2000.L", p->name);
 	return p;
+}
+
+/*
+ * What the share served in this run, for --loglevel info: requests, bytes
+ * each way, and each request's mean and longest time in lkvm (from the
+ * chain's pop to its push: the host's share of the guest's latency).
+ */
+static void p9_report(const struct virtio_9p_dev *p)
+{
+	if (!p->requests)
+		return;
+	pr_info("%s: %llu requests (%llu KiB in, %llu KiB out), %llu notifies; in lkvm per request: mean %llu us, max %llu us",
+		p->name, (unsigned long long)p->requests,
+		(unsigned long long)(p->in_bytes >> 10),
+		(unsigned long long)(p->out_bytes >> 10),
+		(unsigned long long)p->notifies,
+		(unsigned long long)(p->busy_ns / p->requests / 1000),
+		(unsigned long long)(p->max_ns / 1000));
+}
+
+void virtio_9p_dev_drain(struct virtio_9p_dev *p)
+{
+	pthread_mutex_lock(&p->vdev.lock);
+	p9_report(p);
+	p->requests = p->notifies = p->in_bytes = p->out_bytes = 0;
+	p->busy_ns = p->max_ns = 0;
+	pthread_mutex_unlock(&p->vdev.lock);
 }
 
 void virtio_9p_dev_destroy(struct virtio_9p_dev *p)

@@ -22,6 +22,12 @@ struct virtio_9p_dev *virtio_9p_dev_create(const struct dev_host *host,
 					   uint64_t base, uint32_t intid,
 					   struct p9_server *server,
 					   const char *tag);
+/*
+ * At the end of a run (nothing is in flight: requests complete under the
+ * lock): --loglevel info reports the requests served, their bytes and
+ * their time in lkvm, and the counts start again.
+ */
+void virtio_9p_dev_drain(struct virtio_9p_dev *p);
 void virtio_9p_dev_destroy(struct virtio_9p_dev *p);
 
 #endif

@@ -374,6 +374,8 @@ void vm_devices_drain(struct vm *vm)
 {
 	for (unsigned int i = 0; i < vm->nr_disks; i++)
 		virtio_blk_dev_drain(vm->disks[i]);
+	for (unsigned int i = 0; i < vm->nr_p9; i++)
+		virtio_9p_dev_drain(vm->p9[i]);
 }
 
 static void vm_devices_destroy(struct vm *vm)

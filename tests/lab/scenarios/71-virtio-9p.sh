@@ -139,7 +139,7 @@ p9() {
 
 	# 4. The benchmark (figures only).
 	if [ "$mode" = el1 ]; then
-		guest_run "t() { read -r u _ </proc/uptime; echo \"\$1 \$u\"; }; t w0; dd if=/dev/zero of=/mnt/9p/bench bs=1M count=32 conv=fsync 2>/dev/null; t w1; echo 3 >/proc/sys/vm/drop_caches; t r0; dd if=/mnt/9p/bench of=/dev/null bs=1M 2>/dev/null; t r1; t bw0; dd if=/dev/zero of=/dev/vda bs=1M count=32 conv=fsync 2>/dev/null; t bw1; echo 3 >/proc/sys/vm/drop_caches; t br0; dd if=/dev/vda of=/dev/null bs=1M count=32 2>/dev/null; t br1; rm /mnt/9p/bench" 240 ||
+		guest_run "grep ' 9p ' /proc/mounts; t() { read -r u _ </proc/uptime; echo \"\$1 \$u\"; }; t w0; dd if=/dev/zero of=/mnt/9p/bench bs=1M count=32 conv=fsync 2>/dev/null; t w1; echo 3 >/proc/sys/vm/drop_caches; t r0; dd if=/mnt/9p/bench of=/dev/null bs=1M 2>/dev/null; t r1; t bw0; dd if=/dev/zero of=/dev/vda bs=1M count=32 conv=fsync 2>/dev/null; t bw1; echo 3 >/proc/sys/vm/drop_caches; t br0; dd if=/dev/vda of=/dev/null bs=1M count=32 2>/dev/null; t br1; rm /mnt/9p/bench" 240 ||
 			fail "$mode: the benchmark failed: $(cat "$W/run.out")"
 		[ "$(stat -c %s "$share/bench" 2>/dev/null || echo gone)" = gone ] ||
 			fail "$mode: the benchmark's file is still on L1"
@@ -160,7 +160,7 @@ p9() {
 	wait_lkvm
 	lkvm_pid=
 	[ "$rc" = 0 ] || fail "$mode: lkvm exited $rc"
-	grep -a 'sandbox\|virtio-9p' "$W/$tag.err" | sed "s/^/lab: $name: $mode: /"
+	grep -a 'sandbox\|virtio-9p\|virtio-blk' "$W/$tag.err" | sed "s/^/lab: $name: $mode: /"
 }
 
 start=$(now)
