@@ -531,22 +531,6 @@ static uint32_t iounit(const struct p9_server *s)
 	return s->msize - 24;
 }
 
-/*
- * The block size the guest sees: the iounit, rounded down to a multiple
- * of the host's block size (as QEMU's 9p server does). The Linux client
- * sizes its I/O by it; the host's own (4 KiB on most file systems) made
- * it move a page per request.
- */
-static uint64_t blksize_of(const struct p9_server *s, const struct stat *st)
-{
-	uint64_t host = st->st_blksize > 0 ? (uint64_t)st->st_blksize : 4096;
-	uint64_t unit = s->msize > 24 ? iounit(s) : 0;
-
-	if (unit < host)
-		return host;
-	return unit / host * host;
-}
-
 static int do_lopen(struct p9_req *r)
 {
 	struct p9_fid *f = fid_get(r->s, r->m->u.lopen.fid);
@@ -751,7 +735,7 @@ static int do_getattr(struct p9_req *r)
 	a.nlink = st.st_nlink;
 	a.rdev = st.st_rdev;
 	a.size = (uint64_t)st.st_size;
-	a.blksize = blksize_of(r->s, &st);
+	a.blksize = (uint64_t)st.st_blksize;
 	a.blocks = (uint64_t)st.st_blocks;
 	a.atime_sec = (uint64_t)st.st_atim.tv_sec;
 	a.atime_nsec = (uint64_t)st.st_atim.tv_nsec;

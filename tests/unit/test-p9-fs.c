@@ -321,7 +321,6 @@ static int t_getattr(uint32_t fid)
 #define GA_MODE 28
 #define GA_NLINK 40
 #define GA_SIZE 56
-#define GA_BLKSIZE 64
 #define GA_MTIME 96
 
 static int t_lock(uint8_t type, uint32_t fid, uint8_t ltype, uint64_t start_,
@@ -659,10 +658,6 @@ START_TEST(test_getattr_setattr)
 	ck_assert_uint_eq(rd(7, 8), 0x7ff);
 	ck_assert_uint_eq(rd(GA_MODE, 4), 0100644);
 	ck_assert_uint_eq(rd(GA_SIZE, 8), 10);
-	/* the block size: the iounit (msize - 24) in whole host blocks */
-	ck_assert_uint_ge(rd(GA_BLKSIZE, 8), 512);
-	ck_assert_uint_le(rd(GA_BLKSIZE, 8), MSIZE - 24);
-	ck_assert_uint_gt(rd(GA_BLKSIZE, 8), (MSIZE - 24) / 2);
 	/* mode 0600, size 4, mtime 1000000 (MTIME | MTIME_SET) */
 	ck_assert_int_eq(
 		t_setattr(1, 0x1 | 0x8 | 0x20 | 0x100, 0600, 4, 1000000), 0);
