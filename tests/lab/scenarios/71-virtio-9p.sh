@@ -36,10 +36,11 @@
 #      1 MiB blocks, then fsync) and read (caches dropped) through the
 #      share and through a virtio-blk disk whose image is in the same L1
 #      tmpfs, in the same boot; the 9p/virtio-blk ratios. The share twice:
-#      as mounted above (Linux's default cache=none: the client reads and
-#      writes a 4 KiB page per request), and mounted again with
-#      cache=loose and the largest msize (whole-msize requests). lkvm's
-#      own share of each request's time: its "in lkvm per request" line.
+#      as mounted above (Linux's default, cache=none), and mounted again
+#      with cache=loose and the largest msize. (Seen with Linux 7.3: both
+#      ways the client moved 4 KiB per request, one request at a time;
+#      lkvm's own share of each request's time is its "in lkvm per
+#      request" line at the end, --loglevel info.)
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 
