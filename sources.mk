@@ -13,7 +13,7 @@ CORE_SRCS := arm64/image.c arm64/boot.c arm64/regs-dump.c fdt/fdt.c devices/uart
 	firmware-emu/fw.c \
 	devices/virtq.c devices/virtio-mmio.c devices/virtio-blk.c \
 	devices/p9-proto.c devices/virtio-net.c devices/virtio-vsock.c \
-	devices/vhost-user-proto.c devices/virtio-fs.c
+	devices/vhost-user-proto.c devices/virtio-fs.c devices/virtio-9p.c
 # The edge: KVM ioctls, threads, file descriptors. vmm/plan.c is here: it
 # opens, locks and measures the user's files (BLKGETSIZE64 is an ioctl,
 # FALLOC_FL_PUNCH_HOLE probes the file system) and reads /etc/passwd, so
@@ -25,7 +25,8 @@ EDGE_SRCS := arm64/kvm-vm.c arm64/kvm-vcpu.c devices/serial.c vmm/vcpu.c \
 	devices/virtio-console-dev.c vmm/vcpu-kick.c vmm/run.c vmm/main.c \
 	vmm/mem-selftest.c devices/p9-fs.c devices/virtio-net-dev.c \
 	devices/net-backend.c devices/net-tap.c devices/net-slirp.c \
-	devices/virtio-vsock-dev.c devices/virtio-fs-dev.c
+	devices/virtio-vsock-dev.c devices/virtio-fs-dev.c \
+	devices/virtio-9p-dev.c
 # Edge sources the unit tests build natively as well: they need no KVM,
 # only files, eventfds, locks and signals, which a test can give them (a
 # virtio device gets a dev_host of the test's own; vcpu-kick.c's kicks go

@@ -577,7 +577,7 @@ static int do_lcreate(struct p9_req *r)
 	/* Always a new regular file: never an existing FIFO or device. */
 	fd = open_beneath(f->fd, m->u.lcreate.name,
 			  (flags & ~O_DIRECTORY) | O_CREAT | O_EXCL,
-			  m->u.lcreate.mode & 07777);
+			  m->u.lcreate.mode & P9_FS_MODE_BITS);
 	if (fd < 0)
 		return fd;
 	pfd = open_beneath(f->fd, m->u.lcreate.name, O_PATH, 0);
@@ -818,7 +818,7 @@ static int do_setattr(struct p9_req *r)
 	if (!f)
 		return -EBADF;
 	if (valid & P9_SETATTR_MODE)
-		ret = fid_chmod(r->s, f, m->u.setattr.mode & 07777);
+		ret = fid_chmod(r->s, f, m->u.setattr.mode & P9_FS_MODE_BITS);
 	if (!ret && (valid & (P9_SETATTR_UID | P9_SETATTR_GID))) {
 		uid_t uid = valid & P9_SETATTR_UID ? m->u.setattr.uid : -1u;
 		gid_t gid = valid & P9_SETATTR_GID ? m->u.setattr.gid : -1u;
@@ -978,7 +978,8 @@ static int do_mkdir(struct p9_req *r)
 
 	if (!d)
 		return -EBADF;
-	if (mkdirat(d->fd, r->m->u.mkdir.name, r->m->u.mkdir.mode & 07777))
+	if (mkdirat(d->fd, r->m->u.mkdir.name,
+		    r->m->u.mkdir.mode & P9_FS_MODE_BITS))
 		return -errno;
 	return reply_new(r, P9_RMKDIR, d->fd, r->m->u.mkdir.name);
 }
@@ -1008,7 +1009,8 @@ static int do_mknod(struct p9_req *r)
 		return -EBADF;
 	if (!S_ISREG(mode) && !S_ISFIFO(mode) && !S_ISSOCK(mode))
 		return -EPERM;
-	if (mknodat(d->fd, r->m->u.mknod.name, mode & (S_IFMT | 07777), 0))
+	if (mknodat(d->fd, r->m->u.mknod.name,
+		    mode & (S_IFMT | P9_FS_MODE_BITS), 0))
 		return -errno;
 	return reply_new(r, P9_RMKNOD, d->fd, r->m->u.mknod.name);
 }

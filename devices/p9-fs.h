@@ -19,10 +19,24 @@
  * The syscalls p9_handle makes (for the sandbox's allow-list): openat2,
  * close, fcntl (F_DUPFD_CLOEXEC, F_OFD_SETLK, F_OFD_GETLK), newfstatat
  * and fstat, fstatfs, getdents64, lseek, preadv, pwritev, fsync,
- * fdatasync, ftruncate, mkdirat, mknodat, symlinkat, linkat, renameat2,
+ * fdatasync, ftruncate, mkdirat, mknodat, symlinkat, linkat, renameat2
+ * (renameat, glibc's for no flags),
  * unlinkat, readlinkat, fchownat, utimensat, fchmodat2 (or fchmod where
  * the kernel has no fchmodat2), fgetxattr, flistxattr, fsetxattr,
  * fremovexattr, and malloc's. p9_server_init opens the share with openat.
+ *
+ * Ownership: lkvm serves the share as the user it runs as (after --user,
+ * with no capability), with no mapping. Files the guest creates belong to
+ * that user and group; Tgetattr gives the guest the host's own uid, gid
+ * and mode; Tsetattr's chown is the host's fchownat as that user (EPERM
+ * for another owner), and the host's permission checks apply to every
+ * call. The guest's uid in Tattach and Tlcreate's gid are not used.
+ *
+ * Setuid and setgid bits are dropped from every mode the guest gives
+ * (Tlcreate, Tmkdir, Tmknod, Tsetattr's chmod; P9_FS_MODE_BITS): the file
+ * is a host file owned by lkvm's user, and a setuid one would let anyone
+ * on the host who may run it act as that user (root, for an lkvm started
+ * as root without --user), which a guest must never be able to grant.
  *
  * One request at a time: the caller serialises p9_handle calls on a
  * server (the decoded message and the scratch buffer live in it).
@@ -35,6 +49,9 @@
 #include <stdint.h>
 
 #include "p9-proto.h"
+
+/* The mode bits a guest may set: permissions and sticky, no S_ISUID/S_ISGID. */
+#define P9_FS_MODE_BITS 01777
 
 /* The default bound on the guest's fids (each holds 2 or 3 host fds). */
 #define P9_FS_MAX_FIDS_DEFAULT 16384

@@ -314,7 +314,8 @@ uint16_t p9_peek_tag(const uint8_t *buf, size_t len);
  *                P9_MAXWELEM names in a walk;
  *   -ENAMETOOLONG a name, symlink target or string too long;
  *   -EOPNOTSUPP  a type lkvm does not serve (9P2000 and 9P2000.u ones,
- *                R-messages, Tauth).
+ *                R-messages, Tauth);
+ *   -E2BIG       a Txattrcreate size past P9_XATTR_SIZE_MAX.
  * m->tag is set whenever the header is whole, even on error.
  */
 int p9_decode(const uint8_t *buf, size_t len, uint32_t msize,

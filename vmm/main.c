@@ -188,7 +188,8 @@ static int cmd_run(const struct run_opts *opts)
 	}
 	if (kvm_fd >= 0 && !opts->no_sandbox &&
 	    sandbox_enter(vm.plan.switch_user, vm.plan.uid, vm.plan.gid,
-			  opts->net.mode == NET_USER, opts->vsock_cid != 0)) {
+			  opts->net.mode == NET_USER, opts->vsock_cid != 0,
+			  opts->nr_p9 != 0)) {
 		control_close(&vm.control);
 		vfs_backend_close(vm.vfs_backend);
 		return LKVM_EXIT_ERROR;

@@ -39,6 +39,7 @@ enum opt_id {
 	OPT_DISK_IO,
 	OPT_RNG,
 	OPT_VSOCK,
+	OPT_9P,
 	OPT_NO_SANDBOX,
 	OPT_USER,
 	OPT_SOCKET,
@@ -101,6 +102,7 @@ static const struct opt_spec run_specs[] = {
 	{ "rng", 0, false, OPT_RNG, false },
 	{ "vsock", 0, true, OPT_VSOCK, false },
 	{ "virtio-fs", 0, true, OPT_VIRTIO_FS, false },
+	{ "9p", 0, true, OPT_9P, false },
 	{ "no-sandbox", 0, false, OPT_NO_SANDBOX, false },
 	{ "user", 0, true, OPT_USER, false },
 	{ "socket", 0, true, OPT_SOCKET, false },
@@ -148,8 +150,6 @@ static const struct refused_opt run_refused[] = {
 	  "lkvm has no framebuffer: the console is the UART or virtio-console (--console)" },
 	{ "sdl", 0,
 	  "lkvm has no framebuffer: the console is the UART or virtio-console (--console)" },
-	{ "9p", 0,
-	  "lkvm has no virtio-9p device yet: give the guest files on a disk image (-d) or in its initrd (-i)" },
 	{ "dev", 0, "lkvm always uses /dev/kvm" },
 	{ "tty", 0,
 	  "lkvm's console is on its standard input and output; --console-log FILE keeps a copy" },
@@ -273,6 +273,11 @@ static const char usage_run[] =
 	"                        disk I/O through io_uring where it is faster\n"
 	"                        (default) or all with plain preadv/pwritev\n"
 	"      --rng             a virtio-rng device (the guest's hwrng)\n"
+	"      --9p DIR[,TAG]    the host folder DIR as a virtio-9p share (9P2000.L),\n"
+	"                        which the guest mounts read-write by TAG (default\n"
+	"                        kvm_9p): mount -t 9p -o trans=virtio TAG /mnt;\n"
+	"                        files are created as lkvm's user, without setuid\n"
+	"                        or setgid bits (repeatable, up to 4)\n"
 	"      --vsock CID       a virtio-vsock device with guest CID (> 2), through\n"
 	"                        the host's vhost-vsock (/dev/vhost-vsock)\n"
 	"      --virtio-fs DIR,TAG[,sandbox=namespace|chroot|none][,virtiofsd=PATH]\n"
@@ -917,6 +922,51 @@ static int parse_disk(const char *arg, struct run_opts *r, char *err,
 	return 0;
 }
 
+/*
+ * --9p DIR[,TAG], kvmtool's form: DIR up to the first comma, the tag
+ * after it (kvmtool's default tag without a comma). The tag goes to the
+ * guest as the share's name; an empty one could not be mounted and a
+ * second share of the same tag could not be told apart. The folder itself
+ * is checked when the VM is planned.
+ */
+static int parse_9p(const char *arg, struct run_opts *r, char *err, size_t size)
+{
+	struct p9_opt *p = &r->p9[r->nr_p9];
+	const char *comma = strchr(arg, ',');
+	size_t dir_len = comma ? (size_t)(comma - arg) : strlen(arg);
+	const char *tag = comma ? comma + 1 : OPT_9P_DEFAULT_TAG;
+
+	if (r->nr_p9 == OPT_MAX_9P)
+		return fail(err, size, "--9p: at most %d shares", OPT_MAX_9P);
+	if (!dir_len)
+		return fail(err, size, "--9p: '%s': no folder named (DIR,TAG)",
+			    arg);
+	if (dir_len >= sizeof(p->dir))
+		return fail(err, size, "--9p: the path is longer than %d bytes",
+			    OPT_DISK_PATH_MAX - 1);
+	if (!*tag)
+		return fail(
+			err, size,
+			"--9p: '%s': the mount tag after the comma is empty",
+			arg);
+	if (strlen(tag) > OPT_9P_TAG_MAX)
+		return fail(
+			err, size,
+			"--9p: the mount tag is %zu bytes long, at most %d fit in the device's config space",
+			strlen(tag), OPT_9P_TAG_MAX);
+	for (unsigned int i = 0; i < r->nr_p9; i++)
+		if (!strcmp(r->p9[i].tag, tag))
+			return fail(
+				err, size,
+				"--9p: the mount tag '%s' is given twice: the guest could not tell the shares apart",
+				tag);
+	memcpy(p->dir, arg, dir_len);
+	p->dir[dir_len] = 0;
+	snprintf(p->tag, sizeof(p->tag), "%s", tag);
+	r->nr_p9++;
+	return 0;
+}
+
 static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		     char *err, size_t size)
 {
@@ -1085,6 +1135,8 @@ static int run_apply(struct lkvm_opts *o, enum opt_id id, const char *arg,
 		return parse_vsock(r, arg, err, size);
 	case OPT_VIRTIO_FS:
 		return virtio_fs_parse_opt(&r->vfs, arg, err, size);
+	case OPT_9P:
+		return parse_9p(arg, r, err, size);
 	case OPT_NO_SANDBOX:
 		r->no_sandbox = true;
 		break;
@@ -1408,11 +1460,12 @@ static int guest_check(const struct sdei_opts *d, const char *cmd, char *err,
  *   - lkvm's virtio devices, which read and write the guest's rings and
  *     buffers in guest RAM directly, would fault on any page the guest
  *     has not shared back, and a guest must never be able to end lkvm:
- *     no -d, --rng, -n, --vsock, --virtio-fs or --console virtio.
+ *     no -d, --9p, --rng, -n, --vsock, --virtio-fs or --console virtio.
  */
 static int check_protected(const struct run_opts *r, char *err, size_t size)
 {
 	const char *dev = r->nr_disks		       ? "-d/--disk" :
+			  r->nr_p9		       ? "--9p" :
 			  r->rng		       ? "--rng" :
 			  r->vsock_cid		       ? "--vsock" :
 			  r->vfs.tag[0]		       ? "--virtio-fs" :

@@ -13,6 +13,7 @@
 #include "control-proto.h"
 #include "log.h"
 #include "../devices/virtio-fs.h"
+#include "../devices/virtio-9p.h"
 #include "../firmware-emu/sdei.h"
 
 enum lkvm_cmd {
@@ -47,6 +48,21 @@ struct disk_opt {
 	char path[OPT_DISK_PATH_MAX];
 	bool read_only;
 	bool direct; /* O_DIRECT on the image, as kvmtool's ,direct */
+};
+
+/*
+ * --9p DIR[,TAG], kvmtool's: the host folder DIR as a virtio-9p share the
+ * guest mounts by TAG (kvmtool's default "kvm_9p" without one). The tag
+ * is the device's config space after its le16 length (virtio 1.2 section
+ * 5.11.4), which virtio-mmio gives 256 bytes: at most 254.
+ */
+#define OPT_MAX_9P 4
+#define OPT_9P_TAG_MAX VIRTIO_9P_TAG_MAX
+#define OPT_9P_DEFAULT_TAG "kvm_9p"
+
+struct p9_opt {
+	char dir[OPT_DISK_PATH_MAX];
+	char tag[OPT_9P_TAG_MAX + 1];
 };
 
 /* -n/--network: the guest's network device and its backend. */
@@ -115,6 +131,8 @@ struct run_opts {
 	unsigned int nr_disks;
 	bool disk_sync; /* --disk-io sync: preadv/pwritev, not io_uring */
 	bool rng; /* --rng: a virtio-rng device fed by getrandom */
+	struct p9_opt p9[OPT_MAX_9P]; /* --9p, in the order given */
+	unsigned int nr_p9;
 	uint32_t vsock_cid; /* --vsock CID: virtio-vsock (vhost); 0: none */
 	struct vfs_opt vfs; /* --virtio-fs; tag empty without it */
 	struct net_opt net; /* -n/--network; mode NET_NONE without it */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <linux/fs.h>
@@ -23,6 +24,7 @@
 #include "log.h"
 #include "plan.h"
 #include "../arm64/layout.h"
+#include "../devices/p9-fs.h"
 #include "../devices/virtio-blk.h"
 
 /* kvmtool's default console parameters; --nodefaults drops them. */
@@ -191,6 +193,59 @@ static int plan_disk_direct(struct vm_plan *plan, unsigned int i,
 	plan->disk_dio_offset_align[i] = dio_aligns[a];
 	plan->disk_dio_mem_align[i] = dio_aligns[m];
 	return 0;
+}
+
+/*
+ * --9p DIR,TAG: DIR must be a folder; its server opens it now, before the
+ * sandbox (which allows no open but openat2 beneath a descriptor).
+ */
+static int plan_9p(struct vm_plan *plan, unsigned int i, const struct p9_opt *o)
+{
+	struct stat st;
+	int ret;
+
+	if (stat(o->dir, &st)) {
+		pr_err("--9p %s: %s", o->dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		pr_err("--9p %s: not a folder (the share is a host folder)",
+		       o->dir);
+		return -1;
+	}
+	plan->p9[i] = calloc(1, sizeof(*plan->p9[i]));
+	if (!plan->p9[i]) {
+		pr_err("--9p %s: out of memory", o->dir);
+		return -1;
+	}
+	ret = p9_server_init(plan->p9[i], o->dir, 0);
+	if (ret) {
+		pr_err("--9p %s: %s", o->dir, strerror(-ret));
+		free(plan->p9[i]);
+		plan->p9[i] = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Each fid of a share holds two or three host descriptors (p9-fs.h), and
+ * the guest may hold thousands: the soft limit on open files goes up to
+ * the hard one, which the sandbox then keeps (no prlimit can raise it).
+ */
+static void plan_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		pr_warn("--9p: raising the open files limit: %s",
+			strerror(errno));
+	else
+		pr_debug("--9p: open files limit raised to %llu",
+			 (unsigned long long)rl.rlim_cur);
 }
 
 /*
@@ -470,6 +525,11 @@ static int vm_plan_rest(struct vm_plan *plan, const struct run_opts *opts)
 		plan->disk_fd[i] = plan->disk_direct_fd[i] = -1;
 	for (unsigned int i = 0; i < opts->nr_disks; i++)
 		if (plan_disk(plan, i, &opts->disks[i]))
+			return -1;
+	if (opts->nr_p9)
+		plan_raise_nofile();
+	for (unsigned int i = 0; i < opts->nr_p9; i++)
+		if (plan_9p(plan, i, &opts->p9[i]))
 			return -1;
 	if (opts->timeout_s)
 		plan->timeout_at = log_monotonic_seconds() + opts->timeout_s;

@@ -13,6 +13,8 @@
 #include "../arm64/boot.h"
 #include "../arm64/image.h"
 
+struct p9_server;
+
 /* What the user asked for, checked before any VM exists. */
 struct vm_plan {
 	int kernel_fd;
@@ -34,6 +36,11 @@ struct vm_plan {
 	/* ... and the alignments its buffers and offsets need. */
 	uint32_t disk_dio_mem_align[OPT_MAX_DISKS];
 	uint32_t disk_dio_offset_align[OPT_MAX_DISKS];
+	/*
+	 * --9p: each share's server, its folder opened (p9-fs.h); heap
+	 * objects that outlive each VM of --reboot=restart.
+	 */
+	struct p9_server *p9[OPT_MAX_9P];
 	double timeout_at; /* CLOCK_MONOTONIC seconds; 0: no --timeout */
 	/*
 	 * --hugetlbfs: guest RAM's file (unlinked); --virtio-fs: a memfd;

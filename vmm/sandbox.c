@@ -126,6 +126,28 @@ static const int net_user_allowed[] = {
 };
 #define NR_NET_USER (sizeof(net_user_allowed) / sizeof(net_user_allowed[0]))
 
+/*
+ * --9p: what p9_handle makes on a share (devices/p9-fs.h lists them),
+ * beyond the list above (close, fcntl, fstat, newfstatat, lseek, preadv,
+ * pwritev, fsync, fdatasync, ftruncate, unlinkat): every open is an
+ * openat2 beneath a descriptor of the share (RESOLVE_BENEATH, no
+ * symlinks), every change an *at() call on a descriptor and one name.
+ * glibc's renameat2 with no flags is the older renameat system call,
+ * where the architecture has it (arm64 does: seen in the lab).
+ * The folder itself was opened before the sandbox (vm_plan).
+ */
+/* Linux 6.6's, arm64 and generic: newer than the build's headers. */
+#define SANDBOX_NR_FCHMODAT2 452
+static const int p9_allowed[] = {
+	SCMP_SYS(openat2),    SCMP_SYS(getdents64), SCMP_SYS(fstatfs),
+	SCMP_SYS(mkdirat),    SCMP_SYS(mknodat),    SCMP_SYS(symlinkat),
+	SCMP_SYS(linkat),     SCMP_SYS(renameat2),  SCMP_SYS(renameat),
+	SCMP_SYS(readlinkat), SCMP_SYS(fchownat),   SCMP_SYS(utimensat),
+	SCMP_SYS(fchmod),     SANDBOX_NR_FCHMODAT2, SCMP_SYS(fgetxattr),
+	SCMP_SYS(flistxattr), SCMP_SYS(fsetxattr),  SCMP_SYS(fremovexattr),
+};
+#define NR_P9 (sizeof(p9_allowed) / sizeof(p9_allowed[0]))
+
 #if defined(__SANITIZE_ADDRESS__)
 /*
  * The ASan/UBSan runtime's own calls (make lkvm-asan only), found in the
@@ -150,7 +172,7 @@ static const int asan_allowed[] = {
 #define NR_ASAN_ALLOWED 0
 #endif
 
-unsigned int sandbox_nr_allowed(bool net_user)
+unsigned int sandbox_nr_allowed(bool net_user, bool p9)
 {
 	/*
 	 * and ioctl, for KVM's and the terminal's numbers only (and FIONREAD,
@@ -158,7 +180,8 @@ unsigned int sandbox_nr_allowed(bool net_user)
 	 * (sandbox_rules)
 	 */
 	return sizeof(allowed) / sizeof(allowed[0]) + NR_ASAN_ALLOWED + 1 +
-	       (net_user ? NR_NET_USER + !NR_ASAN_ALLOWED : 0);
+	       (net_user ? NR_NET_USER + !NR_ASAN_ALLOWED : 0) +
+	       (p9 ? NR_P9 : 0);
 }
 
 /* Formats n in decimal at the end of buf; returns where it starts. */
@@ -398,7 +421,7 @@ static void sandbox_selftest(const char *what)
 }
 
 int sandbox_enter(bool switch_user, unsigned int uid, unsigned int gid,
-		  bool net_user, bool vhost_vsock)
+		  bool net_user, bool vhost_vsock, bool p9)
 {
 	struct sigaction sa;
 	scmp_filter_ctx ctx;
@@ -425,6 +448,8 @@ int sandbox_enter(bool switch_user, unsigned int uid, unsigned int gid,
 		err = sandbox_net_user_rules(ctx);
 	if (!err && vhost_vsock)
 		err = sandbox_vhost_vsock_rules(ctx);
+	for (unsigned int i = 0; !err && p9 && i < NR_P9; i++)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, p9_allowed[i], 0);
 	if (!err)
 		err = sandbox_child_rules(ctx);
 	if (!err)
@@ -436,7 +461,7 @@ int sandbox_enter(bool switch_user, unsigned int uid, unsigned int gid,
 		return -1;
 	}
 	pr_info("sandbox: no capabilities, %u system calls allowed%s",
-		sandbox_nr_allowed(net_user),
+		sandbox_nr_allowed(net_user, p9),
 		switch_user ? ", running as --user" : "");
 	selftest = getenv("LKVM_SANDBOX_SELFTEST");
 	if (selftest)

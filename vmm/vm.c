@@ -32,6 +32,7 @@
 #include "../devices/virtio-net-dev.h"
 #include "../devices/virtio-vsock-dev.h"
 #include "../devices/virtio-fs-dev.h"
+#include "../devices/virtio-9p-dev.h"
 #include "../fdt/fdt.h"
 
 /* SPIs the vGIC provides: enough for lkvm's devices, a multiple of 32. */
@@ -65,12 +66,14 @@ static int load_file(struct vm *vm, int fd, uint64_t gpa, uint64_t size,
 
 /*
  * virtio-mmio devices: the disks in -d order, then rng, then console, then
- * the network, then vsock, then virtio-fs.
+ * the network, then vsock, then virtio-fs, then the --9p shares in their
+ * order.
  */
 static unsigned int vm_nr_virtio(const struct vm *vm)
 {
 	return vm->nr_disks + (vm->rng != NULL) + (vm->vcon != NULL) +
-	       (vm->net != NULL) + (vm->vsock != NULL) + (vm->vfs != NULL);
+	       (vm->net != NULL) + (vm->vsock != NULL) + (vm->vfs != NULL) +
+	       vm->nr_p9;
 }
 
 static int vm_build_fdt(struct vm *vm)
@@ -355,6 +358,16 @@ static int vm_add_virtio(struct vm *vm)
 					       o->vfs.tag);
 		if (!vm->vfs)
 			return -1;
+		n++;
+	}
+	for (unsigned int i = 0; i < o->nr_p9; i++, n++) {
+		vm->p9[i] = virtio_9p_dev_create(&vm->dev_host,
+						 LKVM_VIRTIO_ADDR(n),
+						 LKVM_VIRTIO_INTID(n),
+						 vm->plan.p9[i], o->p9[i].tag);
+		if (!vm->p9[i])
+			return -1;
+		vm->nr_p9++;
 	}
 	return 0;
 }
@@ -377,6 +390,8 @@ void vm_devices_drain(struct vm *vm)
 {
 	for (unsigned int i = 0; i < vm->nr_disks; i++)
 		virtio_blk_dev_drain(vm->disks[i]);
+	for (unsigned int i = 0; i < vm->nr_p9; i++)
+		virtio_9p_dev_drain(vm->p9[i]);
 }
 
 static void vm_devices_destroy(struct vm *vm)
@@ -395,6 +410,10 @@ static void vm_devices_destroy(struct vm *vm)
 	vm->vsock = NULL;
 	virtio_fs_dev_destroy(vm->vfs);
 	vm->vfs = NULL;
+	for (unsigned int i = 0; i < vm->nr_p9; i++)
+		virtio_9p_dev_destroy(vm->p9[i]);
+	memset(vm->p9, 0, sizeof(vm->p9));
+	vm->nr_p9 = 0;
 	vm->nr_watches = 0;
 	vm->nr_hooks = 0;
 }

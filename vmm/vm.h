@@ -55,6 +55,7 @@ struct net_backend;
 struct virtio_vsock_dev;
 struct virtio_fs_dev;
 struct vfs_backend;
+struct virtio_9p_dev;
 
 struct vm {
 	const struct run_opts *opts;
@@ -131,6 +132,8 @@ struct vm {
 	 */
 	struct net_backend *net_backend;
 	struct virtio_vsock_dev *vsock; /* --vsock */
+	struct virtio_9p_dev *p9[OPT_MAX_9P]; /* --9p, their servers the plan's */
+	unsigned int nr_p9;
 	/* /dev/vhost-vsock, opened before the sandbox; it outlives each VM. */
 	int vhost_vsock_fd;
 	uint64_t vhost_vsock_features;

@@ -357,3 +357,26 @@ seed fuzz-vhost-user/reply-vring-base "$(le 1 11)$(le 1 0)$(hdr 11 5 8)$(le 4 1)
 seed fuzz-vhost-user/reply-ack "$(le 1 2)$(le 1 0)$(hdr 2 13 8)$(le 8 0)"
 seed fuzz-vhost-user/opt-dir "$(le 1 0)$(le 1 0x80)/srv/share,myfs,sandbox=chroot,virtiofsd=/usr/libexec/virtiofsd"
 seed fuzz-vhost-user/opt-socket "$(le 1 0)$(le 1 0x80)socket=/run/vfs.sock,tag=myfs"
+# --- fuzz-p9-proto: msize, reply cap, chain shape, then one T-message ------
+mkdir -p fuzz-p9-proto
+# tm TYPE BODY: size[4] type[1] tag[2] BODY, the size field right.
+tm() {
+	local n
+	n=$(printf '%b' "$2" | wc -c)
+	printf '%s%s%s%s' "$(le 4 $((7 + n)))" "$(le 1 "$1")" "$(le 2 1)" "$2"
+}
+# hdr: msize 8192, reply cap 8192, 3 readable buffers cut at 1/4 and 1/2,
+# 2 writable ones of 12 and 200 bytes.
+hdr="$(u32 8192)$(le 1 0x80)$(le 1 2)$(le 1 64)$(le 1 128)$(le 1 0)$(le 1 2)$(le 1 11)$(le 1 199)"
+seed fuzz-p9-proto/version "$hdr$(tm 100 "$(u32 8192)$(s 9P2000.L)")"
+seed fuzz-p9-proto/attach "$hdr$(tm 104 "$(u32 0)$(u32 0xffffffff)$(s root)$(s "")$(u32 0)")"
+seed fuzz-p9-proto/walk "$hdr$(tm 110 "$(u32 0)$(u32 1)$(le 2 3)$(s ..)$(s dir)$(s file)")"
+seed fuzz-p9-proto/lcreate "$hdr$(tm 14 "$(u32 1)$(s new)$(u32 2)$(u32 0644)$(u32 0)")"
+seed fuzz-p9-proto/write "$hdr$(tm 118 "$(u32 1)$(u64 4)$(u32 3)abc")"
+seed fuzz-p9-proto/read "$(u32 8192)$(le 1 40)$(le 1 0)$(le 1 3)$(le 1 2)$(le 1 10)$(le 1 255)$(tm 116 "$(u32 1)$(u64 0)$(u32 100)")"
+seed fuzz-p9-proto/symlink "$hdr$(tm 16 "$(u32 0)$(s ln)$(s ../outside/secret)$(u32 0)")"
+seed fuzz-p9-proto/renameat "$hdr$(tm 74 "$(u32 0)$(s a)$(u32 0)$(s b)")"
+seed fuzz-p9-proto/setattr "$hdr$(tm 26 "$(u32 1)$(u32 0x129)$(u32 0600)$(u32 0)$(u32 0)$(u64 2)$(u64 0)$(u64 0)$(u64 5)$(u64 0)")"
+seed fuzz-p9-proto/lock "$hdr$(tm 52 "$(u32 1)$(le 1 1)$(u32 0)$(u64 0)$(u64 10)$(u32 7)$(s guest)")"
+seed fuzz-p9-proto/xattrcreate "$hdr$(tm 32 "$(u32 1)$(s user.k)$(u64 3)$(u32 0)")"
+seed fuzz-p9-proto/mknod "$hdr$(tm 18 "$(u32 0)$(s fifo)$(u32 010644)$(u32 0)$(u32 0)$(u32 0)")"

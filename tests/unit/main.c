@@ -30,6 +30,7 @@ int main(void)
 	srunner_add_suite(sr, virtio_blk_suite());
 	srunner_add_suite(sr, virtio_net_suite());
 	srunner_add_suite(sr, virtio_vsock_suite());
+	srunner_add_suite(sr, virtio_9p_suite());
 	srunner_add_suite(sr, kick_suite());
 	srunner_add_suite(sr, fw_suite());
 	srunner_add_suite(sr, dev_host_suite());

@@ -1079,6 +1079,46 @@ START_TEST(test_options_network)
 }
 END_TEST
 
+/* --9p DIR[,TAG], kvmtool's: repeatable, the tag checked before any VM. */
+START_TEST(test_options_9p)
+{
+	char long_tag[OPT_9P_TAG_MAX + 2], arg[OPT_9P_TAG_MAX + 8];
+	struct lkvm_opts o;
+
+	RUN_OK(&o, "-k", "I");
+	ck_assert_uint_eq(o.run.nr_p9, 0);
+	RUN_OK(&o, "-k", "I", "--9p", "/srv/a,share", "--9p=/srv/b,c,d");
+	ck_assert_uint_eq(o.run.nr_p9, 2);
+	ck_assert_str_eq(o.run.p9[0].dir, "/srv/a");
+	ck_assert_str_eq(o.run.p9[0].tag, "share");
+	/* the folder ends at the first comma, as in kvmtool */
+	ck_assert_str_eq(o.run.p9[1].dir, "/srv/b");
+	ck_assert_str_eq(o.run.p9[1].tag, "c,d");
+	/* no tag: kvmtool's default */
+	RUN_OK(&o, "-k", "I", "--9p", "dir");
+	ck_assert_str_eq(o.run.p9[0].tag, "kvm_9p");
+	check_err(PARSE(&o, "run", "-k", "I", "--9p", "dir,"), "--9p", "empty");
+	check_err(PARSE(&o, "run", "-k", "I", "--9p", ",tag"), "--9p",
+		  "no folder");
+	check_err(PARSE(&o, "run", "-k", "I", "--9p", "a,t", "--9p", "b,t"),
+		  "--9p", "twice");
+	memset(long_tag, 'x', OPT_9P_TAG_MAX);
+	long_tag[OPT_9P_TAG_MAX] = 0;
+	snprintf(arg, sizeof(arg), "d,%s", long_tag);
+	RUN_OK(&o, "-k", "I", "--9p", arg);
+	ck_assert_uint_eq(strlen(o.run.p9[0].tag), OPT_9P_TAG_MAX);
+	strcat(long_tag, "y");
+	snprintf(arg, sizeof(arg), "d,%s", long_tag);
+	check_err(PARSE(&o, "run", "-k", "I", "--9p", arg), "--9p",
+		  "at most 254");
+	check_err(PARSE(&o, "run", "-k", "I", "--9p", "a,1", "--9p", "b,2",
+			"--9p", "c,3", "--9p", "d,4", "--9p", "e,5"),
+		  "--9p", "at most 4");
+	check_err(PARSE(&o, "run", "-k", "I", "--protected", "--9p", "a,t"),
+		  "--protected", "--9p");
+}
+END_TEST
+
 /*
  * Every kvmtool `run` option lkvm does not offer is refused with a reason,
  * naming it, in its long and short forms, with or without a value: never
@@ -1089,7 +1129,6 @@ static const char *const kvmtool_refused[] = {
 	"--vnc",
 	"--gtk",
 	"--sdl",
-	"--9p=d,t",
 	"--dev=/dev/kvm",
 	"--tty=0",
 	"--sandbox=x.sh",
@@ -1422,6 +1461,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_options_sdei_signal);
 	tcase_add_test(tc, test_options_control);
 	tcase_add_test(tc, test_options_socket);
+	tcase_add_test(tc, test_options_9p);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -677,6 +677,39 @@ START_TEST(test_getattr_setattr)
 }
 END_TEST
 
+/* Setuid and setgid never reach the host (p9-fs.h: P9_FS_MODE_BITS). */
+START_TEST(test_no_setid_bits)
+{
+	char path[256];
+	struct stat st;
+
+	ck_assert_int_eq(t_walk(ROOT, 1, 0), 0);
+	ck_assert_int_eq(t_lcreate(1, "suid", 2, 06755), 0);
+	host_path(path, sizeof(path), "suid");
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0755 & ~umask(022));
+	umask(022);
+	/* a folder and a FIFO: the same */
+	ck_assert_int_eq(t_dir_name(TMKDIR, ROOT, "sgid", 02775), 0);
+	host_path(path, sizeof(path), "sgid");
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07000, 0);
+	ck_assert_int_eq(t_dir_name(TMKNOD, ROOT, "fifo", 010000 | 06666), 0);
+	host_path(path, sizeof(path), "fifo");
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07000, 0);
+	host_path(path, sizeof(path), "suid");
+	/* chmod: the permission and sticky bits pass, the set-id bits not */
+	ck_assert_int_eq(t_setattr(1, 0x1, 07777, 0, 0), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 01777);
+	ck_assert_int_eq(t_setattr(1, 0x1, 04711, 0, 0), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0711);
+	check_outside_untouched();
+}
+END_TEST
+
 START_TEST(test_locks)
 {
 	host_write("f", "x");
@@ -1074,6 +1107,7 @@ Suite *p9_fs_suite(void)
 	tcase_add_test(tc, test_symlink_link);
 	tcase_add_test(tc, test_readdir);
 	tcase_add_test(tc, test_getattr_setattr);
+	tcase_add_test(tc, test_no_setid_bits);
 	tcase_add_test(tc, test_locks);
 	tcase_add_test(tc, test_fids);
 	tcase_add_test(tc, test_xattr);

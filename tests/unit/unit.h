@@ -27,6 +27,7 @@ Suite *virtio_mmio_suite(void);
 Suite *virtio_blk_suite(void);
 Suite *virtio_net_suite(void);
 Suite *virtio_vsock_suite(void);
+Suite *virtio_9p_suite(void);
 Suite *kick_suite(void);
 Suite *fw_suite(void);
 Suite *dev_host_suite(void);
