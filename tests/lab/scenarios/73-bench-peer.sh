@@ -24,6 +24,9 @@
 #   boot (ROUNDS): the lab's Debian kernel and initramfs, 256 MiB, 2 vCPUs,
 #     "quiet": the guest's /init prints LKVM-GUEST-INIT and powers off.
 #     start_to_init   the fork to the arrival of the LKVM-GUEST-INIT line
+#     start_to_guest_clock  start_to_init less the guest's uptime there:
+#                     the VMM's work before the guest runs, and the
+#                     kernel's before its clock starts
 #     start_to_exit   the fork to the VMM reaped (waitpid)
 #     poweroff_to_exit  the guest kernel's "reboot: Power down" line (its
 #                     last before PSCI SYSTEM_OFF) to the VMM reaped
@@ -121,7 +124,13 @@ while [ "$r" -le "$ROUNDS" ]; do
 		ex=$(vt "$W/$tag.err" exit | cut -d' ' -f1)
 		[ -n "$init" ] && [ "$init" != none ] || fail "$tag: no LKVM-GUEST-INIT line"
 		[ -n "$down" ] && [ "$down" != none ] || fail "$tag: no 'reboot: Power down' line"
+		# The guest's own clock at init (LKVM-GUEST-INIT uptime=U): the
+		# rest of start_to_init is the VMM's work before the guest's
+		# first instruction and the kernel's before its clock starts.
+		up=$(tr -d '\r' <"$W/$tag.out" | sed -n 's/^LKVM-GUEST-INIT uptime=\([0-9.]*\).*/\1/p' | head -n 1)
+		[ -n "$up" ] || fail "$tag: no uptime in the LKVM-GUEST-INIT line"
 		add "init_$v" "$init"
+		add "pre_$v" "$(awk "BEGIN { printf \"%.6f\", $init - $up }")"
 		add "exit_$v" "$ex"
 		add "down_$v" "$(awk "BEGIN { printf \"%.6f\", $ex - $down }")"
 	done
@@ -134,7 +143,7 @@ while [ "$r" -le "$MROUNDS" ]; do
 	for v in $(order "$r"); do
 		tag=mem-$v-$r
 		# shellcheck disable=SC2086
-		timed "$tag" -l 240 -s LKVM-GUEST-READY -r 256 -k 'poweroff\n' \
+		timed "$tag" -l 240 -s LKVM-GUEST-READY -r 256 -S "$W/$tag.smaps" -k 'poweroff\n' \
 			-- "$(bin "$v")" run $SAME $BOOT -p "console=ttyS0 quiet lkvm.wait-cmd"
 		[ "$rc" = 0 ] || fail "$tag: $v exited $rc"
 		mem=$(vt "$W/$tag.err" mem)
@@ -145,6 +154,16 @@ while [ "$r" -le "$MROUNDS" ]; do
 		add "rss_$v" "$2"
 	done
 	r=$((r + 1))
+done
+# Where it goes, for the log: each VMM's resident mappings in the last
+# round, guest RAM left out.
+for v in $vmms; do
+	awk -v ram=$((256 << 20)) -v p="lab: $name: $v smaps:" '
+		/^[0-9a-f]+-[0-9a-f]+ / { map = $1 " " $2 " " ($6 == "" ? "[anon]" : $6) }
+		/^Size:/ { kib = $2; skip = kib * 1024 >= ram }
+		/^Rss:/ { rss = $2 }
+		/^Pss:/ && !skip && rss > 0 { printf "%s %s %d KiB: Rss %d Pss %d\n", p, map, kib, rss, $2 }
+	' "$W/mem-$v-$MROUNDS.smaps"
 done
 
 # --- the MMIO exit round trip ------------------------------------------
@@ -219,6 +238,7 @@ report() {
 }
 report start_to_init_s s init start_to_init
 report start_to_exit_s s exit start_to_exit
+report start_to_guest_clock_s s pre start_to_guest_clock
 report poweroff_to_exit_s s down poweroff_to_exit
 report vmm_pss_kib KiB pss vmm_pss
 report vmm_rss_kib KiB rss vmm_rss

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmm-time [-l SECONDS] [-m TEXT]... [-s TEXT -r MIB [-k KEYS]] -- VMM ARGS...
+ * vmm-time [-l SECS] [-m TEXT]... [-s TEXT -r MIB [-S FILE] [-k KEYS]] -- VMM ARGS...
  *
  * Runs a VMM (lkvm, or the kvmtool peer of bench/run --peer) on a new
  * pseudo terminal and times it the same way whichever VMM it is, from the
@@ -14,6 +14,7 @@
  *             mapping but the guest RAM, which is the mappings at least
  *             -r MIB long (the guest's RAM size; a VMM may map a little
  *             more than the guest's RAM in one piece, never less)
+ *   -S FILE   with -s: a copy of the smaps read there, for a closer look
  *   -k KEYS   typed on the console right after that sample (C escapes
  *             \r, \n, \xHH); without -k, this tool's stdin is copied to
  *             the console as it comes
@@ -91,19 +92,23 @@ static size_t unescape(const char *s, char *out)
  * (mappings of at least ram_bytes) or for the rest.
  */
 static int sample_smaps(pid_t pid, unsigned long long ram_bytes,
-			struct mem_sample *m)
+			struct mem_sample *m, const char *copy)
 {
 	char path[64], line[512];
 	unsigned long long start, end, kib;
 	bool ram = false;
-	FILE *f;
+	FILE *f, *c = NULL;
 
 	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pid);
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
+	if (copy)
+		c = fopen(copy, "w");
 	*m = (struct mem_sample){ .taken = true };
 	while (fgets(line, sizeof(line), f)) {
+		if (c)
+			fputs(line, c);
 		if (sscanf(line, "%llx-%llx ", &start, &end) == 2 &&
 		    strchr(line, '-') < strchr(line, ' ')) {
 			ram = end - start >= ram_bytes;
@@ -118,6 +123,8 @@ static int sample_smaps(pid_t pid, unsigned long long ram_bytes,
 		}
 	}
 	fclose(f);
+	if (c)
+		fclose(c);
 	return 0;
 }
 
@@ -143,6 +150,7 @@ struct console_state {
 	double *mark_t;
 	unsigned int nmarks;
 	const char *sample_at; /* sample memory at the first line with it */
+	const char *smaps_copy; /* and copy the smaps there */
 	unsigned long long ram_bytes;
 	const char *keys; /* then type these */
 	size_t nkeys;
@@ -167,7 +175,8 @@ static void console(struct console_state *c, const char *buf, size_t n,
 				c->mark_t[i] = t;
 		if (c->sample_at && !c->mem.taken &&
 		    strstr(c->line, c->sample_at)) {
-			sample_smaps(c->pid, c->ram_bytes, &c->mem);
+			sample_smaps(c->pid, c->ram_bytes, &c->mem,
+				     c->smaps_copy);
 			write_all(c->master, c->keys, c->nkeys);
 		}
 		if (buf[j] == '\n')
@@ -178,7 +187,7 @@ static void console(struct console_state *c, const char *buf, size_t n,
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: vmm-time [-l SECONDS] [-m TEXT]... [-s TEXT -r MIB [-k KEYS]] -- VMM ARGS...\n");
+		"usage: vmm-time [-l SECONDS] [-m TEXT]... [-s TEXT -r MIB [-S FILE] [-k KEYS]] -- VMM ARGS...\n");
 	exit(2);
 }
 
@@ -196,7 +205,7 @@ int main(int argc, char **argv)
 	int opt, master, sfd, status = 0, code;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "+l:m:s:r:k:")) != -1) {
+	while ((opt = getopt(argc, argv, "+l:m:s:r:k:S:")) != -1) {
 		switch (opt) {
 		case 'l':
 			limit = atof(optarg);
@@ -213,6 +222,9 @@ int main(int argc, char **argv)
 		case 'r':
 			ram_mib = strtoull(optarg, NULL, 0);
 			break;
+		case 'S':
+			con.smaps_copy = optarg;
+			break;
 		case 'k':
 			if (strlen(optarg) >= sizeof(keybuf))
 				usage();
@@ -225,6 +237,7 @@ int main(int argc, char **argv)
 	if (optind >= argc || (sample_at && !ram_mib) || (keys && !sample_at))
 		usage();
 	con = (struct console_state){
+		.smaps_copy = con.smaps_copy,
 		.marks = marks,
 		.mark_t = mark_t,
 		.nmarks = nmarks,
