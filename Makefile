@@ -101,7 +101,7 @@ $(BUILD)/lkvm-asan: $(ASAN_OBJS)
 # Tools the lab runs in L1 beside lkvm (hostile control-socket peers).
 LAB_TOOLS := $(BUILD)/lab-tools/ctl-junk $(BUILD)/lab-tools/sig-latency \
 	$(BUILD)/lab-tools/pty-run $(BUILD)/lab-tools/blkbench \
-	$(BUILD)/lab-tools/vsock-echo
+	$(BUILD)/lab-tools/vsock-echo $(BUILD)/lab-tools/vmm-time
 lab-tools: $(LAB_TOOLS)
 
 $(BUILD)/lab-tools/%: tests/lab/tools/%.c $(SYSROOT_STAMP)
