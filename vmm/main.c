@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* lkvm: a small, fast VMM for KVM on arm64. */
-#include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "exit-codes.h"
@@ -85,34 +82,6 @@ static void report_memory(const struct vm *vm)
 		fclose(f);
 	pr_info("resident memory: lkvm %lu KiB, guest RAM %lu KiB", total - ram,
 		ram);
-}
-
-/* The program's text, from the linker's default script. */
-extern char __executable_start[], etext[];
-
-/*
- * lkvm is one static binary (glibc, libseccomp, liburing, libfdt, glib and
- * libslirp inside, about 1.9 MiB of text), and the text that only the
- * start-up ran (option parsing, the sandbox's filter compiler, the device
- * tree, the libraries' initialisers) stays mapped for the guest's whole
- * life, each fault having mapped up to 64 KiB around it (the kernel's
- * fault-around): 1.4 MiB of it was resident while a Linux guest sat idle.
- * Once the guest is ready to run, the text's page table entries go
- * (MADV_DONTNEED; the pages stay in the page cache, nothing is lost): from
- * then on only what the running guest's exits execute comes back, still
- * with fault-around. Best effort: without it lkvm runs the same, with
- * more of its text mapped.
- */
-static void text_unmap_startup(void)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	uintptr_t start = (uintptr_t)__executable_start &
-			  ~(uintptr_t)(page - 1);
-	uintptr_t end = ((uintptr_t)etext + page - 1) & ~(uintptr_t)(page - 1);
-
-	if (madvise((void *)start, end - start, MADV_DONTNEED))
-		pr_debug("text pages left mapped: madvise: %s",
-			 strerror(errno));
 }
 
 /*
@@ -235,8 +204,6 @@ static int cmd_run(const struct run_opts *opts)
 		pr_info("guest %s: %u vCPUs, %llu MiB%s", vm.plan.name,
 			vm.nr_vcpus, (unsigned long long)opts->mem_mib,
 			boot > 1 ? ", booted again after a reset" : "");
-		if (boot == 1)
-			text_unmap_startup();
 		code = vm_run(&vm);
 		if (code != LKVM_EXIT_RESET || !opts->reboot_restart)
 			break;
