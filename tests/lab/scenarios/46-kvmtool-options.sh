@@ -263,7 +263,10 @@ for o in balloon vnc gtk sdl virtio-legacy force-pci no-dhcp \
 	debug-single-step debug-ioport; do
 	refused "$o" "--$o" "--$o"
 done
-for o in "9p=/tmp,t" "dev=/dev/kvm" "tty=0" "sandbox=x.sh" \
+# kvmtool's --9p DIR,TAG in its = form: a share the guest may mount.
+mkdir -p "$W/share"
+honoured 9p -k "$smoke" "--9p=$W/share,t"
+for o in "dev=/dev/kvm" "tty=0" "sandbox=x.sh" \
 	"flash=x" "vfio-pci=0000:00:01.0" "debug-iodelay=5" \
 	"override-bad-firmware-cntfrq=1"; do
 	refused "${o%%=*}" "--${o%%=*}" "--$o"
