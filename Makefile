@@ -32,7 +32,9 @@ WARN := -Wall -Wextra -Werror
 COMMON_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN)
 ARM64_CC := $(CROSS_COMPILE)gcc
 ARM64_CFLAGS := $(COMMON_CFLAGS) -DLKVM_VERSION=\"$(VERSION)\"
-ARM64_LDFLAGS := -static -pthread
+# --wrap=fopen: libslirp's read of /etc/resolv.conf under the sandbox
+# (devices/net-slirp.c).
+ARM64_LDFLAGS := -static -pthread -Wl,--wrap=fopen
 ifneq ($(SYSROOT),)
 ARM64_CFLAGS += -I$(SYSROOT)/usr/include
 ARM64_LDFLAGS += -L$(SYSROOT)/usr/lib/aarch64-linux-gnu
@@ -101,7 +103,8 @@ $(BUILD)/lkvm-asan: $(ASAN_OBJS)
 # Tools the lab runs in L1 beside lkvm (hostile control-socket peers).
 LAB_TOOLS := $(BUILD)/lab-tools/ctl-junk $(BUILD)/lab-tools/sig-latency \
 	$(BUILD)/lab-tools/pty-run $(BUILD)/lab-tools/blkbench \
-	$(BUILD)/lab-tools/vsock-echo $(BUILD)/lab-tools/vmm-time
+	$(BUILD)/lab-tools/vsock-echo $(BUILD)/lab-tools/vmm-time \
+	$(BUILD)/lab-tools/dns-answer
 lab-tools: $(LAB_TOOLS)
 
 $(BUILD)/lab-tools/%: tests/lab/tools/%.c $(SYSROOT_STAMP)

@@ -9,16 +9,53 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <slirp/libslirp.h>
 
 #include "net-backend.h"
 #include "../vmm/log.h"
+
+/*
+ * DNS at 10.0.2.3: libslirp forwards the guest's queries to the host's
+ * first nameserver, which it reads with fopen("/etc/resolv.conf") when
+ * the guest first asks and again whenever its cache (1 s) is stale and
+ * the file's stat() changed. Under lkvm's sandbox no file can be opened
+ * then, so the file is opened once before (net_slirp_open) and the link
+ * wraps fopen (-Wl,--wrap=fopen): that one path, read-only, is read from
+ * the start of the descriptor kept open; anything else goes to the C
+ * library. A file replaced on the host later (a new inode) is not seen:
+ * the nameservers are those of lkvm's start.
+ */
+#define RESOLV_CONF "/etc/resolv.conf"
+
+static int resolv_fd = -1;
+
+FILE *__real_fopen(const char *path, const char *mode);
+
+FILE *__wrap_fopen(const char *path, const char *mode)
+{
+	FILE *f;
+	int fd;
+
+	if (resolv_fd < 0 || strcmp(path, RESOLV_CONF) || strcmp(mode, "r"))
+		return __real_fopen(path, mode);
+	/* Only the I/O thread runs libslirp: the shared offset is ours. */
+	fd = fcntl(resolv_fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	if (lseek(fd, 0, SEEK_SET) < 0 || !(f = fdopen(fd, "r"))) {
+		close(fd);
+		return NULL;
+	}
+	return f;
+}
 
 /* libslirp's timers: a few (router advertisements, DNS, TCP). */
 #define SLIRP_MAX_TIMERS 16
@@ -284,6 +321,12 @@ struct net_backend *net_slirp_open(const struct net_opt *o)
 	if (!s) {
 		pr_err("-n mode=user: out of memory");
 		return NULL;
+	}
+	if (resolv_fd < 0) {
+		resolv_fd = open(RESOLV_CONF, O_RDONLY | O_CLOEXEC);
+		if (resolv_fd < 0)
+			pr_info("-n mode=user: %s: %s: no DNS at 10.0.2.3",
+				RESOLV_CONF, strerror(errno));
 	}
 	s->b.ops = &slirp_ops;
 	snprintf(s->b.desc, sizeof(s->b.desc), "user (libslirp %s)",

@@ -7,7 +7,11 @@
 #      and at EL2 (--nested): the guest gets 10.0.2.15, router 10.0.2.2
 #      and DNS 10.0.2.3 from libslirp's DHCP (busybox udhcpc); fetches a
 #      1 MiB random file from busybox httpd on L1's loopback through
-#      10.0.2.2 (wget), and its sha256 is the file's; L1 connects to
+#      10.0.2.2 (wget), and its sha256 is the file's; resolves a name
+#      through 10.0.2.3 (busybox nslookup), which libslirp forwards,
+#      under lkvm's sandbox, to the nameserver of L1's /etc/resolv.conf:
+#      127.0.0.53, where /lab/bin/dns-answer answers it (a nameserver
+#      slirp could not read would have gone to 127.0.0.1); L1 connects to
 #      127.0.0.1:5555 and reads the line a busybox nc listening on the
 #      guest's port 7777 sends.
 #   2. tap: L1 makes a persistent tap (busybox tunctl), gives it
@@ -31,10 +35,22 @@ sha_data=$(sha256sum <"$www/data.bin" | cut -d' ' -f1)
 ip link set lo up 2>/dev/null
 busybox httpd -f -p 8080 -h "$www" &
 httpd_pid=$!
+# L1's nameserver, as lkvm reads it at its start: a loopback address of
+# its own, not 127.0.0.1 where libslirp falls back without one.
+"$LAB/bin/dns-answer" 127.0.0.53 10.9.8.7 >"$W/dns.out" 2>&1 &
+dns_pid=$!
+[ -e /etc/resolv.conf ] && cp /etc/resolv.conf "$W/resolv.conf.l1"
+mkdir -p /etc
+echo "nameserver 127.0.0.53" >/etc/resolv.conf
 tap=lkvmtap$$
 cleanup() {
 	[ -n "${lkvm_pid:-}" ] && kill "$lkvm_pid" 2>/dev/null
-	kill "$httpd_pid" 2>/dev/null
+	kill "$httpd_pid" "$dns_pid" 2>/dev/null
+	if [ -e "$W/resolv.conf.l1" ]; then
+		cp "$W/resolv.conf.l1" /etc/resolv.conf
+	else
+		rm -f /etc/resolv.conf
+	fi
 	busybox tunctl -d "$tap" >/dev/null 2>&1
 }
 trap cleanup EXIT
@@ -98,6 +114,14 @@ user() {
 		fail "$mode: wget through 10.0.2.2 failed: $(cat "$W/run.out")"
 	[ "$(sha)" = "$sha_data" ] ||
 		fail "$mode: the file fetched through 10.0.2.2 differs: $(sha) != $sha_data"
+	# DNS through 10.0.2.3: L1's dns-answer gives every A query 10.9.8.7.
+	guest_run "nslookup lkvm-dns-$mode.test 10.0.2.3" 60 ||
+		fail "$mode: nslookup through 10.0.2.3 failed: $(tr '\n' ' ' <"$W/run.out"); L1's DNS server: $(tr '\n' ' ' <"$W/dns.out")"
+	grep -q '10\.9\.8\.7' "$W/run.out" ||
+		fail "$mode: 10.0.2.3 did not answer dns-answer's address: $(tr '\n' ' ' <"$W/run.out")"
+	grep -q "dns-answer: lkvm-dns-$mode.test from 127\." "$W/dns.out" ||
+		fail "$mode: L1's DNS server saw no query: $(tr '\n' ' ' <"$W/dns.out")"
+	echo "lab: $name: $mode: lkvm-dns-$mode.test resolved through 10.0.2.3 by L1's nameserver"
 	# Into the guest: nc listens on 7777 there; L1 connects to 5555.
 	command "bg sh -c 'echo guest-hello-$mode | nc -l -p 7777'"
 	got=
@@ -156,4 +180,4 @@ run_lkvm busy run -k "$LAB/guests/smoke.img" -n mode=user,hostfwd=tcp:127.0.0.1:
 	fail "busy: a forward to a port in use: exit $rc: $(head -n 3 "$W/busy.err")"
 echo "lab: $name: $(cat "$W/busy.err")"
 
-pass "user mode at EL1 and EL2 (DHCP, wget through 10.0.2.2, hostfwd into the guest), tap (existing, and created by lkvm)"
+pass "user mode at EL1 and EL2 (DHCP, wget through 10.0.2.2, DNS through 10.0.2.3, hostfwd into the guest), tap (existing, and created by lkvm)"
