@@ -25,6 +25,19 @@ void virtio_dev_interrupt(struct virtio_dev *d, uint32_t bits)
 		virtio_dev_line(d);
 }
 
+void virtio_dev_backend_called(struct virtio_dev *d, int call_fd,
+			       const bool *running)
+{
+	uint64_t count;
+
+	if (read(call_fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+		pr_debug("%s: call eventfd: %s", d->name, strerror(errno));
+	pthread_mutex_lock(&d->lock);
+	if (*running && virtio_mmio_live(&d->t))
+		virtio_dev_interrupt(d, VIRTIO_MMIO_INT_VRING);
+	pthread_mutex_unlock(&d->lock);
+}
+
 void virtio_dev_used(struct virtio_dev *d, unsigned int q)
 {
 	if (virtq_should_interrupt(&d->t.queues[q], &d->ram))

@@ -86,6 +86,16 @@ void virtio_dev_release(struct virtio_dev *d);
 void virtio_dev_interrupt(struct virtio_dev *d, uint32_t bits);
 
 /*
+ * The I/O thread, without the lock: a back end that serves the queues
+ * itself (vhost, vhost-user) used buffers and signalled call_fd, its call
+ * eventfd. Drains it and, while *running (read under the lock) and the
+ * transport is live, raises the vring interrupt: the back end already
+ * asked the driver's event index whether to signal.
+ */
+void virtio_dev_backend_called(struct virtio_dev *d, int call_fd,
+			       const bool *running);
+
+/*
  * With the lock held: after pushing used entries on queue q, interrupt if
  * the driver wants it.
  */

@@ -597,18 +597,9 @@ static void vfs_serve(struct virtio_dev *d, unsigned int q)
 static void vfs_called(void *opaque)
 {
 	struct virtio_dev_notify *n = opaque;
-	struct virtio_dev *d = n->d;
-	struct virtio_fs_dev *v = d->priv;
-	uint64_t count;
+	struct virtio_fs_dev *v = n->d->priv;
 
-	if (read(v->call_fd[n->q], &count, sizeof(count)) < 0 &&
-	    errno != EAGAIN)
-		pr_debug("%s: call eventfd: %s", d->name, strerror(errno));
-	pthread_mutex_lock(&d->lock);
-	/* The back end already asked the driver's event index whether to signal. */
-	if (v->running && virtio_mmio_live(&d->t))
-		virtio_dev_interrupt(d, VIRTIO_MMIO_INT_VRING);
-	pthread_mutex_unlock(&d->lock);
+	virtio_dev_backend_called(n->d, v->call_fd[n->q], &v->running);
 }
 
 /*
