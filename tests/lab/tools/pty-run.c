@@ -18,26 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Decodes \xHH, \r and \n in s into out; returns the length. */
-static size_t unescape(const char *s, char *out)
-{
-	size_t n = 0;
-
-	while (*s) {
-		if (s[0] == '\\' && s[1] == 'x' && s[2] && s[3]) {
-			char hex[3] = { s[2], s[3], 0 };
-
-			out[n++] = (char)strtol(hex, NULL, 16);
-			s += 4;
-		} else if (s[0] == '\\' && (s[1] == 'r' || s[1] == 'n')) {
-			out[n++] = s[1] == 'r' ? '\r' : '\n';
-			s += 2;
-		} else {
-			out[n++] = *s++;
-		}
-	}
-	return n;
-}
+#include "unescape.h"
 
 int main(int argc, char **argv)
 {

@@ -47,6 +47,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "unescape.h"
+
 #define MAX_MARKS 8
 #define LINE_MAX_LEN 4096
 
@@ -63,27 +65,6 @@ static double mono(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Decodes \xHH, \r and \n in s into out (as long as s); returns the length. */
-static size_t unescape(const char *s, char *out)
-{
-	size_t n = 0;
-
-	while (*s) {
-		if (s[0] == '\\' && s[1] == 'x' && s[2] && s[3]) {
-			char hex[3] = { s[2], s[3], 0 };
-
-			out[n++] = (char)strtol(hex, NULL, 16);
-			s += 4;
-		} else if (s[0] == '\\' && (s[1] == 'r' || s[1] == 'n')) {
-			out[n++] = s[1] == 'r' ? '\r' : '\n';
-			s += 2;
-		} else {
-			out[n++] = *s++;
-		}
-	}
-	return n;
 }
 
 /*
