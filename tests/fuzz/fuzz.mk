@@ -6,7 +6,7 @@
 #   make fuzz         each harness for FUZZ_SECONDS (60), one after another;
 #                     FUZZ_RUNS=N stops each after N executions instead
 #                     (FUZZ_SECONDS stays the bound on its time)
-#   make fuzz-smoke   the same for FUZZ_SMOKE_SECONDS (10) each, for CI
+#   make fuzz-smoke   the same for FUZZ_SMOKE_SECONDS (5) each, for CI
 #   make fuzz-clean   remove $(BUILD)/fuzz (reproducers included)
 #
 # Run from the top of the tree. The top-level Makefile includes this file
@@ -51,7 +51,7 @@ FUZZ_LIBS := -lfdt
 # FUZZ_CFLAGS_vmm/log.c := -Wno-something (none is needed with clang 14).
 
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_SMOKE_SECONDS ?= 5
 # -max_len per harness; FUZZ_MAX_LEN for the others.
 FUZZ_MAX_LEN ?= 4096
 FUZZ_MAX_LEN_fuzz-virtq ?= 65536

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # lab-timeout: 240
+# lab-l1-cpus: 2
 #
 # SDEI benchmark figures (printed, never judged: the lab machine is shared
 # and emulated): a forwarded call's round trip (SDEI_VERSION, answered by

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # lab-timeout: 240
+# lab-l1-cpus: 2
 #
 # kvmtool's command line, as tools made for kvmtool send it. Every kvmtool
 # `run` option for arm64 is in one of the two tables below:

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # lab-timeout: 120
+# lab-l1-cpus: 2
 #
 # The Debian arm64 kernel with a busybox initramfs boots with 1 vCPU; without
 # --nested it starts at EL1 ("CPU: All CPU(s) started at EL1"), reaches init

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # lab-timeout: 180
+# lab-l1-cpus: 2
 #
 # --nested, 2 vCPUs: the Debian kernel starts at EL2 ("CPU: All CPU(s)
 # started at EL2"), brings up its own KVM in VHE mode ("kvm [1]: VHE mode

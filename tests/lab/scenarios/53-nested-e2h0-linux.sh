@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # lab-timeout: 400
+# lab-l1-cpus: 2
 #
 # --nested --e2h0, 1 vCPU: the Debian kernel starts at EL2 without VHE and
 # brings up its KVM in nVHE mode through its hyp-stub (HVC_SET_VECTORS, then

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # lab-timeout: 180
+# lab-l1-cpus: 2
 #
 # How long an SDEI event raised from the host takes to reach the guest's
 # handler (a figure, never judged): the bare-metal sdei-latency guest takes

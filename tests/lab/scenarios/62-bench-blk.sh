@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # lab-timeout: 600
+# lab-l1-cpus: 2
 # lab-suite: full
 #
 # Disk benchmark (figures, not a pass on speed): a Debian guest (EL1,

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # lab-timeout: 900
+# lab-l1-cpus: 2
 # lab-suite: full
 #
 # lkvm beside a peer (figures, not a pass on speed): the same workloads
