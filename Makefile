@@ -138,8 +138,21 @@ $(BUILD)/host/unit-tests-san: $(UNIT_SAN_OBJS)
 unit: $(BUILD)/host/unit-tests
 	$<
 
+# Two runs side by side, half the suites each (tests/unit/main.c's
+# UNIT_SHARD); each prints its own summary line.
+UNIT_SAN_SHARDS ?= 2
 unit-san: $(BUILD)/host/unit-tests-san
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $<
+	@fail=0; pids=; \
+	for i in $$(seq 0 $$(($(UNIT_SAN_SHARDS) - 1))); do \
+		UNIT_SHARD=$$i/$(UNIT_SAN_SHARDS) \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+			$< >$(BUILD)/host/unit-san-$$i.log 2>&1 & pids="$$pids $$!"; \
+	done; \
+	for p in $$pids; do wait $$p || fail=1; done; \
+	for i in $$(seq 0 $$(($(UNIT_SAN_SHARDS) - 1))); do \
+		cat $(BUILD)/host/unit-san-$$i.log; \
+	done; \
+	exit $$fail
 
 deps:
 	scripts/setup
