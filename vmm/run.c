@@ -19,6 +19,7 @@
 #include "vm.h"
 #include "vm-control.h"
 #include "run.h"
+#include "vcpu-hypercall.h"
 
 /*
  * After the first line of a panic on the console, how long the report may
@@ -345,6 +346,8 @@ int vm_run(struct vm *vm)
 
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_join(&vm->vcpus[i]);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		vcpu_log_stops(&vm->vcpus[i]);
 	vm_devices_drain(vm);
 	code = atomic_load(&vm->exit_code);
 	/* Where a failed or hung guest was: for the CI log. */

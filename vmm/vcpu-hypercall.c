@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 
 #include "log.h"
 #include "vcpu-kick.h"
@@ -33,6 +34,7 @@ static int regs_get(void *ctx, enum guest_reg reg, uint64_t *val)
 	struct vcpu *vcpu = ctx;
 	uint64_t id = kvm_vcpu_firmware_reg_id(reg, vcpu->vm->features.el2);
 
+	vcpu->fw_reg_ios++;
 	return id ? kvm_vcpu_get_reg(&vcpu->kvm, id, val) : -1;
 }
 
@@ -41,7 +43,16 @@ static int regs_set(void *ctx, enum guest_reg reg, uint64_t val)
 	struct vcpu *vcpu = ctx;
 	uint64_t id = kvm_vcpu_firmware_reg_id(reg, vcpu->vm->features.el2);
 
+	vcpu->fw_reg_ios++;
 	return id ? kvm_vcpu_set_reg(&vcpu->kvm, id, val) : -1;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static const struct guest_regs_ops vcpu_regs_ops = {
@@ -104,6 +115,11 @@ void vm_fw_drain(struct vm *vm)
 	int w;
 
 	while ((w = fw_next_kick(vm->fw)) >= 0) {
+		uint64_t none = 0;
+
+		/* The first kick since the target's last stop is timed. */
+		atomic_compare_exchange_strong(&vm->vcpus[w].kick_ns, &none,
+					       now_ns());
 		atomic_store(&vm->vcpus[w].fw_kicked, true);
 		vcpu_kick(&vm->vcpus[w]);
 	}
@@ -223,19 +239,61 @@ static void vcpu_fw_stop(struct vcpu *vcpu, struct fw_effects *eff)
 	pthread_mutex_unlock(&vm->fw_lock);
 }
 
+/* The stop's figures: the wake from kick_ns (0: not timed) to t0. */
+static void vcpu_count_stop(struct vcpu *vcpu, uint64_t kick_ns, uint64_t t0,
+			    uint64_t ios)
+{
+	struct vcpu_stop_stats *st = &vcpu->stops;
+	uint64_t stop = now_ns() - t0;
+
+	st->nr++;
+	st->stop_ns += stop;
+	if (stop > st->stop_max_ns)
+		st->stop_max_ns = stop;
+	st->reg_ios += vcpu->fw_reg_ios - ios;
+	if (kick_ns && kick_ns <= t0) {
+		st->woken++;
+		st->wake_ns += t0 - kick_ns;
+		if (t0 - kick_ns > st->wake_max_ns)
+			st->wake_max_ns = t0 - kick_ns;
+	}
+}
+
 int vcpu_apply_requests(struct vcpu *vcpu)
 {
 	struct fw_effects eff;
+	uint64_t t0, kick_ns, ios = vcpu->fw_reg_ios;
+	int ret;
 
 	/* Only a stop the core asked for costs the lock (no per-exit scan). */
 	if (!vcpu->vm->fw || !atomic_exchange(&vcpu->fw_kicked, false))
 		return 0;
+	t0 = now_ns();
+	kick_ns = atomic_exchange(&vcpu->kick_ns, 0);
 	vcpu_fw_stop(vcpu, &eff);
-	if (eff.boot)
-		return vcpu_boot(vcpu, &eff);
-	if (eff.enter_first) {
-		vcpu_complete_entry(vcpu);
-		vcpu_fw_stop(vcpu, &eff);
+	if (eff.boot) {
+		ret = vcpu_boot(vcpu, &eff);
+	} else {
+		if (eff.enter_first) {
+			vcpu_complete_entry(vcpu);
+			vcpu_fw_stop(vcpu, &eff);
+		}
+		ret = eff.outcome == FW_ERROR ? -1 : 0;
 	}
-	return eff.outcome == FW_ERROR ? -1 : 0;
+	vcpu_count_stop(vcpu, kick_ns, t0, ios);
+	return ret;
+}
+
+void vcpu_log_stops(const struct vcpu *vcpu)
+{
+	const struct vcpu_stop_stats *st = &vcpu->stops;
+
+	if (!st->nr || !log_enabled(LOG_INFO))
+		return;
+	pr_info("vCPU %u: %llu firmware stops: %.1f us each (max %.1f), %.1f register accesses each; from the kick to the stop %.1f us (max %.1f, %llu timed)",
+		vcpu->kvm.id, (unsigned long long)st->nr,
+		st->stop_ns / 1e3 / st->nr, st->stop_max_ns / 1e3,
+		(double)st->reg_ios / st->nr,
+		st->woken ? st->wake_ns / 1e3 / st->woken : 0.0,
+		st->wake_max_ns / 1e3, (unsigned long long)st->woken);
 }

@@ -22,5 +22,10 @@ int vcpu_apply_requests(struct vcpu *vcpu);
  * it names and drives the GIC lines it changed.
  */
 void vm_fw_drain(struct vm *vm);
+/*
+ * At the end, with --loglevel info: the vCPU's stops (struct
+ * vcpu_stop_stats) in one line, if it had any.
+ */
+void vcpu_log_stops(const struct vcpu *vcpu);
 
 #endif

@@ -15,6 +15,19 @@
 
 struct vm;
 
+/*
+ * What the stops the firmware core asked for cost, for the log at the
+ * end (vcpu_log_stops(), --loglevel info): where a cross-vCPU event's
+ * time goes.
+ */
+struct vcpu_stop_stats {
+	uint64_t nr; /* stops after a kick or the retry timer */
+	/* From the kick sent to the thread at its stop, when timed. */
+	uint64_t woken, wake_ns, wake_max_ns;
+	/* The stop itself: the core, its register reads and writes. */
+	uint64_t stop_ns, stop_max_ns, reg_ios;
+};
+
 struct vcpu {
 	struct kvm_vcpu kvm;
 	struct vm *vm;
@@ -26,6 +39,14 @@ struct vcpu {
 	 * not touch the firmware's lock.
 	 */
 	atomic_bool fw_kicked;
+	/*
+	 * When the first kick since the last stop was sent (CLOCK_MONOTONIC
+	 * ns; 0: none), by the thread that sent it; the stop takes it.
+	 */
+	_Atomic uint64_t kick_ns;
+	/* The thread's own: its stops' figures, its ONE_REG accesses. */
+	struct vcpu_stop_stats stops;
+	uint64_t fw_reg_ios;
 	/* Kicks this thread again later (vcpu-kick.h); the thread's own. */
 	timer_t retry_timer;
 	bool retry_timer_made;

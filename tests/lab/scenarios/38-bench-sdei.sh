@@ -13,8 +13,15 @@
 # ratios to the 2-vCPU one at EL1: self-signal rate, and cross-vCPU
 # latency over the round trip; and lkvm's resident memory per vCPU, from
 # the two runs' Rss (/proc/PID/smaps_rollup, once the guest runs: every
-# vCPU thread exists by then). The scenario fails only if the guest does
-# not finish or reports a functional error.
+# vCPU thread exists by then). Where a cross-vCPU event's time goes, from
+# lkvm's own figures for the target vCPU (--loglevel info, its line
+# "vCPU N: ... firmware stops" at the end; the target only spins, so its
+# stops are the deliveries): from the kick (the signal sent by the
+# signalling vCPU's thread) to the target's thread at its stop, and the
+# stop itself (the dispatch: the core and its ONE_REG reads and writes,
+# counted), each as a share of the guest's mean cross-vCPU latency. The
+# scenario fails only if the guest does not finish or reports a
+# functional error.
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 
@@ -32,6 +39,11 @@ rss_kib() {
 	awk '/^Rss:/ { print $2 }' "/proc/$lkvm_pid/smaps_rollup" 2>/dev/null
 }
 
+# bench VALUE-NAME RUN: one figure of a run's guest.
+bench() {
+	grep -a "^BENCH: $1 " "$W/bench-$2.out" | tr -d '\r' | cut -d' ' -f3
+}
+
 for run in el1 el2 el1_64; do
 	case $run in
 	el1) flags="-c 2" ;;
@@ -39,7 +51,7 @@ for run in el1 el2 el1_64; do
 	el1_64) flags="-c 64 $events" ;;
 	esac
 	# shellcheck disable=SC2086
-	start_lkvm "bench-$run" run -k "$LAB/guests/bench-sdei.img" $flags
+	start_lkvm "bench-$run" run -k "$LAB/guests/bench-sdei.img" $flags --loglevel info
 	wait_out "bench-$run" 'BENCH-SDEI: at EL' 120 ||
 		fail "$run: the guest never started (lkvm exit: $(kill -0 "$lkvm_pid" 2>/dev/null && echo running || echo gone))"
 	eval "rss_$run=\$(rss_kib)"
@@ -52,12 +64,24 @@ for run in el1 el2 el1_64; do
 			# Not "name": lib.sh's metric prefixes the scenario's name.
 			metric "${run}_$key" "$value" "$unit"
 		done
+	# The target vCPU's (the last one's) stops.
+	last_vcpu=$(($(bench vcpus "$run") - 1))
+	stops=$(grep -a "vCPU $last_vcpu: [0-9]* firmware stops:" "$W/bench-$run.err" | tail -n 1)
+	[ -n "$stops" ] || fail "$run: no 'vCPU $last_vcpu: ... firmware stops' line from lkvm --loglevel info"
+	echo "lab: $name: $run: ${stops#lkvm: info: }"
+	stop_us=$(echo "$stops" | sed -n 's/.*firmware stops: \([0-9.]*\) us each.*/\1/p')
+	stop_ios=$(echo "$stops" | sed -n 's/.*, \([0-9.]*\) register accesses each.*/\1/p')
+	wake_us=$(echo "$stops" | sed -n 's/.*from the kick to the stop \([0-9.]*\) us.*/\1/p')
+	metric "${run}_target_kick_to_stop_us" "$wake_us" us
+	metric "${run}_target_stop_us" "$stop_us" us
+	metric "${run}_target_stop_register_accesses" "$stop_ios" each
+	cross=$(bench cross_vcpu_mean_ns "$run")
+	if [ -n "$cross" ] && [ "$cross" != 0 ]; then
+		metric "${run}_kick_to_stop_share" "$(calc "$wake_us * 1000 / $cross")" x
+		metric "${run}_stop_share" "$(calc "$stop_us * 1000 / $cross")" x
+	fi
 done
 
-# bench VALUE-NAME RUN: one figure of a run's guest.
-bench() {
-	grep -a "^BENCH: $1 " "$W/bench-$2.out" | tr -d '\r' | cut -d' ' -f3
-}
 [ "$(bench vcpus el1_64)" = 64 ] ||
 	fail "the 64-vCPU run's guest counted $(bench vcpus el1_64) vCPUs"
 s2=$(bench self_signal_per_s el1)

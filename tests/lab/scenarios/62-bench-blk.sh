@@ -12,11 +12,13 @@
 #   vdb  ext4 on L1's scratch disk (disk_fs), block-backed: L1's page
 #        cache is dropped before each read benchmark, so reads reach the
 #        device.
-# Four ways, one lkvm each, in the order A B C D D C B A (each way twice,
-# its best figure kept, so that a burst of load on the shared machine
-# spoils one of two): A io_uring, B --disk-io sync, C io_uring with
-# ",direct" (O_DIRECT on the ext4 image; vdb only), D --disk-io sync with
-# ",direct" (vdb only). Whether tmpfs takes O_DIRECT is tried first, with
+# Five ways, one lkvm each, in the order A B C D E E D C B A (each way
+# twice, its best figure kept, so that a burst of load on the shared
+# machine spoils one of two): A io_uring, B --disk-io sync, C io_uring
+# with ",direct" (O_DIRECT on the ext4 image; vdb only), D --disk-io sync
+# with ",direct" (vdb only), E io_uring with disks that do not offer
+# VIRTIO_F_EVENT_IDX (LKVM_BENCH_BLK_EVENT_IDX=off): what the event
+# index's suppression of notifications and interrupts is worth, A/E. Whether tmpfs takes O_DIRECT is tried first, with
 # the smoke guest. On each disk:
 #   seqwrite 32 MiB (1 MiB writes, then fdatasync), seqread 32 MiB,
 #   randread 4 KiB for 4 s with 4 threads at a time (queue depth 4).
@@ -29,7 +31,7 @@
 # (--loglevel info, per disk): each request's mean and longest time inside
 # lkvm, per kind how many went through io_uring and completed inline (in
 # the notify that submitted them) or waited, the buffered reads done at
-# once. It takes about 4-5 minutes.
+# once. It takes about 5-6 minutes.
 # Fails only if a benchmark could not run.
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
@@ -103,6 +105,11 @@ disk() {
 bench() {
 	run=$1
 	tag=b-$run
+	if [ "$run" = noidx ]; then
+		export LKVM_BENCH_BLK_EVENT_IDX=off
+	else
+		unset LKVM_BENCH_BLK_EVENT_IDX
+	fi
 	LKVM_STDIN=$W/console start_lkvm "$tag" run -k "$LAB/l2/Image" \
 		-i "$LAB/l2/initrd.cpio.gz" -m 256 -c 2 --name "$g" \
 		-d "$tmpfs_img" -d "$ext4_img$3" --disk-io "$2" --loglevel info \
@@ -123,6 +130,9 @@ bench() {
 	echo poweroff >&3
 	wait_lkvm
 	[ "$rc" = 0 ] || fail "$run: lkvm exited $rc"
+	# E: the disks really went without the event index.
+	[ "$run" != noidx ] || [ "$(grep -ac 'virtio-blk vd[ab]: .*, no EVENT_IDX' "$W/$tag.err")" = 2 ] ||
+		fail "$run: lkvm did not take LKVM_BENCH_BLK_EVENT_IDX=off: $(grep -a 'sectors' "$W/$tag.err")"
 	reqs=$((req1 - req0))
 	[ "$reqs" -gt 0 ] || fail "$run: the disks completed no request"
 	if [ -n "$exits0" ] && [ -n "$exits1" ]; then
@@ -190,13 +200,14 @@ fi
 echo "lab: $name: tmpfs takes O_DIRECT: $tmpfs_direct ($(grep -a 'O_DIRECT\|, direct' "$W/direct-probe.err" | head -n 1))"
 
 for way in "uring uring" "sync sync" "during uring ,direct" "dsync sync ,direct" \
+	"noidx uring" "noidx uring" \
 	"dsync sync ,direct" "during uring ,direct" "sync sync" "uring uring"; do
 	# shellcheck disable=SC2086
 	bench $way
 done
 exec 3>&-
 
-for r in uring sync during dsync; do
+for r in uring sync during dsync noidx; do
 	fss="tmpfs ext4"
 	[ "${r#d}" = "$r" ] || fss=ext4
 	for fs in $fss; do
@@ -213,6 +224,12 @@ ratio tmpfs uring sync uring_vs_sync
 ratio ext4 uring sync uring_vs_sync
 ratio ext4 during dsync direct_uring_vs_sync
 ratio ext4 during sync direct_uring_vs_buffered_sync
+ratio tmpfs uring noidx event_idx_on_vs_off
+ratio ext4 uring noidx event_idx_on_vs_off
+# shellcheck disable=SC2154
+if [ "$exits_uring" != n/a ] && [ "$exits_noidx" != n/a ]; then
+	metric exits_per_request_event_idx_on_vs_off "$(calc "$exits_uring / $exits_noidx")" x
+fi
 metric duration "$(calc "$(now) - $t_start")" s
 # shellcheck disable=SC2154
 pass "io_uring / sync (best of 2; tmpfs takes O_DIRECT: $tmpfs_direct): ext4 seqwrite $seqwrite_ext4_uring / $seqwrite_ext4_sync MiB/s, seqread $seqread_ext4_uring / $seqread_ext4_sync MiB/s, randread 4K x4 $randread_ext4_uring / $randread_ext4_sync IOPS; ext4 ,direct: $seqwrite_ext4_during / $seqwrite_ext4_dsync, $seqread_ext4_during / $seqread_ext4_dsync, $randread_ext4_during / $randread_ext4_dsync; tmpfs: $seqwrite_tmpfs_uring / $seqwrite_tmpfs_sync, $seqread_tmpfs_uring / $seqread_tmpfs_sync, $randread_tmpfs_uring / $randread_tmpfs_sync"
