@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <slirp/libslirp.h>
@@ -77,14 +76,6 @@ struct net_slirp {
 	bool fds_short; /* more wanted than there was room for */
 };
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static ssize_t slirp_cb_send(const void *buf, size_t len, void *opaque)
 {
 	struct net_slirp *s = opaque;
@@ -103,7 +94,7 @@ static void slirp_cb_guest_error(const char *msg, void *opaque)
 static int64_t slirp_cb_clock(void *opaque)
 {
 	(void)opaque;
-	return now_ns();
+	return (int64_t)log_monotonic_ns();
 }
 
 static void *slirp_cb_timer_new(SlirpTimerCb cb, void *cb_opaque, void *opaque)
@@ -223,7 +214,7 @@ static unsigned int net_slirp_fill(struct net_backend *b, struct pollfd *fds,
 {
 	struct net_slirp *s = (struct net_slirp *)b;
 	uint32_t t = *timeout_ms < 0 ? UINT32_MAX : (uint32_t)*timeout_ms;
-	int64_t now = now_ns() / 1000000;
+	int64_t now = (int64_t)log_monotonic_ns() / 1000000;
 
 	(void)want_rx;
 	s->fds = fds;
@@ -254,7 +245,7 @@ static void net_slirp_dispatch(struct net_backend *b, struct pollfd *fds,
 			       unsigned int n)
 {
 	struct net_slirp *s = (struct net_slirp *)b;
-	int64_t now = now_ns() / 1000000;
+	int64_t now = (int64_t)log_monotonic_ns() / 1000000;
 
 	s->fds = fds;
 	s->nr_fds = n;

@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "p9-fs.h"
 #include "p9-proto.h"
@@ -42,14 +41,6 @@ struct virtio_9p_dev {
 	/* This run's account, for --loglevel info at the end. */
 	uint64_t requests, notifies, in_bytes, out_bytes, busy_ns, max_ns;
 };
-
-static uint64_t p9_now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
 
 /* A chain the device cannot use as a request: logged once. */
 static void p9_bad_chain(struct virtio_9p_dev *p, const char *why)
@@ -88,11 +79,11 @@ static void p9_serve(struct virtio_dev *d, unsigned int q)
 
 	p->notifies++;
 	while (virtio_dev_pop(d, q, &p->chain) > 0) {
-		uint64_t t0 = p9_now_ns(), ns;
+		uint64_t t0 = log_monotonic_ns(), ns;
 		uint32_t written = p9_serve_one(p);
 
 		virtq_push(&d->t.queues[q], &d->ram, p->chain.head, written);
-		ns = p9_now_ns() - t0;
+		ns = log_monotonic_ns() - t0;
 		p->requests++;
 		p->in_bytes += p->chain.out_len;
 		p->out_bytes += written;

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "virtio-blk-dev.h"
@@ -96,14 +95,6 @@ static void blk_log_io_error(struct virtio_blk_dev *b, const char *what,
 	b->io_error_logged = true;
 }
 
-static uint64_t blk_now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
 static enum virtio_blk_kind blk_kind(uint32_t type)
 {
 	switch (type) {
@@ -126,7 +117,7 @@ static void blk_account(struct virtio_blk_dev *b, const struct blk_op *op)
 {
 	struct virtio_blk_stats *st = &b->stats;
 	enum virtio_blk_kind k = blk_kind(op->req.type);
-	uint64_t ns = blk_now_ns() - op->start_ns;
+	uint64_t ns = log_monotonic_ns() - op->start_ns;
 
 	st->requests++;
 	st->done[k]++;
@@ -434,7 +425,7 @@ static void blk_start(struct virtio_blk_dev *b, struct blk_op *op, int status,
 {
 	op->status = status;
 	op->data_len = op->req.len;
-	op->start_ns = blk_now_ns();
+	op->start_ns = log_monotonic_ns();
 	op->via_uring = false;
 	op->punt = false;
 	op->fd = b->be.direct ? b->direct_fd : b->fd;

@@ -8,6 +8,7 @@
 #define LKVM_LOG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 enum log_level {
 	LOG_ERROR,
@@ -28,6 +29,8 @@ int log_level_parse(const char *name);
  * /proc/uptime (the lab's teardown figure).
  */
 double log_monotonic_seconds(void);
+/* CLOCK_MONOTONIC in nanoseconds, for the figures the devices keep. */
+uint64_t log_monotonic_ns(void);
 
 void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

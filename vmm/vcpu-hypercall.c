@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 
 #include "log.h"
 #include "vcpu-kick.h"
@@ -45,14 +44,6 @@ static int regs_set(void *ctx, enum guest_reg reg, uint64_t val)
 
 	vcpu->fw_reg_ios++;
 	return id ? kvm_vcpu_set_reg(&vcpu->kvm, id, val) : -1;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static const struct guest_regs_ops vcpu_regs_ops = {
@@ -119,7 +110,7 @@ void vm_fw_drain(struct vm *vm)
 
 		/* The first kick since the target's last stop is timed. */
 		atomic_compare_exchange_strong(&vm->vcpus[w].kick_ns, &none,
-					       now_ns());
+					       log_monotonic_ns());
 		atomic_store(&vm->vcpus[w].fw_kicked, true);
 		vcpu_kick(&vm->vcpus[w]);
 	}
@@ -244,7 +235,7 @@ static void vcpu_count_stop(struct vcpu *vcpu, uint64_t kick_ns, uint64_t t0,
 			    uint64_t ios)
 {
 	struct vcpu_stop_stats *st = &vcpu->stops;
-	uint64_t stop = now_ns() - t0;
+	uint64_t stop = log_monotonic_ns() - t0;
 
 	st->nr++;
 	st->stop_ns += stop;
@@ -268,7 +259,7 @@ int vcpu_apply_requests(struct vcpu *vcpu)
 	/* Only a stop the core asked for costs the lock (no per-exit scan). */
 	if (!vcpu->vm->fw || !atomic_exchange(&vcpu->fw_kicked, false))
 		return 0;
-	t0 = now_ns();
+	t0 = log_monotonic_ns();
 	kick_ns = atomic_exchange(&vcpu->kick_ns, 0);
 	vcpu_fw_stop(vcpu, &eff);
 	if (eff.boot) {
