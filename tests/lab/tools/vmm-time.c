@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmm-time [-l SECS] [-m TEXT]... [-s TEXT -r MIB [-S FILE] [-k KEYS]] -- VMM ARGS...
+ * vmm-time [-l SECS] [-m TEXT]... [-s TEXT -r MIB [-S FILE] [-P FILE] [-k KEYS]] -- VMM ARGS...
  *
  * Runs a VMM (lkvm, or the kvmtool peer of bench/run --peer) on a new
  * pseudo terminal and times it the same way whichever VMM it is, from the
@@ -15,6 +15,10 @@
  *             -r MIB long (the guest's RAM size; a VMM may map a little
  *             more than the guest's RAM in one piece, never less)
  *   -S FILE   with -s: a copy of the smaps read there, for a closer look
+ *   -P FILE   with -s: the addresses (hex, one a line) of the pages of
+ *             the VMM's own executable mapped there (/proc/PID/pagemap;
+ *             root only): with fault-around off, the pages it ran or read
+ *             (scripts/hot-symbols)
  *   -k KEYS   typed on the console right after that sample (C escapes
  *             \r, \n, \xHH); without -k, this tool's stdin is copied to
  *             the console as it comes
@@ -109,6 +113,62 @@ static int sample_smaps(pid_t pid, unsigned long long ram_bytes,
 	return 0;
 }
 
+/*
+ * Writes to FILE each page of the VMM's executable (the mappings of the
+ * file /proc/PID/exe names) that is present in its page tables: bit 63 of
+ * its /proc/PID/pagemap entry.
+ */
+static int dump_exe_pages(pid_t pid, const char *file)
+{
+	char path[64], exe[512], line[1024];
+	unsigned long long start, end, addr, entry;
+	long page = sysconf(_SC_PAGESIZE);
+	FILE *maps, *out;
+	ssize_t n;
+	int pm;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	if (n < 0)
+		return -errno;
+	exe[n] = 0;
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	maps = fopen(path, "r");
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	pm = open(path, O_RDONLY | O_CLOEXEC);
+	out = fopen(file, "w");
+	if (!maps || pm < 0 || !out) {
+		fprintf(stderr, "vmm-time: -P: %s: %s\n", path,
+			strerror(errno));
+		if (maps)
+			fclose(maps);
+		if (out)
+			fclose(out);
+		if (pm >= 0)
+			close(pm);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), maps)) {
+		char *name = strchr(line, '/');
+
+		if (!name || sscanf(line, "%llx-%llx", &start, &end) != 2)
+			continue;
+		name[strcspn(name, "\n")] = 0;
+		if (strcmp(name, exe))
+			continue;
+		for (addr = start; addr < end; addr += page)
+			if (pread(pm, &entry, sizeof(entry),
+				  addr / page * sizeof(entry)) ==
+				    sizeof(entry) &&
+			    (entry >> 63))
+				fprintf(out, "%llx\n", addr);
+	}
+	fclose(out);
+	fclose(maps);
+	close(pm);
+	return 0;
+}
+
 static void write_all(int fd, const char *buf, size_t n)
 {
 	while (n) {
@@ -132,6 +192,7 @@ struct console_state {
 	unsigned int nmarks;
 	const char *sample_at; /* sample memory at the first line with it */
 	const char *smaps_copy; /* and copy the smaps there */
+	const char *pages_file; /* and list the executable's pages there */
 	unsigned long long ram_bytes;
 	const char *keys; /* then type these */
 	size_t nkeys;
@@ -158,6 +219,8 @@ static void console(struct console_state *c, const char *buf, size_t n,
 		    strstr(c->line, c->sample_at)) {
 			sample_smaps(c->pid, c->ram_bytes, &c->mem,
 				     c->smaps_copy);
+			if (c->pages_file)
+				dump_exe_pages(c->pid, c->pages_file);
 			write_all(c->master, c->keys, c->nkeys);
 		}
 		if (buf[j] == '\n')
@@ -168,7 +231,7 @@ static void console(struct console_state *c, const char *buf, size_t n,
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: vmm-time [-l SECONDS] [-m TEXT]... [-s TEXT -r MIB [-S FILE] [-k KEYS]] -- VMM ARGS...\n");
+		"usage: vmm-time [-l SECONDS] [-m TEXT]... [-s TEXT -r MIB [-S FILE] [-P FILE] [-k KEYS]] -- VMM ARGS...\n");
 	exit(2);
 }
 
@@ -186,7 +249,7 @@ int main(int argc, char **argv)
 	int opt, master, sfd, status = 0, code;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "+l:m:s:r:k:S:")) != -1) {
+	while ((opt = getopt(argc, argv, "+l:m:s:r:k:S:P:")) != -1) {
 		switch (opt) {
 		case 'l':
 			limit = atof(optarg);
@@ -206,6 +269,9 @@ int main(int argc, char **argv)
 		case 'S':
 			con.smaps_copy = optarg;
 			break;
+		case 'P':
+			con.pages_file = optarg;
+			break;
 		case 'k':
 			if (strlen(optarg) >= sizeof(keybuf))
 				usage();
@@ -219,6 +285,7 @@ int main(int argc, char **argv)
 		usage();
 	con = (struct console_state){
 		.smaps_copy = con.smaps_copy,
+		.pages_file = con.pages_file,
 		.marks = marks,
 		.mark_t = mark_t,
 		.nmarks = nmarks,
