@@ -11,6 +11,8 @@
 #                 under ASan and UBSan
 # make demo       boot a Linux guest with lkvm under real KVM (in the lab)
 # make bench      the benchmarks: figures from one lab run (bench/run)
+# make hot-symbols  profile lkvm in the lab, and write the link order that
+#                 keeps its hot code together (scripts/hot-symbols.txt)
 # make install    build/lkvm and man/lkvm.1 under PREFIX (default /usr/local)
 # make format     clang-format the C sources
 # make fuzz       the libFuzzer harnesses, FUZZ_SECONDS (60) each
@@ -40,6 +42,18 @@ ARM64_CFLAGS += -I$(SYSROOT)/usr/include
 ARM64_LDFLAGS += -L$(SYSROOT)/usr/lib/aarch64-linux-gnu
 SYSROOT_STAMP := $(SYSROOT)/.stamp-net
 endif
+# Each function and object in its own section, for the linker to order.
+ARM64_CFLAGS += -ffunction-sections -fdata-sections
+# lkvm is linked by ld.lld (Debian's lld), which places the code and data
+# that typical runs touch side by side, in the order scripts/hot-symbols.txt
+# lists (scripts/hot-symbols makes it from a lab profile): the kernel maps
+# an executable's text 64 KiB around every page a process faults on, so
+# the hot code of glibc, glib and lkvm spread over 2 MB kept most of it
+# resident in every lkvm. gcc finds ld.lld in the folder -B names.
+LLD_DIR := $(BUILD)/lld
+HOT_SYMBOLS := scripts/hot-symbols.txt
+LKVM_LDFLAGS := -B$(LLD_DIR)/ -fuse-ld=lld \
+	-Wl,--symbol-ordering-file=$(HOT_SYMBOLS) -Wl,--no-warn-symbol-ordering
 # -n mode=user: libslirp, and the glib it needs (static: Debian's
 # libglib2.0-dev and libpcre2-dev ship .a files; libslirp-dev does not,
 # scripts/slirp-static builds it from Debian's source).
@@ -66,7 +80,7 @@ HOST_LIBS := $(shell pkg-config --libs check 2>/dev/null) -lfdt
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
-.PHONY: all lkvm lkvm-asan lab-tools unit unit-san check check-full demo bench format format-check \
+.PHONY: all lkvm lkvm-asan hot-symbols lab-tools unit unit-san check check-full demo bench format format-check \
 	clean deps install
 all: lkvm guests lab-tools
 
@@ -88,8 +102,28 @@ $(BUILD)/arm64/%.o: %.c $(SYSROOT_STAMP)
 	@mkdir -p $(dir $@)
 	$(ARM64_CC) $(ARM64_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/lkvm: $(LKVM_OBJS)
-	$(ARM64_CC) $(ARM64_LDFLAGS) -o $@ $^ $(ARM64_LIBS)
+$(LLD_DIR)/ld.lld:
+	@mkdir -p $(dir $@)
+	@command -v ld.lld >/dev/null || { echo "no ld.lld: apt-get install lld (scripts/setup)" >&2; exit 1; }
+	ln -sf "$$(command -v ld.lld)" $@
+
+$(BUILD)/lkvm: $(LKVM_OBJS) $(HOT_SYMBOLS) | $(LLD_DIR)/ld.lld
+	$(ARM64_CC) $(ARM64_LDFLAGS) $(LKVM_LDFLAGS) -o $@ $(LKVM_OBJS) $(ARM64_LIBS)
+
+# build/lkvm-profile: lkvm with each section of code and read-only data on
+# pages of its own, and make hot-symbols: the lab's 99-hot-pages profile of
+# it, turned into the link order of build/lkvm (scripts/hot-symbols.txt).
+$(BUILD)/lkvm-profile: $(LKVM_OBJS) scripts/profile-link | $(LLD_DIR)/ld.lld
+	scripts/profile-link $@ $(ARM64_CC) $(ARM64_LDFLAGS) -B$(LLD_DIR)/ \
+		-fuse-ld=lld $(LKVM_OBJS) $(ARM64_LIBS)
+
+hot-symbols: $(BUILD)/lkvm-profile
+	LAB_SHARDS=1 LAB_LKVM=$(BUILD)/lkvm-profile tests/lab/run hot-pages \
+		>$(BUILD)/hot-pages.out 2>&1 || { cat $(BUILD)/hot-pages.out; exit 1; }
+	scripts/hot-symbols $(BUILD)/lkvm-profile \
+		$$(sed -n 's/^lab: \[ *[0-9]*s\] log: //p' $(BUILD)/hot-pages.out | tail -n 1) \
+		>$(HOT_SYMBOLS).new
+	mv $(HOT_SYMBOLS).new $(HOT_SYMBOLS)
 
 lkvm-asan: $(BUILD)/lkvm-asan
 
