@@ -31,6 +31,9 @@
 #     start_to_exit   the fork to the VMM reaped (waitpid)
 #     poweroff_to_exit  the guest kernel's "reboot: Power down" line (its
 #                     last before PSCI SYSTEM_OFF) to the VMM reaped
+#   poweroff, lkvm's parts (MROUNDS, lkvm alone, --loglevel info): the
+#     guest's "reboot: Power down" to lkvm's "guest powered off" (SYSTEM_OFF
+#     arrived), to lkvm's last line, to the reaping (below).
 #   memory (MROUNDS): the same with lkvm.wait-cmd: at LKVM-GUEST-READY
 #     (the guest idle at its prompt) /proc/PID/smaps is read and "poweroff"
 #     typed. VMM memory besides guest RAM: Pss (and Rss) summed over
@@ -138,6 +141,34 @@ while [ "$r" -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 
+# --- poweroff to exit, where lkvm's time goes (lkvm alone) -------------
+# The boot again with --loglevel info, three more console marks: lkvm's
+# "guest powered off" (it has the guest's PSCI SYSTEM_OFF) and its last
+# line, "resident memory:" (then main returns; reading its smaps for that
+# line is in lkvm's part). From the guest's last line to SYSTEM_OFF, from
+# there to lkvm's last line, and from there to the reaping: the kernel's
+# teardown of the process (guest RAM, the VM) and the pty's delivery.
+r=1
+while [ "$r" -le "$MROUNDS" ]; do
+	tag=down-lkvm-$r
+	# shellcheck disable=SC2086
+	timed "$tag" -l 240 -m 'reboot: Power down' -m 'guest powered off' \
+		-m 'resident memory:' \
+		-- "$LKVM" run $SAME $BOOT --loglevel info -p "console=ttyS0 quiet"
+	[ "$rc" = 0 ] || fail "$tag: lkvm exited $rc"
+	m2=$(vt "$W/$tag.err" mark 1)
+	m3=$(vt "$W/$tag.err" mark 2)
+	m4=$(vt "$W/$tag.err" mark 3)
+	ex=$(vt "$W/$tag.err" exit | cut -d' ' -f1)
+	for m in "$m2" "$m3" "$m4"; do
+		[ -n "$m" ] && [ "$m" != none ] || fail "$tag: a mark is missing: $m2 $m3 $m4"
+	done
+	add down_guest "$(awk "BEGIN { printf \"%.6f\", $m3 - $m2 }")"
+	add down_vmm "$(awk "BEGIN { printf \"%.6f\", $m4 - $m3 }")"
+	add down_kernel "$(awk "BEGIN { printf \"%.6f\", $ex - $m4 }")"
+	r=$((r + 1))
+done
+
 # --- memory besides guest RAM, the guest idle at its prompt ------------
 r=1
 while [ "$r" -le "$MROUNDS" ]; do
@@ -241,6 +272,9 @@ report start_to_init_s s init start_to_init
 report start_to_exit_s s exit start_to_exit
 report start_to_guest_clock_s s pre start_to_guest_clock
 report poweroff_to_exit_s s down poweroff_to_exit
+metric poweroff_to_sysoff_s_lkvm "$(median $down_guest)" s
+metric sysoff_to_last_line_s_lkvm "$(median $down_vmm)" s
+metric last_line_to_exit_s_lkvm "$(median $down_kernel)" s
 report vmm_pss_kib KiB pss vmm_pss
 report vmm_rss_kib KiB rss vmm_rss
 report mmio_read_user_ns ns mmio mmio_read_user
