@@ -8,7 +8,10 @@
 # with lkvm and with another kvmtool-compatible VMM, /lab/bin/peer
 # (tests/lab/run's LAB_PEER, bench/run --peer; bench/build-peer builds
 # kvmtool as one), alternating in each round (lkvm first in odd rounds,
-# the peer first in even ones), in the same L1 boot. Medians of the
+# the peer first in even ones), in the same L1 boot; an even number of
+# rounds of each timed kind, so that each VMM goes first as often (a boot
+# right after another one was up to 1.8 s slower in the lab, whichever
+# VMM ran it). Medians of the
 # rounds, and each lkvm median over the peer's, *_lkvm_vs_peer (below 1:
 # lkvm takes less time or memory; above 1 for disk figures: lkvm is
 # faster). Without a peer, lkvm's own figures alone.
@@ -53,7 +56,7 @@
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 
-ROUNDS=5
+ROUNDS=6
 MROUNDS=3
 DROUNDS=2
 T=$LAB/bin/vmm-time
