@@ -236,9 +236,13 @@ static int sandbox_drop_caps(bool switch_user, unsigned int uid,
 		}
 		return 0;
 	}
-	if (capng_apply(capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP) ?
-				CAPNG_SELECT_ALL :
-				CAPNG_SELECT_BOTH)) {
+	/*
+	 * Capabilities and the bounding set (libcap-ng drops the latter only
+	 * with CAP_SETPCAP, which it checks in the process itself). The
+	 * ambient set needs no call: the kernel empties it of whatever
+	 * leaves the permitted or the inheritable set.
+	 */
+	if (capng_apply(CAPNG_SELECT_BOTH)) {
 		pr_err("sandbox: dropping capabilities failed");
 		return -1;
 	}
