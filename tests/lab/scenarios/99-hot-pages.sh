@@ -8,11 +8,11 @@
 # one page), so a present page is one lkvm ran or read. Three runs, each
 # listed at a point where the guest is up: a Linux guest idle at its
 # prompt (73-bench-peer's memory run), the same with a disk, user-mode
-# networking, virtio-rng and a 9p share (quiet: the kernel's replay of its
-# log when ttyS0 registers would cut init's lines in two), and the SMP SDEI bare-metal test
-# (listed before its last check: then it powers off). `make hot-symbols`
-# runs it on build/lkvm-profile (scripts/profile-link), where each
-# section has pages of its own.
+# networking, virtio-rng and a 9p share (quiet: the kernel's replay of
+# its log when ttyS0 registers would cut init's lines in two), and the
+# SMP SDEI bare-metal test (listed before its last check: then it powers
+# off). `make hot-symbols` runs it on build/lkvm-profile
+# (scripts/profile-link), where each section has pages of its own.
 # shellcheck source=tests/lab/lib.sh
 . "$LAB/lib.sh"
 

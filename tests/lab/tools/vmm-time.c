@@ -138,8 +138,9 @@ static int dump_exe_pages(pid_t pid, const char *file)
 	pm = open(path, O_RDONLY | O_CLOEXEC);
 	out = fopen(file, "w");
 	if (!maps || pm < 0 || !out) {
-		fprintf(stderr, "vmm-time: -P: %s: %s\n", path,
-			strerror(errno));
+		fprintf(stderr,
+			"vmm-time: -P: /proc/%d/maps, pagemap or %s: %s\n",
+			(int)pid, file, strerror(errno));
 		if (maps)
 			fclose(maps);
 		if (out)
